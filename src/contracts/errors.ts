@@ -1,0 +1,54 @@
+import { z } from 'zod';
+
+/**
+ * Every error code Foyer can answer with, on HTTP and on sockets.
+ * The browser branches on these codes, never on message text.
+ */
+export const errorCodes = [
+  // generic
+  'validation_failed',
+  'not_found',
+  'unauthenticated',
+  'forbidden',
+  'csrf_failed',
+  'rate_limited',
+  'payload_too_large',
+  'conflict',
+  'internal_error',
+  // accounts
+  'email_taken',
+  'invalid_credentials',
+  'email_not_verified',
+  'verification_invalid',
+  // media
+  'unsupported_media',
+  'upload_incomplete',
+  // invites and lobby (PRODUCT.md, lobby outcomes)
+  'email_mismatch',
+  'link_expired',
+  'link_used',
+  'device_mismatch',
+  'invite_revoked',
+  'media_deleted',
+  'domain_blocked',
+  'too_many_attempts',
+  'invalid_link',
+  'code_required',
+  'code_invalid',
+  'out_of_scope',
+  'role_not_allowed',
+] as const;
+
+export type ErrorCode = (typeof errorCodes)[number];
+
+export const errorCodeSchema = z.enum(errorCodes);
+
+/** The one wire shape of an error, on HTTP and on sockets. */
+export const errorBodySchema = z.object({
+  error: z.object({
+    code: errorCodeSchema,
+    message: z.string(),
+    details: z.unknown().optional(),
+  }),
+});
+export type ErrorBody = z.infer<typeof errorBodySchema>;

@@ -1,0 +1,147 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+
+const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
+
+/**
+ * Every setting Foyer reads from the environment, validated once at start.
+ * Each field has one line of doc; README.md shows the same table.
+ */
+const envSchema = z.object({
+  /** TCP port the HTTP server listens on. */
+  PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(3000)),
+  /** Address the server binds to. */
+  HOST: z.preprocess(emptyToUndefined, z.string().default('0.0.0.0')),
+  /** The site's public address; every link in an email is built from it, never from the Host header. */
+  PUBLIC_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .url({ protocol: /^https?$/, message: 'must be an http:// or https:// URL, e.g. https://media.example.com' })
+      .optional(),
+  ),
+  /** Folder for the SQLite file, uploaded media and the generated session secret. */
+  DATA_DIR: z.preprocess(emptyToUndefined, z.string().default('./data')),
+  /** Database: empty for a SQLite file in DATA_DIR, or postgres://user:pass@host:5432/db. */
+  DATABASE_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => /^(postgres(ql)?:\/\/|sqlite:|file:)/.test(v), {
+        message: 'must start with postgres://, postgresql://, sqlite: or file:',
+      })
+      .optional(),
+  ),
+  /** Redis for room fan-out, rate limits and jobs across processes; empty runs everything in-process. */
+  REDIS_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => /^rediss?:\/\//.test(v), { message: 'must start with redis:// or rediss://' })
+      .optional(),
+  ),
+  /** SMTP server for outgoing mail, e.g. smtp://user:pass@mail.example.com:587; empty keeps mail in the dev outbox. */
+  SMTP_URL: z.preprocess(
+    emptyToUndefined,
+    z
+      .string()
+      .refine((v) => /^smtps?:\/\//.test(v), { message: 'must start with smtp:// or smtps://' })
+      .optional(),
+  ),
+  /** Sender of every email Foyer sends. */
+  MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Foyer <no-reply@foyer.localhost>')),
+  /** Secret for signing (at least 32 characters); generated and kept in DATA_DIR/session-secret on first start if unset. */
+  SESSION_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
+  ),
+  /** Path to ffmpeg; empty uses the system ffmpeg when installed, else the bundled one. */
+  FFMPEG_PATH: z.preprocess(emptyToUndefined, z.string().optional()),
+  /** Largest upload accepted, in megabytes. */
+  UPLOAD_LIMIT_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(2048)),
+  /** Lifetime of a login session, in hours. */
+  SESSION_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(24 * 14)),
+  /** Log level: fatal, error, warn, info, debug, trace or silent. */
+  LOG_LEVEL: z.preprocess(
+    emptyToUndefined,
+    z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ),
+  /** Set to "true" when behind a reverse proxy so client IPs come from X-Forwarded-For. */
+  TRUST_PROXY: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+export interface Config {
+  port: number;
+  host: string;
+  publicUrl: string;
+  secureCookies: boolean;
+  dataDir: string;
+  mediaDir: string;
+  database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
+  redisUrl?: string;
+  smtpUrl?: string;
+  mailFrom: string;
+  sessionSecret: string;
+  ffmpegPath?: string;
+  uploadLimitBytes: number;
+  sessionTtlMs: number;
+  logLevel: Env['LOG_LEVEL'];
+  trustProxy: boolean;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Foyer cannot start: the configuration is not valid.\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+  }
+}
+
+/** Reads, validates and completes the configuration. Throws ConfigError naming each bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => {
+      const key = String(i.path[0]);
+      return `${key}=${JSON.stringify(env[key] ?? '')}: ${i.message}`;
+    });
+    throw new ConfigError(problems);
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  mkdirSync(dataDir, { recursive: true });
+  const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
+
+  let database: Config['database'];
+  if (!e.DATABASE_URL) database = { kind: 'sqlite', file: path.join(dataDir, 'foyer.sqlite') };
+  else if (/^postgres/.test(e.DATABASE_URL)) database = { kind: 'postgres', url: e.DATABASE_URL };
+  else database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.replace(/^(sqlite:|file:)(\/\/)?/, '')) };
+
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    publicUrl,
+    secureCookies: publicUrl.startsWith('https://'),
+    dataDir,
+    mediaDir: path.join(dataDir, 'media'),
+    database,
+    redisUrl: e.REDIS_URL,
+    smtpUrl: e.SMTP_URL,
+    mailFrom: e.MAIL_FROM,
+    sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
+    ffmpegPath: e.FFMPEG_PATH,
+    uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
+    sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
+    logLevel: e.LOG_LEVEL,
+    trustProxy: e.TRUST_PROXY === 'true',
+  };
+}
+
+function loadOrCreateSecret(dataDir: string): string {
+  const file = path.join(dataDir, 'session-secret');
+  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
+  const secret = randomBytes(48).toString('base64url');
+  writeFileSync(file, secret + '\n', { mode: 0o600 });
+  return secret;
+}

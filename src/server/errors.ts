@@ -1,0 +1,84 @@
+import type { ErrorCode } from '../contracts/errors.js';
+
+export type { ErrorCode };
+
+/** HTTP status for each error code: the one place where codes meet HTTP. */
+export const httpStatusOf: Record<ErrorCode, number> = {
+  validation_failed: 400,
+  not_found: 404,
+  unauthenticated: 401,
+  forbidden: 403,
+  csrf_failed: 403,
+  rate_limited: 429,
+  payload_too_large: 413,
+  conflict: 409,
+  internal_error: 500,
+  email_taken: 409,
+  invalid_credentials: 401,
+  email_not_verified: 403,
+  verification_invalid: 400,
+  unsupported_media: 415,
+  upload_incomplete: 400,
+  email_mismatch: 403,
+  link_expired: 410,
+  link_used: 410,
+  device_mismatch: 403,
+  invite_revoked: 410,
+  media_deleted: 410,
+  domain_blocked: 403,
+  too_many_attempts: 429,
+  invalid_link: 404,
+  code_required: 403,
+  code_invalid: 403,
+  out_of_scope: 403,
+  role_not_allowed: 400,
+};
+
+/** Default human message per code; services may pass a more specific one. */
+export const defaultMessageOf: Record<ErrorCode, string> = {
+  validation_failed: 'Some fields are not valid.',
+  not_found: 'Not found.',
+  unauthenticated: 'Please log in.',
+  forbidden: 'You are not allowed to do that.',
+  csrf_failed: 'The request could not be verified. Reload the page and try again.',
+  rate_limited: 'Too many attempts. Please wait a moment and try again.',
+  payload_too_large: 'The request is too large.',
+  conflict: 'That conflicts with the current state.',
+  internal_error: 'Something went wrong on our side. Please try again.',
+  email_taken: 'An account with this email already exists. Log in instead.',
+  invalid_credentials: 'Email or password is incorrect.',
+  email_not_verified: 'Please verify your email address first.',
+  verification_invalid: 'This verification link is invalid or has expired.',
+  unsupported_media: 'This file is not a supported video, audio file or PDF document.',
+  upload_incomplete: 'The upload did not complete. Nothing was saved.',
+  email_mismatch: 'Enter the same email address that received the invite.',
+  link_expired: 'This link has expired. Ask the media owner for a new link.',
+  link_used: 'This link has already been used. Ask the media owner for a new link.',
+  device_mismatch:
+    'Invite links work on one device only. To use another device, ask the media owner for a new link.',
+  invite_revoked: 'The media owner removed this invite. The link no longer works.',
+  media_deleted: 'This media was deleted. The link no longer works.',
+  domain_blocked:
+    'Invites to your email domain are blocked on this site. Contact the media owner to use a different email.',
+  too_many_attempts: 'Too many wrong attempts. Ask the media owner for a new link.',
+  invalid_link: 'This link is not valid. Check that you copied the whole link.',
+  code_required: 'Enter the 6-digit code we emailed to you.',
+  code_invalid: 'That code is not right or has expired.',
+  out_of_scope: 'Your invite gives you access only to the media you were invited to.',
+  role_not_allowed: 'That role is not available for this media.',
+};
+
+export class AppError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  readonly status: number;
+
+  constructor(code: ErrorCode, opts: { message?: string; details?: unknown; cause?: unknown } = {}) {
+    super(opts.message ?? defaultMessageOf[code], { cause: opts.cause });
+    this.code = code;
+    this.details = opts.details;
+    this.status = httpStatusOf[code];
+  }
+}
+
+export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
