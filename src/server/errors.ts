@@ -72,6 +72,10 @@ export class AppError extends Error {
   readonly code: ErrorCode;
   readonly details?: unknown;
   readonly status: number;
+  /** Fastify and its plugins read statusCode. */
+  get statusCode(): number {
+    return this.status;
+  }
 
   constructor(code: ErrorCode, opts: { message?: string; details?: unknown; cause?: unknown } = {}) {
     super(opts.message ?? defaultMessageOf[code], { cause: opts.cause });

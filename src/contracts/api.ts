@@ -1,0 +1,88 @@
+import { z } from 'zod';
+
+/** Request and response shapes shared by the server's routes and the browser. */
+
+export const userSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  emailVerified: z.boolean(),
+  isAdmin: z.boolean(),
+});
+export type UserDto = z.infer<typeof userSchema>;
+
+export const signUpBody = z.object({
+  email: z.string().trim().min(3, 'Enter your email address.').max(254).email('Enter a valid email address.'),
+  name: z.string().trim().min(1, 'Enter your name.').max(120),
+  password: z.string().min(10, 'Use at least 10 characters.').max(256),
+});
+export type SignUpBody = z.infer<typeof signUpBody>;
+
+export const logInBody = z.object({
+  email: z.string().trim().min(1, 'Enter your email address.').max(320),
+  password: z.string().min(1, 'Enter your password.').max(256),
+});
+export type LogInBody = z.infer<typeof logInBody>;
+
+export const verifyEmailBody = z.object({ token: z.string().min(1).max(200) });
+
+/** What the browser learns about the current visitor. `guest` is set for invite sessions. */
+export const sessionInfoSchema = z.object({
+  user: userSchema.nullable(),
+  guest: z
+    .object({ mediaId: z.string(), mediaTitle: z.string(), role: z.string() })
+    .nullable(),
+  mail: z.object({ mode: z.enum(['smtp', 'outbox']) }),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
+
+export const mediaTypes = ['video', 'audio', 'document', 'quiz', 'live'] as const;
+export const mediaTypeSchema = z.enum(mediaTypes);
+export type MediaTypeDto = z.infer<typeof mediaTypeSchema>;
+
+export const mediaSchema = z.object({
+  id: z.string(),
+  type: mediaTypeSchema,
+  title: z.string(),
+  description: z.string(),
+  status: z.enum(['ready', 'processing', 'failed']),
+  mimeType: z.string(),
+  sizeBytes: z.number(),
+  originalName: z.string(),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  owner: z.object({ id: z.string(), name: z.string() }),
+  fileUrl: z.string(),
+  /** What the current visitor may do with it. */
+  canManage: z.boolean(),
+});
+export type MediaDto = z.infer<typeof mediaSchema>;
+
+export const mediaListSchema = z.object({ items: z.array(mediaSchema) });
+
+export const mediaPatchBody = z
+  .object({
+    title: z.string().trim().min(1, 'Enter a title.').max(200).optional(),
+    description: z.string().trim().max(5000).optional(),
+  })
+  .refine((v) => v.title !== undefined || v.description !== undefined, { message: 'Nothing to change.' });
+export type MediaPatchBody = z.infer<typeof mediaPatchBody>;
+
+export const outboxItemSchema = z.object({
+  id: z.string(),
+  kind: z.string(),
+  to: z.string(),
+  subject: z.string(),
+  status: z.enum(['pending', 'sent', 'failed']),
+  attempts: z.number(),
+  lastError: z.string().nullable(),
+  createdAt: z.string(),
+  sentAt: z.string().nullable(),
+  text: z.string(),
+  html: z.string(),
+});
+export type OutboxItemDto = z.infer<typeof outboxItemSchema>;
+export const outboxListSchema = z.object({ mode: z.enum(['smtp', 'outbox']), items: z.array(outboxItemSchema) });
+
+export const okSchema = z.object({ ok: z.literal(true) });
+export const idParams = z.object({ id: z.string().min(1).max(100) });

@@ -1,0 +1,134 @@
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import multipart from '@fastify/multipart';
+import rateLimit from '@fastify/rate-limit';
+import fastifyStatic from '@fastify/static';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { existsSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createLogger } from './logger.js';
+import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
+import { DiskStorage, type Storage } from './adapters/storage/storage.js';
+import type { Config } from './config.js';
+import type { Database } from './db/database.js';
+import { AppError } from './errors.js';
+import { registerErrorHandling } from './http/plugins/errors.js';
+import { registerSession } from './http/plugins/session.js';
+import { registerSpa } from './http/plugins/spa.js';
+import { adminRoutes } from './http/routes/admin/admin.routes.js';
+import { authRoutes } from './http/routes/auth/auth.routes.js';
+import { healthRoutes } from './http/routes/health/health.routes.js';
+import { mediaRoutes } from './http/routes/media/media.routes.js';
+import { createServices, type Services } from './services/index.js';
+
+export interface AppDeps {
+  config: Config;
+  database: Database;
+  /** Defaults to SMTP when SMTP_URL is set, else the development outbox. */
+  mailer?: Mailer;
+  storage?: Storage;
+  /** Milliseconds since the epoch; tests pass a controllable clock. */
+  clock?: () => number;
+  logger?: Logger;
+  redis?: Redis;
+  /** Folder of the built web app; defaults to dist/web next to the build. */
+  webRoot?: string;
+}
+
+export interface App {
+  app: FastifyInstance;
+  services: Services;
+}
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const defaultWebRoot = path.resolve(here, '../../dist/web');
+
+/** Builds the whole application without listening, so tests can use inject(). */
+export async function buildApp(deps: AppDeps): Promise<App> {
+  const { config, database } = deps;
+  const logger = deps.logger ?? createLogger(config.logLevel);
+  const clock = deps.clock ?? Date.now;
+  mkdirSync(config.mediaDir, { recursive: true });
+  const storage = deps.storage ?? new DiskStorage(config.mediaDir);
+  const mailer: Mailer = deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
+  const services = createServices({ config, db: database.db, mailer, storage, clock, logger });
+
+  const app = Fastify({
+    loggerInstance: logger as unknown as FastifyBaseLogger,
+    trustProxy: config.trustProxy,
+    bodyLimit: 1024 * 1024,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerErrorHandling(app, { uploadLimitBytes: config.uploadLimitBytes });
+
+  await app.register(helmet, {
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'"],
+        imgSrc: ["'self'", 'data:', 'blob:'],
+        mediaSrc: ["'self'", 'blob:'],
+        connectSrc: ["'self'"],
+        workerSrc: ["'self'", 'blob:'],
+        fontSrc: ["'self'"],
+        objectSrc: ["'none'"],
+        frameSrc: ["'self'"],
+        frameAncestors: ["'self'"],
+        baseUri: ["'none'"],
+        formAction: ["'self'"],
+      },
+    },
+    crossOriginEmbedderPolicy: false,
+    referrerPolicy: { policy: 'same-origin' },
+    strictTransportSecurity: config.secureCookies ? undefined : false,
+  });
+  await app.register(cookie);
+  await app.register(multipart);
+  await app.register(rateLimit, { global: false, ...(deps.redis ? { redis: deps.redis, nameSpace: 'foyer-rl-' } : {}) });
+  await app.register(fastifyStatic, { root: config.mediaDir, serve: false });
+
+  await app.register(swagger, {
+    openapi: {
+      info: { title: 'Foyer API', version: '0.1.0', description: 'JSON API of Foyer. Errors are always { "error": { "code", "message", "details"? } }.' },
+      servers: [{ url: config.publicUrl }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/api/docs', staticCSP: true });
+
+  const cookies = registerSession(app, { auth: services.auth, secure: config.secureCookies, publicUrl: config.publicUrl, sessionTtlMs: config.sessionTtlMs });
+
+  await app.register(
+    async (api) => {
+      await api.register(healthRoutes, { db: database.db, dialect: database.dialect });
+      await api.register(authRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
+      await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes, mediaRoot: config.mediaDir });
+      await api.register(adminRoutes, { services });
+      api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+    },
+    { prefix: '/api' },
+  );
+
+  const webRoot = deps.webRoot ?? defaultWebRoot;
+  if (existsSync(path.join(webRoot, 'index.html'))) await registerSpa(app, webRoot);
+  app.setNotFoundHandler((request) => {
+    throw new AppError('not_found', { message: `No such address: ${request.method} ${request.url.split('?')[0]}` });
+  });
+
+  app.addHook('onClose', async () => {
+    await services.mail.stop();
+    await mailer.close?.();
+  });
+
+  return { app, services };
+}

@@ -1,0 +1,110 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { timingSafeEqual } from 'node:crypto';
+import type { Session, User } from '../../db/schema.js';
+import { newToken } from '../../domain/tokens.js';
+import { AppError } from '../../errors.js';
+import type { AuthService } from '../../services/auth.service.js';
+
+export interface RequestAuth {
+  session?: Session;
+  user?: User;
+}
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    auth: RequestAuth;
+    /** Random id of this browser, from a long-lived HttpOnly cookie; invites bind to it. */
+    deviceId: string;
+    csrfToken: string;
+  }
+}
+
+export interface CookieNames {
+  session: string;
+  csrf: string;
+  device: string;
+  invite: string;
+}
+
+/** With an https PUBLIC_URL cookies get Secure and the __Host- prefix (no Domain, Path=/). */
+export const cookieNames = (secure: boolean): CookieNames => {
+  const p = secure ? '__Host-' : '';
+  return { session: `${p}foyer_session`, csrf: `${p}foyer_csrf`, device: `${p}foyer_device`, invite: `${p}foyer_invite` };
+};
+
+const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const YEAR_S = 365 * 24 * 3600;
+
+const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/**
+ * Sessions, device ids and CSRF protection for every request.
+ * CSRF: double-submit token (a readable cookie echoed in the X-CSRF-Token header) plus an Origin check,
+ * required on every state-changing request, logged in or not (login CSRF included).
+ */
+export function registerSession(
+  app: FastifyInstance,
+  opts: { auth: AuthService; secure: boolean; publicUrl: string; sessionTtlMs: number },
+): CookieNames {
+  const names = cookieNames(opts.secure);
+  const publicOrigin = new URL(opts.publicUrl).origin;
+  const base = { path: '/', sameSite: 'lax' as const, secure: opts.secure };
+
+  app.decorateRequest('auth', null as unknown as RequestAuth);
+  app.decorateRequest('deviceId', '');
+  app.decorateRequest('csrfToken', '');
+
+  app.addHook('onRequest', async (request, reply) => {
+    const cookies = request.cookies;
+    request.deviceId = cookies[names.device] && /^[A-Za-z0-9_-]{43}$/.test(cookies[names.device]!) ? cookies[names.device]! : '';
+    if (!request.deviceId) {
+      request.deviceId = newToken();
+      reply.setCookie(names.device, request.deviceId, { ...base, httpOnly: true, maxAge: YEAR_S });
+    }
+    request.csrfToken = cookies[names.csrf] && /^[A-Za-z0-9_-]{43}$/.test(cookies[names.csrf]!) ? cookies[names.csrf]! : '';
+    if (!request.csrfToken) {
+      request.csrfToken = newToken();
+      reply.setCookie(names.csrf, request.csrfToken, { ...base, httpOnly: false, maxAge: YEAR_S });
+    }
+
+    request.auth = (await opts.auth.resolve(cookies[names.session])) ?? {};
+
+    if (!SAFE.has(request.method)) {
+      const origin = request.headers.origin;
+      if (origin && origin !== publicOrigin && origin !== `${request.protocol}://${request.host}`) {
+        throw new AppError('csrf_failed', { message: 'Requests from other sites are not accepted.' });
+      }
+      const header = request.headers['x-csrf-token'];
+      if (typeof header !== 'string' || !cookies[names.csrf] || !sameToken(header, cookies[names.csrf]!)) {
+        throw new AppError('csrf_failed');
+      }
+    }
+  });
+
+  return names;
+}
+
+export function setSessionCookie(reply: FastifyReply, names: CookieNames, token: string, opts: { secure: boolean; maxAgeMs: number }) {
+  reply.setCookie(names.session, token, {
+    path: '/',
+    sameSite: 'lax',
+    secure: opts.secure,
+    httpOnly: true,
+    maxAge: Math.floor(opts.maxAgeMs / 1000),
+  });
+}
+
+export function clearSessionCookie(reply: FastifyReply, names: CookieNames, secure: boolean) {
+  reply.clearCookie(names.session, { path: '/', sameSite: 'lax', secure, httpOnly: true });
+}
+
+export function requireUser(request: FastifyRequest): User {
+  if (!request.auth.user) throw new AppError('unauthenticated');
+  return request.auth.user;
+}
+
+export function requireAdmin(request: FastifyRequest): User {
+  const user = requireUser(request);
+  if (!user.is_admin) throw new AppError('forbidden', { message: 'Only site admins can do that.' });
+  return user;
+}

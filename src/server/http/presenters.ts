@@ -1,0 +1,28 @@
+import type { MediaDto, UserDto } from '../../contracts/api.js';
+import type { Media, User } from '../db/schema.js';
+
+export const iso = (ms: number) => new Date(ms).toISOString();
+
+export const presentUser = (u: User): UserDto => ({
+  id: u.id,
+  email: u.email,
+  name: u.name,
+  emailVerified: u.email_verified_at !== null,
+  isAdmin: u.is_admin === 1,
+});
+
+export const presentMedia = (m: Media, owner: { id: string; name: string }, canManage: boolean): MediaDto => ({
+  id: m.id,
+  type: m.type,
+  title: m.title,
+  description: m.description,
+  status: m.status,
+  mimeType: m.mime_type,
+  sizeBytes: m.size_bytes,
+  originalName: m.original_name,
+  createdAt: iso(m.created_at),
+  updatedAt: iso(m.updated_at),
+  owner,
+  fileUrl: `/api/media/${m.id}/file`,
+  canManage,
+});

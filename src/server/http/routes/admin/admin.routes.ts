@@ -1,0 +1,44 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { outboxListSchema } from '../../../../contracts/api.js';
+import type { Services } from '../../../services/index.js';
+import { iso } from '../../presenters.js';
+import { requireAdmin } from '../../plugins/session.js';
+
+export async function adminRoutes(app: FastifyInstance, opts: { services: Services }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { mail } = opts.services;
+
+  r.get(
+    '/admin/outbox',
+    {
+      schema: {
+        tags: ['admin'],
+        summary: 'Every email the site sent or tried to send (the development outbox)',
+        querystring: z.object({ to: z.string().max(320).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        response: { 200: outboxListSchema },
+      },
+    },
+    async (request) => {
+      requireAdmin(request);
+      const rows = await mail.list({ limit: request.query.limit, to: request.query.to });
+      return {
+        mode: mail.mode,
+        items: rows.map((m) => ({
+          id: m.id,
+          kind: m.kind,
+          to: m.to_address,
+          subject: m.subject,
+          status: m.status,
+          attempts: m.attempts,
+          lastError: m.last_error,
+          createdAt: iso(m.created_at),
+          sentAt: m.sent_at ? iso(m.sent_at) : null,
+          text: m.text_body,
+          html: m.html_body,
+        })),
+      };
+    },
+  );
+}

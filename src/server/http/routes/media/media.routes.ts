@@ -1,0 +1,77 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import path from 'node:path';
+import { z } from 'zod';
+import { idParams, mediaListSchema, mediaPatchBody, mediaSchema, okSchema } from '../../../../contracts/api.js';
+import { AppError } from '../../../errors.js';
+import type { Services } from '../../../services/index.js';
+import { presentMedia } from '../../presenters.js';
+import { requireUser } from '../../plugins/session.js';
+
+export async function mediaRoutes(app: FastifyInstance, opts: { services: Services; uploadLimitBytes: number; mediaRoot: string }) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { media, access } = opts.services;
+
+  r.get('/media', { schema: { tags: ['media'], summary: 'My media library', response: { 200: mediaListSchema } } }, async (request) => {
+    const user = requireUser(request);
+    const items = await media.list(user);
+    const owners = await media.owners(items);
+    return { items: items.map((m) => presentMedia(m, owners.get(m.owner_id)!, true)) };
+  });
+
+  r.post(
+    '/media',
+    {
+      schema: {
+        tags: ['media'],
+        summary: 'Upload a video, audio file or PDF (multipart/form-data, field "file")',
+        consumes: ['multipart/form-data'],
+        response: { 201: z.object({ media: mediaSchema }) },
+      },
+    },
+    async (request, reply) => {
+      const user = requireUser(request);
+      if (!request.isMultipart()) throw new AppError('validation_failed', { message: 'Send the file as multipart/form-data in a field named "file".' });
+      const part = await request.file({ limits: { fileSize: opts.uploadLimitBytes, files: 1 } });
+      if (!part) throw new AppError('validation_failed', { message: 'Choose a file to upload.', details: { file: 'required' } });
+      const created = await media.upload(user, {
+        stream: part.file,
+        fileName: part.filename,
+        isTruncated: () => part.file.truncated,
+        limitBytes: opts.uploadLimitBytes,
+      });
+      return reply.code(201).send({ media: presentMedia(created, { id: user.id, name: user.name }, true) });
+    },
+  );
+
+  r.get('/media/:id', { schema: { tags: ['media'], summary: 'One media item', params: idParams, response: { 200: z.object({ media: mediaSchema, role: z.string() }) } } }, async (request) => {
+    const grant = await access.view(request.auth, request.params.id);
+    const owners = await media.owners([grant.media]);
+    return { media: presentMedia(grant.media, owners.get(grant.media.owner_id)!, grant.canManage), role: grant.role };
+  });
+
+  r.patch('/media/:id', { schema: { tags: ['media'], summary: 'Edit title and description', params: idParams, body: mediaPatchBody, response: { 200: z.object({ media: mediaSchema }) } } }, async (request) => {
+    const user = requireUser(request);
+    const updated = await media.update(user, request.params.id, request.body);
+    const owners = await media.owners([updated]);
+    return { media: presentMedia(updated, owners.get(updated.owner_id)!, true) };
+  });
+
+  r.delete('/media/:id', { schema: { tags: ['media'], summary: 'Delete media, its file and every invite to it', params: idParams, response: { 200: okSchema } } }, async (request) => {
+    await media.delete(requireUser(request), request.params.id);
+    return { ok: true as const };
+  });
+
+  // Progressive file with HTTP Range (the player seeks with it). HLS replaces this for video later.
+  r.get('/media/:id/file', { schema: { tags: ['media'], summary: 'The media file (supports Range)', params: idParams } }, async (request, reply) => {
+    const grant = await access.view(request.auth, request.params.id);
+    if (!grant.media.storage_key) throw new AppError('not_found', { message: 'This media has no file.' });
+    reply.header('Cache-Control', 'private, no-store');
+    reply.header('Content-Disposition', 'inline');
+    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+    return reply.sendFile(path.relative(opts.mediaRoot, path.join(opts.mediaRoot, grant.media.storage_key)), opts.mediaRoot, {
+      cacheControl: false,
+      acceptRanges: true,
+    });
+  });
+}

@@ -1,0 +1,37 @@
+import type { Insertable, Kysely } from 'kysely';
+import type { DB, Media, MediaTable, MediaUpdate } from '../db/schema.js';
+
+export class MediaRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async insert(row: Insertable<MediaTable>, db: Kysely<DB> = this.db): Promise<void> {
+    await db.insertInto('media').values(row).execute();
+  }
+
+  /** Any media row, deleted or not (invites need to tell "deleted" from "unknown"). */
+  findAnyById(id: string): Promise<Media | undefined> {
+    return this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findById(id: string): Promise<Media | undefined> {
+    return this.db.selectFrom('media').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+  }
+
+  listByOwner(ownerId: string): Promise<Media[]> {
+    return this.db
+      .selectFrom('media')
+      .selectAll()
+      .where('owner_id', '=', ownerId)
+      .where('deleted_at', 'is', null)
+      .orderBy('created_at', 'desc')
+      .execute();
+  }
+
+  listAll(): Promise<Media[]> {
+    return this.db.selectFrom('media').selectAll().where('deleted_at', 'is', null).orderBy('created_at', 'desc').execute();
+  }
+
+  async update(id: string, patch: MediaUpdate, db: Kysely<DB> = this.db): Promise<void> {
+    await db.updateTable('media').set(patch).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,31 @@
+import type { Kysely } from 'kysely';
+import type { DB, NewUser, User } from '../db/schema.js';
+
+export class UserRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  findById(id: string): Promise<User | undefined> {
+    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+  }
+
+  findByCanonicalEmail(email: string): Promise<User | undefined> {
+    return this.db.selectFrom('users').selectAll().where('email_canonical', '=', email).executeTakeFirst();
+  }
+
+  async count(): Promise<number> {
+    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
+  async insert(user: NewUser, db: Kysely<DB> = this.db): Promise<void> {
+    await db.insertInto('users').values(user).execute();
+  }
+
+  async markVerified(id: string, at: number, db: Kysely<DB> = this.db): Promise<void> {
+    await db.updateTable('users').set({ email_verified_at: at }).where('id', '=', id).where('email_verified_at', 'is', null).execute();
+  }
+
+  async setAdmin(id: string): Promise<void> {
+    await this.db.updateTable('users').set({ is_admin: 1 }).where('id', '=', id).execute();
+  }
+}

@@ -1,0 +1,179 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { DB, Session, User } from '../db/schema.js';
+import { canonicalEmail } from '../domain/email.js';
+import { hashToken, looksLikeToken, newToken } from '../domain/tokens.js';
+import { AppError } from '../errors.js';
+import { EmailTokenRepository } from '../repositories/email-token.repository.js';
+import { SessionRepository } from '../repositories/session.repository.js';
+import { UserRepository } from '../repositories/user.repository.js';
+import { renderEmail } from './emails/layout.js';
+import type { MailService } from './mail.service.js';
+import { dummyHash, hashPassword, verifyPassword } from './password.js';
+
+const VERIFY_TTL_MS = 48 * 3600_000;
+const TOUCH_EVERY_MS = 60_000;
+
+export interface AuthDeps {
+  db: Kysely<DB>;
+  mail: MailService;
+  clock: () => number;
+  publicUrl: string;
+  sessionTtlMs: number;
+}
+
+export interface NewSession {
+  token: string;
+  session: Session;
+}
+
+export class AuthService {
+  readonly users: UserRepository;
+  readonly sessions: SessionRepository;
+  private readonly emailTokens: EmailTokenRepository;
+
+  constructor(private readonly deps: AuthDeps) {
+    this.users = new UserRepository(deps.db);
+    this.sessions = new SessionRepository(deps.db);
+    this.emailTokens = new EmailTokenRepository(deps.db);
+  }
+
+  async signUp(input: { email: string; name: string; password: string; deviceId?: string }): Promise<{ user: User } & NewSession> {
+    const canonical = canonicalEmail(input.email);
+    if (!canonical) throw new AppError('validation_failed', { details: { email: 'Enter a valid email address.' } });
+    if (await this.users.findByCanonicalEmail(canonical)) throw new AppError('email_taken');
+    const passwordHash = await hashPassword(input.password);
+    const now = this.deps.clock();
+    const user: User = {
+      id: randomUUID(),
+      email: input.email.trim(),
+      email_canonical: canonical,
+      name: input.name.trim(),
+      password_hash: passwordHash,
+      email_verified_at: null,
+      is_admin: 0,
+      created_at: now,
+    };
+    let created: NewSession;
+    try {
+      created = await this.deps.db.transaction().execute(async (trx) => {
+        // The first account on a new site becomes its admin.
+        const first = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
+        user.is_admin = first ? 0 : 1;
+        await this.users.insert(user, trx);
+        await this.queueVerification(user, trx);
+        return this.createSession({ userId: user.id, deviceId: input.deviceId }, trx);
+      });
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new AppError('email_taken');
+      throw err;
+    }
+    this.deps.mail.kick();
+    return { user, ...created };
+  }
+
+  async resendVerification(user: User): Promise<void> {
+    if (user.email_verified_at) return;
+    await this.queueVerification(user, this.deps.db);
+    this.deps.mail.kick();
+  }
+
+  private async queueVerification(user: User, db: Kysely<DB>): Promise<void> {
+    const token = newToken();
+    const now = this.deps.clock();
+    await this.emailTokens.insert(
+      { id: hashToken(token), user_id: user.id, purpose: 'verify_email', created_at: now, expires_at: now + VERIFY_TTL_MS },
+      db,
+    );
+    const url = `${this.deps.publicUrl}/verify-email?token=${encodeURIComponent(token)}`;
+    const body = renderEmail({
+      heading: 'Confirm your email address',
+      paragraphs: [`Hi ${user.name},`, 'Confirm that this is your email address to finish setting up your Foyer account.'],
+      button: { label: 'Confirm email address', url },
+      footer: 'This link is valid for 48 hours. If you did not sign up for Foyer, ignore this email.',
+    });
+    await this.deps.mail.queue({ kind: 'verify_email', to: user.email, subject: 'Confirm your email address for Foyer', ...body }, db);
+  }
+
+  async verifyEmail(token: string): Promise<User> {
+    if (!looksLikeToken(token)) throw new AppError('verification_invalid');
+    const now = this.deps.clock();
+    const userId = await this.emailTokens.consume(hashToken(token), now);
+    if (!userId) throw new AppError('verification_invalid');
+    await this.users.markVerified(userId, now);
+    return (await this.users.findById(userId))!;
+  }
+
+  async logIn(input: { email: string; password: string; deviceId?: string }): Promise<{ user: User } & NewSession> {
+    const canonical = canonicalEmail(input.email);
+    const user = canonical ? await this.users.findByCanonicalEmail(canonical) : undefined;
+    const ok = await verifyPassword(user?.password_hash ?? (await dummyHash()), input.password);
+    if (!user || !ok) throw new AppError('invalid_credentials');
+    const created = await this.createSession({ userId: user.id, deviceId: input.deviceId });
+    return { user, ...created };
+  }
+
+  async logOut(sessionId: string): Promise<void> {
+    await this.sessions.delete(sessionId);
+  }
+
+  async createSession(
+    opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number },
+    db: Kysely<DB> = this.deps.db,
+  ): Promise<NewSession> {
+    const token = newToken();
+    const now = this.deps.clock();
+    const session: Session = {
+      id: hashToken(token),
+      user_id: opts.userId,
+      kind: opts.kind ?? 'user',
+      device_id: opts.deviceId ?? null,
+      created_at: now,
+      expires_at: now + (opts.ttlMs ?? this.deps.sessionTtlMs),
+      last_seen_at: now,
+    };
+    await this.sessions.insert(session, db);
+    return { token, session };
+  }
+
+  /** The live session (and its user) for a cookie token, or undefined. */
+  async resolve(token: string | undefined): Promise<{ session: Session; user?: User } | undefined> {
+    if (!token || !looksLikeToken(token)) return undefined;
+    const session = await this.sessions.findById(hashToken(token));
+    const now = this.deps.clock();
+    if (!session || session.expires_at <= now) return undefined;
+    if (now - session.last_seen_at > TOUCH_EVERY_MS) await this.sessions.touch(session.id, now);
+    if (!session.user_id) return { session };
+    const user = await this.users.findById(session.user_id);
+    return user ? { session, user } : undefined;
+  }
+
+  /** For the CLI: creates a verified admin account, or promotes an existing one. */
+  async createAdmin(input: { email: string; name: string; password: string }): Promise<{ user: User; created: boolean }> {
+    const canonical = canonicalEmail(input.email);
+    if (!canonical) throw new AppError('validation_failed', { details: { email: 'Enter a valid email address.' } });
+    const existing = await this.users.findByCanonicalEmail(canonical);
+    if (existing) {
+      await this.users.setAdmin(existing.id);
+      return { user: { ...existing, is_admin: 1 }, created: false };
+    }
+    const now = this.deps.clock();
+    const user: User = {
+      id: randomUUID(),
+      email: input.email.trim(),
+      email_canonical: canonical,
+      name: input.name.trim(),
+      password_hash: await hashPassword(input.password),
+      email_verified_at: now,
+      is_admin: 1,
+      created_at: now,
+    };
+    await this.users.insert(user);
+    return { user, created: true };
+  }
+}
+
+export function isUniqueViolation(err: unknown): boolean {
+  const e = err as { code?: string; message?: string };
+  return e?.code === '23505' || e?.code === 'SQLITE_CONSTRAINT_UNIQUE' || /UNIQUE constraint failed/.test(e?.message ?? '');
+}

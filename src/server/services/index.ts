@@ -1,0 +1,43 @@
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Mailer } from '../adapters/mail/mailer.js';
+import type { Storage } from '../adapters/storage/storage.js';
+import type { Config } from '../config.js';
+import type { DB } from '../db/schema.js';
+import type { RequestAuth } from '../http/plugins/session.js';
+import { AccessService } from './access.service.js';
+import { AuthService } from './auth.service.js';
+import { MailService } from './mail.service.js';
+import { MediaService } from './media.service.js';
+
+export interface GuestInfo {
+  mediaId: string;
+  mediaTitle: string;
+  role: string;
+}
+
+export interface Services {
+  auth: AuthService;
+  mail: MailService;
+  media: MediaService;
+  access: AccessService;
+  /** Set by the invite module: what an invite session may open, for the browser. */
+  describeGuest(auth: RequestAuth): Promise<GuestInfo | null>;
+}
+
+export interface ServiceDeps {
+  config: Config;
+  db: Kysely<DB>;
+  mailer: Mailer;
+  storage: Storage;
+  clock: () => number;
+  logger: Logger;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const mail = new MailService({ db: deps.db, mailer: deps.mailer, from: deps.config.mailFrom, clock: deps.clock, logger: deps.logger });
+  const auth = new AuthService({ db: deps.db, mail, clock: deps.clock, publicUrl: deps.config.publicUrl, sessionTtlMs: deps.config.sessionTtlMs });
+  const media = new MediaService({ db: deps.db, storage: deps.storage, clock: deps.clock });
+  const access = new AccessService(media.repo);
+  return { auth, mail, media, access, describeGuest: async () => null };
+}

@@ -1,0 +1,55 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
+
+const cacheDir = path.join(tmpdir(), 'foyer-fixtures');
+
+/** A short real video made with ffmpeg (cached per machine): H.264 + AAC in MP4. */
+export function makeVideo(opts: { seconds?: number; name?: string } = {}): { path: string; bytes: Buffer } {
+  const seconds = opts.seconds ?? 3;
+  mkdirSync(cacheDir, { recursive: true });
+  const file = path.join(cacheDir, opts.name ?? `clip-${seconds}s.mp4`);
+  if (!existsSync(file)) {
+    execFileSync(resolveFfmpegPath(), [
+      '-y', '-loglevel', 'error',
+      '-f', 'lavfi', '-i', `testsrc=size=320x240:rate=25:duration=${seconds}`,
+      '-f', 'lavfi', '-i', `sine=frequency=440:duration=${seconds}`,
+      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast',
+      '-c:a', 'aac', '-b:a', '64k', '-shortest', '-movflags', '+faststart', file,
+    ]);
+  }
+  return { path: file, bytes: readFileSync(file) };
+}
+
+/** A tiny valid PDF. */
+export function makePdf(text = 'Hello from Foyer'): Buffer {
+  const objects = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
+    null,
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+  ];
+  const stream = `BT /F1 18 Tf 20 70 Td (${text}) Tj ET`;
+  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+  let out = '%PDF-1.4\n';
+  const offsets: number[] = [];
+  objects.forEach((o, i) => {
+    offsets.push(out.length);
+    out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+  });
+  const xref = out.length;
+  out += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+  out += `trailer\n<< /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+  return Buffer.from(out, 'latin1');
+}
+
+/** A multipart/form-data body with one file field. */
+export function multipart(fileName: string, bytes: Buffer, field = 'file'): { body: Buffer; headers: Record<string, string> } {
+  const boundary = '----foyer' + Math.random().toString(16).slice(2);
+  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: application/octet-stream\r\n\r\n`);
+  const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+  return { body: Buffer.concat([head, bytes, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
+}
