@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
+import { MemoryBus, type Bus } from './adapters/bus/bus.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
 import { DiskStorage, type Storage } from './adapters/storage/storage.js';
 import type { Config } from './config.js';
@@ -26,6 +27,9 @@ import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { healthRoutes } from './http/routes/health/health.routes.js';
 import { mediaRoutes } from './http/routes/media/media.routes.js';
+import { inviteRoutes } from './http/routes/invites/invites.routes.js';
+import { lobbyRoutes } from './http/routes/lobby/lobby.routes.js';
+import { settingsRoutes } from './http/routes/settings/settings.routes.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -38,6 +42,8 @@ export interface AppDeps {
   clock?: () => number;
   logger?: Logger;
   redis?: Redis;
+  /** Message bus between modules and processes; defaults to the in-process one. */
+  bus?: Bus;
   /** Folder of the built web app; defaults to dist/web next to the build. */
   webRoot?: string;
 }
@@ -58,7 +64,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   mkdirSync(config.mediaDir, { recursive: true });
   const storage = deps.storage ?? new DiskStorage(config.mediaDir);
   const mailer: Mailer = deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
-  const services = createServices({ config, db: database.db, mailer, storage, clock, logger });
+  const bus = deps.bus ?? new MemoryBus();
+  const services = createServices({ config, db: database.db, mailer, storage, clock, logger, bus });
 
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -114,10 +121,14 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(authRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
       await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes, mediaRoot: config.mediaDir });
       await api.register(adminRoutes, { services });
+      await api.register(inviteRoutes, { services });
+      await api.register(settingsRoutes, { services });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },
   );
+
+  await app.register(lobbyRoutes, { services, cookies, secure: config.secureCookies });
 
   const webRoot = deps.webRoot ?? defaultWebRoot;
   if (existsSync(path.join(webRoot, 'index.html'))) await registerSpa(app, webRoot);

@@ -20,6 +20,10 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   last_seen_at: number;
+  /** Guest sessions: the one media item they may open. */
+  scope_media_id: string | null;
+  /** Set when the invite behind a guest session was revoked or its media deleted. */
+  ended_reason: 'invite_revoked' | 'media_deleted' | null;
 }
 
 export interface EmailTokensTable {
@@ -71,7 +75,78 @@ export interface RateLimitsTable {
   reset_at: number;
 }
 
+export type InviteRole = 'viewer' | 'moderator' | 'speaker';
+
+export interface SiteSettingsTable {
+  key: string;
+  value_json: string;
+  updated_at: number;
+  updated_by: string | null;
+}
+
+export interface InvitesTable {
+  id: string;
+  media_id: string;
+  email: string;
+  email_canonical: string;
+  first_name: string;
+  last_name: string;
+  role: InviteRole;
+  message: string;
+  token_hash: string;
+  created_by: string | null;
+  created_at: number;
+  expires_at: number;
+  duration_minutes: number;
+  /** -1: unlimited until expiry. */
+  max_uses: number;
+  uses: number;
+  bind_device: number;
+  device_hash: string | null;
+  max_attempts: number;
+  attempts: number;
+  code_hash: string | null;
+  code_expires_at: number | null;
+  code_device_hash: string | null;
+  sent_by_email: number;
+  opened_at: number | null;
+  first_redeemed_at: number | null;
+  last_access_at: number | null;
+  revoked_at: number | null;
+  replaced_by: string | null;
+  replaced_at: number | null;
+}
+
+export interface GrantsTable {
+  id: string;
+  media_id: string;
+  invite_id: string;
+  email_canonical: string;
+  role: InviteRole;
+  session_id: string | null;
+  user_id: string | null;
+  created_at: number;
+  last_access_at: number;
+  revoked_at: number | null;
+}
+
+export interface AuditLogTable {
+  id: string;
+  at: number;
+  action: string;
+  actor_kind: 'user' | 'guest' | 'system';
+  actor_id: string | null;
+  actor_label: string;
+  media_id: string | null;
+  invite_id: string | null;
+  details_json: string | null;
+}
+
 export interface DB {
+  site_settings: SiteSettingsTable;
+  invites: InvitesTable;
+  grants: GrantsTable;
+  audit_log: AuditLogTable;
   users: UsersTable;
   sessions: SessionsTable;
   email_tokens: EmailTokensTable;
@@ -85,4 +160,7 @@ export type Session = Selectable<SessionsTable>;
 export type Media = Selectable<MediaTable>;
 export type MediaUpdate = Updateable<MediaTable>;
 export type MailMessage = Selectable<MailMessagesTable>;
+export type Invite = Selectable<InvitesTable>;
+export type Grant = Selectable<GrantsTable>;
+export type AuditEntry = Selectable<AuditLogTable>;
 export type { Generated };

@@ -22,6 +22,19 @@ export interface AuthDeps {
   sessionTtlMs: number;
 }
 
+/** An invite guest's session: scoped to one media item; ended when the invite is revoked or the media deleted. */
+export interface GuestScope {
+  mediaId: string;
+  mediaTitle: string;
+  endedReason: 'invite_revoked' | 'media_deleted' | null;
+}
+
+export interface ResolvedSession {
+  session: Session;
+  user?: User;
+  guest?: GuestScope;
+}
+
 export interface NewSession {
   token: string;
   session: Session;
@@ -118,7 +131,7 @@ export class AuthService {
   }
 
   async createSession(
-    opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number },
+    opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number; scopeMediaId?: string },
     db: Kysely<DB> = this.deps.db,
   ): Promise<NewSession> {
     const token = newToken();
@@ -131,19 +144,25 @@ export class AuthService {
       created_at: now,
       expires_at: now + (opts.ttlMs ?? this.deps.sessionTtlMs),
       last_seen_at: now,
+      scope_media_id: opts.scopeMediaId ?? null,
+      ended_reason: null,
     };
     await this.sessions.insert(session, db);
     return { token, session };
   }
 
   /** The live session (and its user) for a cookie token, or undefined. */
-  async resolve(token: string | undefined): Promise<{ session: Session; user?: User } | undefined> {
+  async resolve(token: string | undefined): Promise<ResolvedSession | undefined> {
     if (!token || !looksLikeToken(token)) return undefined;
     const session = await this.sessions.findById(hashToken(token));
     const now = this.deps.clock();
     if (!session || session.expires_at <= now) return undefined;
     if (now - session.last_seen_at > TOUCH_EVERY_MS) await this.sessions.touch(session.id, now);
-    if (!session.user_id) return { session };
+    if (!session.user_id) {
+      if (!session.scope_media_id) return { session };
+      const media = await this.deps.db.selectFrom('media').select(['title']).where('id', '=', session.scope_media_id).executeTakeFirst();
+      return { session, guest: { mediaId: session.scope_media_id, mediaTitle: media?.title ?? 'the media you were invited to', endedReason: session.ended_reason } };
+    }
     const user = await this.users.findById(session.user_id);
     return user ? { session, user } : undefined;
   }

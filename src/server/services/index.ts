@@ -5,7 +5,14 @@ import type { Storage } from '../adapters/storage/storage.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import type { RequestAuth } from '../http/plugins/session.js';
+import type { Bus } from '../adapters/bus/bus.js';
+import { higherRole } from '../domain/invite-rules.js';
 import { AccessService } from './access.service.js';
+import { AuditService } from './audit.service.js';
+import { InviteAccessRule } from './invite-access.rule.js';
+import { InviteService } from './invite.service.js';
+import { LobbyService } from './lobby.service.js';
+import { SettingsService } from './settings.service.js';
 import { AuthService } from './auth.service.js';
 import { MailService } from './mail.service.js';
 import { MediaService } from './media.service.js';
@@ -21,6 +28,11 @@ export interface Services {
   mail: MailService;
   media: MediaService;
   access: AccessService;
+  settings: SettingsService;
+  audit: AuditService;
+  invites: InviteService;
+  lobby: LobbyService;
+  bus: Bus;
   /** Set by the invite module: what an invite session may open, for the browser. */
   describeGuest(auth: RequestAuth): Promise<GuestInfo | null>;
 }
@@ -32,6 +44,7 @@ export interface ServiceDeps {
   storage: Storage;
   clock: () => number;
   logger: Logger;
+  bus: Bus;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -39,5 +52,22 @@ export function createServices(deps: ServiceDeps): Services {
   const auth = new AuthService({ db: deps.db, mail, clock: deps.clock, publicUrl: deps.config.publicUrl, sessionTtlMs: deps.config.sessionTtlMs });
   const media = new MediaService({ db: deps.db, storage: deps.storage, clock: deps.clock });
   const access = new AccessService(media.repo);
-  return { auth, mail, media, access, describeGuest: async () => null };
+  const settings = new SettingsService({ db: deps.db, clock: deps.clock });
+  const audit = new AuditService({ db: deps.db, clock: deps.clock });
+  const invites = new InviteService({ db: deps.db, mail, settings, audit, media, bus: deps.bus, clock: deps.clock, publicUrl: deps.config.publicUrl });
+  const lobby = new LobbyService({ db: deps.db, invites, auth, media, settings, audit, mail, clock: deps.clock, sessionTtlMs: deps.config.sessionTtlMs });
+  access.rules.push(new InviteAccessRule({ grants: invites.grants, clock: deps.clock }));
+  media.hooks.push({
+    onDeleted: async (m, trx) => {
+      const grants = await invites.onMediaDeleted(m, trx);
+      return () => invites.announce({ mediaId: m.id, grants, role: null, reason: 'media_deleted' });
+    },
+  });
+  const describeGuest: Services['describeGuest'] = async (a) => {
+    if (!a.guest || a.user || a.guest.endedReason) return null;
+    const grants = await invites.grants.liveFor({ mediaId: a.guest.mediaId, sessionId: a.session?.id });
+    if (!grants.length) return null;
+    return { mediaId: a.guest.mediaId, mediaTitle: a.guest.mediaTitle, role: grants.map((g) => g.role).reduce(higherRole) };
+  };
+  return { auth, mail, media, access, settings, audit, invites, lobby, bus: deps.bus, describeGuest };
 }

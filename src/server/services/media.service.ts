@@ -17,7 +17,8 @@ export interface MediaDeps {
 
 /** Hooks other modules attach to media events (invites end with their media). */
 export interface MediaHooks {
-  onDeleted?: (media: Media, trx: Kysely<DB>) => Promise<void>;
+  /** Runs inside the deletion's transaction; may return work to run after commit (announcements). */
+  onDeleted?: (media: Media, trx: Kysely<DB>) => Promise<(() => Promise<void>) | void>;
 }
 
 export class MediaService {
@@ -118,11 +119,17 @@ export class MediaService {
   async delete(user: User, id: string): Promise<void> {
     const media = await this.getManaged(user, id);
     const now = this.deps.clock();
-    await this.deps.db.transaction().execute(async (trx) => {
+    const after = await this.deps.db.transaction().execute(async (trx) => {
       await this.repo.update(media.id, { deleted_at: now, storage_key: null, updated_at: now }, trx);
-      for (const h of this.hooks) await h.onDeleted?.(media, trx);
+      const later: Array<() => Promise<void>> = [];
+      for (const h of this.hooks) {
+        const next = await h.onDeleted?.(media, trx);
+        if (next) later.push(next);
+      }
+      return later;
     });
     await this.deps.storage.remove(`media/${media.id}/`);
+    for (const fn of after) await fn();
   }
 }
 

@@ -49,4 +49,6 @@ export interface AccessChanged {
   userIds: string[];
   role: string | null;
   reason: 'upgraded' | 'changed' | 'revoked' | 'media_deleted';
+  /** Sessions replaced by a fresh one on an upgrade (old id -> new id): open connections move to the new id. */
+  rotatedSessions?: Record<string, string>;
 }

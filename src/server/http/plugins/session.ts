@@ -3,11 +3,13 @@ import { timingSafeEqual } from 'node:crypto';
 import type { Session, User } from '../../db/schema.js';
 import { newToken } from '../../domain/tokens.js';
 import { AppError } from '../../errors.js';
-import type { AuthService } from '../../services/auth.service.js';
+import type { AuthService, GuestScope } from '../../services/auth.service.js';
 
 export interface RequestAuth {
   session?: Session;
   user?: User;
+  /** Set for invite guests: the one media item the session may open. */
+  guest?: GuestScope;
 }
 
 declare module 'fastify' {
@@ -98,7 +100,17 @@ export function clearSessionCookie(reply: FastifyReply, names: CookieNames, secu
   reply.clearCookie(names.session, { path: '/', sameSite: 'lax', secure, httpOnly: true });
 }
 
+/** The refusal for an invite guest reaching outside their media (or whose access ended). */
+export function guestRefusal(guest: GuestScope): AppError {
+  if (guest.endedReason) return new AppError(guest.endedReason, { details: { mediaId: guest.mediaId } });
+  return new AppError('out_of_scope', {
+    message: `Your invite gives you access only to “${guest.mediaTitle}”.`,
+    details: { mediaId: guest.mediaId, title: guest.mediaTitle, url: `/media/${guest.mediaId}` },
+  });
+}
+
 export function requireUser(request: FastifyRequest): User {
+  if (!request.auth.user && request.auth.guest) throw guestRefusal(request.auth.guest);
   if (!request.auth.user) throw new AppError('unauthenticated');
   return request.auth.user;
 }

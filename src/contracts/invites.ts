@@ -1,0 +1,135 @@
+import { z } from 'zod';
+import { mediaTypeSchema } from './api.js';
+
+/** Invite roles. Media other than live events take `viewer` only. */
+export const inviteRoles = ['viewer', 'speaker', 'moderator'] as const;
+export const inviteRoleSchema = z.enum(inviteRoles);
+export type InviteRoleDto = z.infer<typeof inviteRoleSchema>;
+
+export const domainListSchema = z.array(z.string().trim().min(1).max(253)).max(500);
+
+/** Site settings with Kaltura's defaults (PRODUCT.md). */
+export const siteSettingsSchema = z.object({
+  linkDurationMinutes: z.number().int().min(1).max(525_600),
+  /** 1 single use, N uses, -1 unlimited until expiry. */
+  linkReusability: z.number().int().min(-1).max(10_000).refine((v) => v !== 0, 'Use -1 for unlimited, or 1 or more.'),
+  bindToDevice: z.boolean(),
+  blockedEmailDomains: domainListSchema,
+  allowedEmailDomains: domainListSchema,
+  lobbyVerification: z.enum(['email', 'email_code']),
+  lobbyAttempts: z.number().int().min(1).max(100),
+  selfServiceNewLink: z.boolean(),
+  whoMayInvite: z.enum(['owners_and_admins', 'admins_only']),
+  endedEventsGoToRecording: z.boolean(),
+});
+export type SiteSettings = z.infer<typeof siteSettingsSchema>;
+export const siteSettingsPatch = siteSettingsSchema.partial();
+
+export const defaultSiteSettings: SiteSettings = {
+  linkDurationMinutes: 1440,
+  linkReusability: 1,
+  bindToDevice: true,
+  blockedEmailDomains: [],
+  allowedEmailDomains: [],
+  lobbyVerification: 'email',
+  lobbyAttempts: 5,
+  selfServiceNewLink: true,
+  whoMayInvite: 'owners_and_admins',
+  endedEventsGoToRecording: true,
+};
+
+export const MAX_INVITES_PER_REQUEST = 10_000;
+
+export const invitePersonSchema = z.object({
+  email: z.string().max(320),
+  firstName: z.string().trim().max(100).optional().default(''),
+  lastName: z.string().trim().max(100).optional().default(''),
+});
+
+export const createInvitesBody = z.object({
+  people: z.array(invitePersonSchema).min(1, 'Add at least one email address.').max(MAX_INVITES_PER_REQUEST),
+  role: inviteRoleSchema.default('viewer'),
+  message: z.string().trim().max(2000).optional().default(''),
+  sendEmail: z.boolean().default(true),
+});
+export type CreateInvitesBody = z.input<typeof createInvitesBody>;
+
+export const refusalReasons = ['malformed', 'domain_blocked', 'domain_not_allowed', 'duplicate'] as const;
+export const createInvitesResponse = z.object({
+  created: z.array(z.object({ id: z.string(), email: z.string(), replaced: z.boolean(), link: z.string().optional() })),
+  refused: z.array(z.object({ email: z.string(), reason: z.enum(refusalReasons), message: z.string() })),
+});
+export type CreateInvitesResponse = z.infer<typeof createInvitesResponse>;
+
+export const inviteStatuses = ['sent', 'opened', 'active', 'expired', 'used_up', 'revoked', 'locked'] as const;
+export const inviteStatusSchema = z.enum(inviteStatuses);
+export type InviteStatus = z.infer<typeof inviteStatusSchema>;
+
+export const inviteRowSchema = z.object({
+  id: z.string(),
+  email: z.string(),
+  firstName: z.string(),
+  lastName: z.string(),
+  role: inviteRoleSchema,
+  status: inviteStatusSchema,
+  /** null: unlimited. */
+  usesLeft: z.number().nullable(),
+  expiresAt: z.string(),
+  deviceBound: z.boolean(),
+  lastAccessAt: z.string().nullable(),
+  createdAt: z.string(),
+  sentByEmail: z.boolean(),
+});
+export type InviteRowDto = z.infer<typeof inviteRowSchema>;
+export const inviteListSchema = z.object({ items: z.array(inviteRowSchema) });
+
+export const changeRoleBody = z.object({ role: inviteRoleSchema });
+export const bulkRevokeBody = z.object({ ids: z.array(z.string().max(100)).min(1).max(MAX_INVITES_PER_REQUEST) });
+export const newLinkResponse = z.object({ invite: inviteRowSchema, link: z.string().optional() });
+
+/** What the lobby shows: what the invite is for, never the invited address. */
+export const lobbyInfoSchema = z.object({
+  media: z.object({ title: z.string(), type: mediaTypeSchema, ownerName: z.string(), startsAt: z.string().nullable() }),
+  verification: z.enum(['email', 'email_code']),
+  selfServiceNewLink: z.boolean(),
+  /** A code was mailed to this device and is waiting to be typed. */
+  codePending: z.boolean(),
+  /** Logged in with the invited, verified email: the page enters without asking. */
+  autoEnter: z.boolean(),
+  /** This device already holds access through this invite: go straight there. */
+  alreadyIn: z.object({ url: z.string() }).nullable(),
+});
+export type LobbyInfo = z.infer<typeof lobbyInfoSchema>;
+
+export const lobbyEnterBody = z.object({
+  email: z.string().max(320).optional(),
+  code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6 digits from the email.').optional(),
+});
+export const lobbyEnterResponse = z.discriminatedUnion('next', [
+  z.object({ next: z.literal('enter'), url: z.string(), role: inviteRoleSchema, mediaId: z.string() }),
+  z.object({ next: z.literal('code'), message: z.string() }),
+]);
+export type LobbyEnterResponse = z.infer<typeof lobbyEnterResponse>;
+
+export const lobbyNewLinkBody = z.object({ email: z.string().min(1, 'Enter your email address.').max(320) });
+
+export const auditEntrySchema = z.object({
+  id: z.string(),
+  at: z.string(),
+  action: z.string(),
+  actor: z.object({ kind: z.enum(['user', 'guest', 'system']), id: z.string().nullable(), label: z.string() }),
+  mediaId: z.string().nullable(),
+  mediaTitle: z.string().nullable(),
+  inviteId: z.string().nullable(),
+  details: z.record(z.string(), z.unknown()).nullable(),
+});
+export type AuditEntryDto = z.infer<typeof auditEntrySchema>;
+export const auditListSchema = z.object({ items: z.array(auditEntrySchema) });
+export const auditQuery = z.object({
+  action: z.string().max(60).optional(),
+  mediaId: z.string().max(100).optional(),
+  inviteId: z.string().max(100).optional(),
+  from: z.string().datetime().optional(),
+  to: z.string().datetime().optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});

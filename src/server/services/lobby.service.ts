@@ -1,0 +1,275 @@
+import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { LobbyEnterResponse, LobbyInfo } from '../../contracts/invites.js';
+import type { DB, Grant, Invite, InviteRole, Media, Session, User } from '../db/schema.js';
+import { canonicalEmail } from '../domain/email.js';
+import { higherRole, redemptionRefusal } from '../domain/invite-rules.js';
+import { hashToken, looksLikeToken } from '../domain/tokens.js';
+import { AppError } from '../errors.js';
+import type { RequestAuth } from '../http/plugins/session.js';
+import type { AuditActor, AuditService } from './audit.service.js';
+import type { AuthService } from './auth.service.js';
+import { lobbyCodeEmail, newLinkEmail } from './emails/invite-emails.js';
+import type { InviteService } from './invite.service.js';
+import type { MailService } from './mail.service.js';
+import type { MediaService } from './media.service.js';
+import type { SettingsService } from './settings.service.js';
+
+const CODE_TTL_MS = 10 * 60_000;
+
+export interface LobbyDeps {
+  db: Kysely<DB>;
+  invites: InviteService;
+  auth: AuthService;
+  media: MediaService;
+  settings: SettingsService;
+  audit: AuditService;
+  mail: MailService;
+  clock: () => number;
+  sessionTtlMs: number;
+}
+
+export interface Visitor {
+  auth: RequestAuth;
+  deviceId: string;
+}
+
+export interface Entered {
+  response: Extract<LobbyEnterResponse, { next: 'enter' }>;
+  /** A fresh session token to set as the cookie (the session rotates on every entry). */
+  sessionToken: string;
+  sessionTtlMs: number;
+}
+
+const codeHash = (inviteId: string, code: string) => createHash('sha256').update(`${inviteId}:${code}`).digest('base64url');
+const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+
+/** The lobby: what an invite is for, and the one step that turns a link into access. */
+export class LobbyService {
+  constructor(private readonly deps: LobbyDeps) {}
+
+  private async inviteFor(token: string | undefined): Promise<Invite> {
+    if (!token || !looksLikeToken(token)) throw new AppError('invalid_link');
+    const invite = await this.deps.invites.invites.findByTokenHash(hashToken(token));
+    if (!invite) throw new AppError('invalid_link');
+    return invite;
+  }
+
+  /** A logged-in account whose verified email is the invited one. */
+  private verifiedInvitee(auth: RequestAuth, invite: Invite): User | undefined {
+    const u = auth.user;
+    return u && u.email_verified_at !== null && u.email_canonical === invite.email_canonical ? u : undefined;
+  }
+
+  private actor(visitor: Visitor, invite: Invite): AuditActor {
+    const u = visitor.auth.user;
+    return u ? { kind: 'user', id: u.id, label: u.email } : { kind: 'guest', id: null, label: invite.email };
+  }
+
+  /** Grants this visitor already holds on the media through this person's invites. */
+  private async heldGrants(visitor: Visitor, invite: Invite, db: Kysely<DB> = this.deps.db): Promise<Grant[]> {
+    const held = await this.deps.invites.grants.liveFor(
+      { mediaId: invite.media_id, sessionId: visitor.auth.session?.id, userId: this.verifiedInvitee(visitor.auth, invite)?.id },
+      db,
+    );
+    return held.filter((g) => g.email_canonical === invite.email_canonical);
+  }
+
+  async info(token: string | undefined, visitor: Visitor): Promise<LobbyInfo> {
+    const invite = await this.inviteFor(token);
+    const media = (await this.deps.media.repo.findAnyById(invite.media_id))!;
+    const settings = await this.deps.settings.get();
+    const now = this.deps.clock();
+    if (invite.opened_at === null) {
+      // Shown for the owner as "opened". Not a use, not an attempt, no session: scanners change nothing that matters.
+      await this.deps.invites.invites.update(invite.id, { opened_at: now });
+      await this.deps.audit.record({ action: 'invite.opened', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: invite.id });
+    }
+    const held = media.deleted_at === null && invite.revoked_at === null ? await this.heldGrants(visitor, invite) : [];
+    const heldRole = held.reduce<InviteRole | undefined>((r, g) => (r ? higherRole(r, g.role) : g.role), undefined);
+    // A newer link with a higher role must go through the lobby (or auto-enter) to upgrade.
+    const alreadyIn = heldRole && higherRole(heldRole, invite.role) === heldRole ? { url: await this.deps.invites.landingUrl(media, heldRole) } : null;
+    const eventStart = media.type === 'live' ? (await this.deps.invites.hooks.eventExtras?.(media))?.startsAt : undefined;
+    return {
+      media: { title: media.title, type: media.type, ownerName: await this.deps.invites.ownerName(media), startsAt: eventStart ? new Date(eventStart).toISOString() : null },
+      verification: settings.lobbyVerification,
+      selfServiceNewLink: settings.selfServiceNewLink,
+      codePending: invite.code_hash !== null && (invite.code_expires_at ?? 0) > now && invite.code_device_hash === hashToken(visitor.deviceId),
+      autoEnter: Boolean(this.verifiedInvitee(visitor.auth, invite)),
+      alreadyIn,
+    };
+  }
+
+  /**
+   * The lobby's POST. Checks the email, then every rule, then uses the link in one conditional update,
+   * grants access and rotates the session. Wrong emails and codes are counted even though the call fails.
+   */
+  async enter(token: string | undefined, input: { email?: string; code?: string }, visitor: Visitor): Promise<Entered | Extract<LobbyEnterResponse, { next: 'code' }>> {
+    const invite = await this.inviteFor(token);
+    const settings = await this.deps.settings.get();
+    const now = this.deps.clock();
+    const deviceHash = hashToken(visitor.deviceId);
+    const account = this.verifiedInvitee(visitor.auth, invite);
+    const typed = input.email !== undefined ? canonicalEmail(input.email) : account?.email_canonical;
+    if (input.email === undefined && !account) throw new AppError('validation_failed', { message: 'Enter the email address the invite was sent to.', details: { email: 'required' } });
+
+    if (typed !== invite.email_canonical) {
+      if (invite.attempts < invite.max_attempts) await this.deps.invites.invites.countAttempt(invite.id);
+      await this.refused(invite, visitor, 'email_mismatch');
+      throw new AppError('email_mismatch');
+    }
+
+    const media = (await this.deps.media.repo.findAnyById(invite.media_id))!;
+    // The same device coming back with its access still valid goes straight in, without using the link again.
+    const held = media.deleted_at === null && invite.revoked_at === null ? await this.heldGrants(visitor, invite) : [];
+    const refusal = redemptionRefusal(invite, { now, deviceHash, mediaDeleted: media.deleted_at !== null, settings });
+    if (refusal && !(held.length && (refusal === 'link_used' || refusal === 'link_expired'))) {
+      await this.refused(invite, visitor, refusal);
+      throw new AppError(refusal);
+    }
+
+    // In email_code mode a code mailed to the invited address proves the person reads that mailbox.
+    // A logged-in account with that verified address has already proved it.
+    if (settings.lobbyVerification === 'email_code' && !account && !held.length) {
+      if (!input.code) return this.sendCode(invite, media, visitor, deviceHash);
+      const valid =
+        invite.code_hash !== null &&
+        (invite.code_expires_at ?? 0) > now &&
+        invite.code_device_hash === deviceHash &&
+        sameHash(invite.code_hash, codeHash(invite.id, input.code));
+      if (!valid) {
+        await this.deps.invites.invites.countAttempt(invite.id);
+        await this.refused(invite, visitor, 'code_invalid');
+        throw new AppError('code_invalid');
+      }
+    }
+
+    return this.redeem({ invite, media, visitor, deviceHash, account, held });
+  }
+
+  private async sendCode(invite: Invite, media: Media, visitor: Visitor, deviceHash: string): Promise<Extract<LobbyEnterResponse, { next: 'code' }>> {
+    const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
+    await this.deps.db.transaction().execute(async (trx) => {
+      await this.deps.invites.invites.update(invite.id, { code_hash: codeHash(invite.id, code), code_expires_at: this.deps.clock() + CODE_TTL_MS, code_device_hash: deviceHash }, trx);
+      await this.deps.mail.queue({ kind: 'lobby_code', to: invite.email, ...lobbyCodeEmail({ title: media.title, code }) }, trx);
+      await this.deps.audit.record({ action: 'invite.code_sent', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: invite.id }, trx);
+    });
+    this.deps.mail.kick();
+    return { next: 'code', message: 'We emailed a 6-digit code to the invited address. Enter it to continue.' };
+  }
+
+  private async redeem(opts: { invite: Invite; media: Media; visitor: Visitor; deviceHash: string; account?: User; held: Grant[] }): Promise<Entered> {
+    const { invite, media, visitor, account, held } = opts;
+    const now = this.deps.clock();
+    const oldSession: Session | undefined = visitor.auth.session;
+    const heldRole = held.reduce<InviteRole | undefined>((r, g) => (r ? higherRole(r, g.role) : g.role), undefined);
+    // A newer invite never lowers a role the person already holds.
+    const role = heldRole ? higherRole(heldRole, invite.role) : invite.role;
+    const reentry = held.length > 0 && heldRole === role;
+    const user = visitor.auth.user;
+    const ttlMs = user ? this.deps.sessionTtlMs : Math.min(invite.duration_minutes * 60_000, this.deps.sessionTtlMs);
+
+    const result = await this.deps.db.transaction().execute(async (trx) => {
+      if (!reentry && !(await this.deps.invites.invites.redeem({ id: invite.id, now, deviceHash: opts.deviceHash }, trx))) {
+        return { lost: true as const };
+      }
+      // Rotate the session: accounts keep their login, guests get a session scoped to this media.
+      const created = await this.deps.auth.createSession(
+        user
+          ? { userId: user.id, deviceId: visitor.deviceId, kind: 'user' }
+          : { userId: null, deviceId: visitor.deviceId, kind: 'guest', ttlMs, scopeMediaId: media.id },
+        trx,
+      );
+      if (oldSession) {
+        // Access held on the old session (other media too, for accounts) moves to the new one.
+        let move = trx.updateTable('grants').set({ session_id: created.session.id }).where('session_id', '=', oldSession.id).where('revoked_at', 'is', null);
+        if (!user) move = move.where('media_id', '=', media.id);
+        await move.execute();
+        await this.deps.auth.sessions.delete(oldSession.id, trx);
+      }
+      const heldIds = held.map((g) => g.id);
+      if (heldIds.length) await this.deps.invites.grants.update(heldIds, { role, last_access_at: now, invite_id: invite.id }, trx);
+      else {
+        await this.deps.invites.grants.insert(
+          {
+            id: randomUUID(),
+            media_id: media.id,
+            invite_id: invite.id,
+            email_canonical: invite.email_canonical,
+            role,
+            session_id: account ? null : created.session.id,
+            user_id: account ? account.id : null,
+            created_at: now,
+            last_access_at: now,
+            revoked_at: null,
+          },
+          trx,
+        );
+      }
+      await this.deps.audit.record(
+        { action: 'invite.redeemed', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: invite.id, details: { role, reentry, account: Boolean(account), upgradedFrom: heldRole && heldRole !== role ? heldRole : undefined } },
+        trx,
+      );
+      return { lost: false as const, created };
+    });
+
+    if (result.lost) {
+      // Another request used the link first (or it changed underneath): say why, as the rules see it now.
+      const fresh = (await this.deps.invites.invites.findById(invite.id))!;
+      const settings = await this.deps.settings.get();
+      const refusal = redemptionRefusal(fresh, { now, deviceHash: opts.deviceHash, mediaDeleted: false, settings }) ?? 'link_used';
+      await this.refused(invite, visitor, refusal);
+      throw new AppError(refusal);
+    }
+
+    if (heldRole && role !== heldRole) {
+      await this.deps.invites.announce({
+        mediaId: media.id,
+        grants: held,
+        role,
+        reason: 'upgraded',
+        rotatedSessions: oldSession ? { [oldSession.id]: result.created.session.id } : undefined,
+      });
+    } else if (oldSession && held.length) {
+      await this.deps.invites.announce({ mediaId: media.id, grants: held, role, reason: 'changed', rotatedSessions: { [oldSession.id]: result.created.session.id } });
+    }
+    return {
+      response: { next: 'enter', url: await this.deps.invites.landingUrl(media, role), role, mediaId: media.id },
+      sessionToken: result.created.token,
+      sessionTtlMs: ttlMs,
+    };
+  }
+
+  private async refused(invite: Invite, visitor: Visitor, code: string): Promise<void> {
+    await this.deps.audit.record({ action: 'invite.refused', actor: this.actor(visitor, invite), mediaId: invite.media_id, inviteId: invite.id, details: { code } });
+  }
+
+  /** "Email me a new link": a fresh link to the invited address only; the old one dies; the owner sees it in the audit log. */
+  async requestNewLink(token: string | undefined, email: string, visitor: Visitor): Promise<void> {
+    const invite = await this.inviteFor(token);
+    const settings = await this.deps.settings.get();
+    if (canonicalEmail(email) !== invite.email_canonical) {
+      if (invite.attempts < invite.max_attempts) await this.deps.invites.invites.countAttempt(invite.id);
+      await this.refused(invite, visitor, 'email_mismatch');
+      throw new AppError('email_mismatch');
+    }
+    if (!settings.selfServiceNewLink) throw new AppError('forbidden', { message: 'This site does not send new links from the lobby. Ask the media owner for a new link.' });
+    const media = (await this.deps.media.repo.findAnyById(invite.media_id))!;
+    const refusal = redemptionRefusal(invite, { now: this.deps.clock(), deviceHash: '', mediaDeleted: media.deleted_at !== null, settings });
+    if (refusal === 'media_deleted' || refusal === 'invite_revoked' || refusal === 'domain_blocked') {
+      await this.refused(invite, visitor, refusal);
+      throw new AppError(refusal);
+    }
+    // A link that was already replaced: send a fresh one for the person's current invite.
+    let current = invite;
+    while (current.replaced_by) current = (await this.deps.invites.invites.findById(current.replaced_by))!;
+    if (current.revoked_at !== null) throw new AppError('invite_revoked');
+    const ownerName = await this.deps.invites.ownerName(media);
+    await this.deps.db.transaction().execute(async (trx) => {
+      const next = await this.deps.invites.replaceLink(current, { by: null, sendEmail: true, media, settings }, trx);
+      await this.deps.mail.queue({ kind: 'new_link', to: current.email, ...newLinkEmail({ invite: next.invite, media, ownerName, link: this.deps.invites.linkFor(next.token) }) }, trx);
+      await this.deps.audit.record({ action: 'invite.new_link_requested', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: next.invite.id, details: { replaces: current.id } }, trx);
+    });
+    this.deps.mail.kick();
+  }
+}

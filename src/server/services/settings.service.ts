@@ -1,0 +1,52 @@
+import type { Kysely } from 'kysely';
+import { defaultSiteSettings, siteSettingsSchema, type SiteSettings } from '../../contracts/invites.js';
+import type { DB } from '../db/schema.js';
+import { canonicalDomain } from '../domain/email.js';
+import { AppError } from '../errors.js';
+
+const KEY = 'site';
+// Several processes may serve the site: a short cache keeps reads cheap and changes visible within seconds.
+const CACHE_MS = 2_000;
+
+export class SettingsService {
+  private cached?: { at: number; value: SiteSettings };
+
+  constructor(private readonly deps: { db: Kysely<DB>; clock: () => number }) {}
+
+  async get(): Promise<SiteSettings> {
+    const now = Date.now();
+    if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.value;
+    const row = await this.deps.db.selectFrom('site_settings').select('value_json').where('key', '=', KEY).executeTakeFirst();
+    const stored = row ? siteSettingsSchema.partial().safeParse(JSON.parse(row.value_json)) : undefined;
+    const value = { ...defaultSiteSettings, ...(stored?.success ? stored.data : {}) };
+    this.cached = { at: now, value };
+    return value;
+  }
+
+  async update(patch: Partial<SiteSettings>, actorId: string): Promise<SiteSettings> {
+    const domainFields = ['blockedEmailDomains', 'allowedEmailDomains'] as const;
+    const details: Record<string, string> = {};
+    for (const f of domainFields) {
+      const list = patch[f];
+      if (!list) continue;
+      const normalized: string[] = [];
+      for (const d of list) {
+        const c = canonicalDomain(d.replace(/^\*?\./, '').replace(/^@/, ''));
+        if (!c) details[f] = `"${d}" is not a domain name.`;
+        else if (!normalized.includes(c)) normalized.push(c);
+      }
+      patch = { ...patch, [f]: normalized };
+    }
+    if (Object.keys(details).length) throw new AppError('validation_failed', { message: 'Some domains are not valid.', details });
+    const next = { ...(await this.get()), ...patch };
+    const now = this.deps.clock();
+    const value_json = JSON.stringify(next);
+    await this.deps.db
+      .insertInto('site_settings')
+      .values({ key: KEY, value_json, updated_at: now, updated_by: actorId })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value_json, updated_at: now, updated_by: actorId }))
+      .execute();
+    this.cached = undefined;
+    return next;
+  }
+}
