@@ -53,6 +53,7 @@ export async function createTestApp(opts: {
   mailer?: Mailer;
   clock?: TestClock;
   webRoot?: string;
+  logger?: import('pino').Logger;
 } = {}): Promise<TestApp> {
   const db = await createTestDatabase(opts.dialect ?? 'sqlite');
   const config = loadConfig({
@@ -69,7 +70,7 @@ export async function createTestApp(opts: {
     database: db.database,
     mailer,
     clock: clock.fn,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     webRoot: opts.webRoot ?? path.join(db.dataDir, 'no-web'),
   });
   await built.app.ready();
