@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { makeVideo } from '../factories/media.js';
+import { makeAudio, makePdf, makeVideo } from '../factories/media.js';
 import { linkIn } from '../factories/smtp.js';
 import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
 
@@ -91,6 +91,42 @@ describe('foundation in Chromium', () => {
       await dialog.getByText('This file is not a supported video, audio file or PDF document.').waitFor();
       await screenshot(page, 'upload-refused');
 
+      // Keyboard: Escape closes the dialog and focus goes back to the button that opened it.
+      await page.keyboard.press('Escape');
+      expect(await dialog.isVisible()).toBe(false);
+      expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Upload');
+      await page.keyboard.press('Enter');
+      await dialog.waitFor();
+
+      // A PDF dropped on the drop zone uploads and opens in the page.
+      const pdf = makePdf('Quarterly numbers');
+      await dialog.locator('.dropzone').evaluate((zone, bytes) => {
+        const dt = new DataTransfer();
+        dt.items.add(new File([new Uint8Array(bytes)], 'Quarterly report.pdf', { type: 'application/pdf' }));
+        zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true }));
+        zone.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }));
+      }, [...pdf]);
+      await page.getByText('“Quarterly report” is uploaded.').waitFor();
+      await page.getByRole('link', { name: /Quarterly report/ }).click();
+      const frame = page.locator('iframe[title="Document: Quarterly report"]');
+      await frame.waitFor();
+      expect(await frame.getAttribute('src')).toMatch(/^\/api\/media\/[\w-]+\/file$/);
+      await screenshot(page, 'media-pdf');
+      await page.getByRole('link', { name: 'Library', exact: true }).first().click();
+
+      // An audio file gets an audio player that loads it.
+      const audio = makeAudio({ seconds: 2 });
+      await page.getByRole('button', { name: 'Upload' }).click();
+      await dialog.locator('input[type=file]').setInputFiles(audio.path);
+      await page.getByText('“tone-2s” is uploaded.').waitFor();
+      await page.getByRole('link', { name: /tone-2s/ }).click();
+      await page.waitForFunction(() => {
+        const a = document.querySelector('audio');
+        return a !== null && a.readyState >= 1 && Math.round(a.duration) === 2;
+      });
+      await page.getByRole('link', { name: 'Library', exact: true }).first().click();
+      await page.getByRole('button', { name: 'Upload' }).click();
+
       // A real video uploads with a real progress bar. The upload is throttled (DevTools network
       // emulation) so the bar has time to show values between 0 and 100.
       const video = makeVideo({ seconds: 6, name: 'e2e-clip-6s.mp4' });
@@ -171,10 +207,11 @@ describe('foundation in Chromium', () => {
       await confirm.getByRole('button', { name: 'Delete' }).click();
       await page.waitForURL((u) => u.pathname === '/');
       await page.getByText('“Launch teaser” was deleted.').waitFor();
-      await page.getByRole('heading', { name: 'Your library is empty' }).waitFor();
+      await page.getByText('2 items').waitFor();
       expect(await page.getByRole('link', { name: /Launch teaser/ }).count()).toBe(0);
       await page.reload();
-      await page.getByRole('heading', { name: 'Your library is empty' }).waitFor();
+      await page.getByRole('link', { name: /Quarterly report/ }).waitFor();
+      expect(await page.getByRole('link', { name: /Launch teaser/ }).count()).toBe(0);
 
       // Log out through the account menu, then back in.
       await page.getByRole('button', { name: /Account menu/ }).click();
