@@ -7,8 +7,11 @@ import { router } from './router.js';
 import { ToastProvider } from './ui/Toasts.js';
 import './styles/tokens.css';
 import './styles/base.css';
-import './styles/components.css';
+import './styles/controls.css';
+import './styles/feedback.css';
+import './styles/surfaces.css';
 import './styles/layout.css';
+import './styles/auth.css';
 import './styles/media.css';
 import './styles/admin.css';
 
