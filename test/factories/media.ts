@@ -53,3 +53,18 @@ export function multipart(fileName: string, bytes: Buffer, field = 'file'): { bo
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { body: Buffer.concat([head, bytes, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
+
+/** A short real audio file made with ffmpeg (cached per machine): AAC in an M4A container. */
+export function makeAudio(opts: { seconds?: number; name?: string } = {}): { path: string; bytes: Buffer } {
+  const seconds = opts.seconds ?? 3;
+  mkdirSync(cacheDir, { recursive: true });
+  const file = path.join(cacheDir, opts.name ?? `tone-${seconds}s.m4a`);
+  if (!existsSync(file)) {
+    execFileSync(resolveFfmpegPath(), [
+      '-y', '-loglevel', 'error',
+      '-f', 'lavfi', '-i', `sine=frequency=330:duration=${seconds}`,
+      '-c:a', 'aac', '-b:a', '64k', '-movflags', '+faststart', file,
+    ]);
+  }
+  return { path: file, bytes: readFileSync(file) };
+}

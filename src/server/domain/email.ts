@@ -14,7 +14,7 @@ export function canonicalEmail(input: string): string | null {
   const local = trimmed.slice(0, at).toLowerCase().normalize('NFC');
   const domain = canonicalDomain(trimmed.slice(at + 1));
   if (!domain) return null;
-  if (local.length > 64 || /[\s@<>()\[\],;:"\\\p{Cc}]/u.test(local)) return null;
+  if (local.length > 64 || /[\s@<>()[\],;:"\\\p{Cc}]/u.test(local)) return null;
   if (local.startsWith('.') || local.endsWith('.') || local.includes('..')) return null;
   const result = `${local}@${domain}`;
   return result.length <= 254 ? result : null;

@@ -1,0 +1,50 @@
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import type { MediaDto, MediaPatchBody } from '../../../contracts/api.js';
+import { endpoints, queryKeys } from '../../api/endpoints.js';
+
+export function useMediaList() {
+  return useQuery({ queryKey: queryKeys.media, queryFn: endpoints.listMedia, select: (d) => d.items });
+}
+
+export function useMediaItem(id: string) {
+  return useQuery({ queryKey: queryKeys.mediaItem(id), queryFn: () => endpoints.getMedia(id) });
+}
+
+/** Keeps the list and the item caches in step after a change. */
+function useMediaCache() {
+  const qc = useQueryClient();
+  return {
+    put(media: MediaDto) {
+      qc.setQueryData<{ media: MediaDto; role: string }>(queryKeys.mediaItem(media.id), (prev) => ({ media, role: prev?.role ?? 'owner' }));
+      qc.setQueryData<{ items: MediaDto[] }>(queryKeys.media, (prev) =>
+        prev ? { items: prev.items.some((m) => m.id === media.id) ? prev.items.map((m) => (m.id === media.id ? media : m)) : [media, ...prev.items] } : prev,
+      );
+    },
+    /** Drops it from the list; the page showing it removes its own entry once it has navigated away. */
+    remove(id: string) {
+      qc.setQueryData<{ items: MediaDto[] }>(queryKeys.media, (prev) => (prev ? { items: prev.items.filter((m) => m.id !== id) } : prev));
+    },
+  };
+}
+
+export function useUpdateMedia(id: string) {
+  const cache = useMediaCache();
+  return useMutation({ mutationFn: (body: MediaPatchBody) => endpoints.updateMedia(id, body), onSuccess: ({ media }) => cache.put(media) });
+}
+
+export function useDeleteMedia(id: string) {
+  const cache = useMediaCache();
+  return useMutation({ mutationFn: () => endpoints.deleteMedia(id), onSuccess: () => cache.remove(id) });
+}
+
+/** Forgets a deleted item, once nothing on screen observes it any more. */
+export function useForgetMedia() {
+  const qc = useQueryClient();
+  return (id: string) => qc.removeQueries({ queryKey: queryKeys.mediaItem(id), exact: true });
+}
+
+/** After an upload: the new item goes to the top of the library at once. */
+export function useAddUploadedMedia() {
+  const cache = useMediaCache();
+  return (media: MediaDto) => cache.put(media);
+}

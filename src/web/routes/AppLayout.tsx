@@ -1,0 +1,77 @@
+import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { ResendVerificationButton } from '../features/auth/ResendVerificationButton.js';
+import { UserMenu } from '../features/session/UserMenu.js';
+import { useSession } from '../features/session/useSession.js';
+import { Brand } from '../ui/Brand.js';
+import { ButtonLink } from '../ui/Button.js';
+import { EmailAddress } from '../ui/EmailAddress.js';
+import { InboxIcon, LibraryIcon, MailIcon } from '../ui/icons.js';
+
+/** The app shell: header with brand, navigation and account menu; the page below. */
+export function AppLayout() {
+  const session = useSession();
+  const user = session.data?.user ?? null;
+  const { pathname } = useLocation();
+  // A media page is part of the library.
+  const libraryActive = pathname === '/' || pathname.startsWith('/media/');
+  return (
+    <div className="app-shell">
+      <a href="#main" className="skip-link">
+        Skip to content
+      </a>
+      <header className="app-header">
+        <div className="app-header-inner">
+          <Link to="/" className="brand-link" aria-label="Foyer, go to library">
+            <Brand />
+          </Link>
+          {user && (
+            <nav className="app-nav" aria-label="Main">
+              <NavLink to="/" end className={() => `app-nav-link ${libraryActive ? 'active' : ''}`}>
+                <LibraryIcon size={18} className="app-nav-icon" />
+                Library
+              </NavLink>
+              {user.isAdmin && (
+                <NavLink to="/admin/outbox" className="app-nav-link">
+                  <InboxIcon size={18} className="app-nav-icon" />
+                  Outbox
+                </NavLink>
+              )}
+            </nav>
+          )}
+          <div className="app-header-end">
+            {user ? (
+              <UserMenu user={user} />
+            ) : (
+              !session.isPending && (
+                <>
+                  <ButtonLink to="/login" variant="ghost" size="sm">
+                    Log in
+                  </ButtonLink>
+                  <ButtonLink to="/signup" variant="primary" size="sm">
+                    Sign up
+                  </ButtonLink>
+                </>
+              )
+            )}
+          </div>
+        </div>
+      </header>
+      {user && !user.emailVerified && (
+        <div className="verify-banner" role="region" aria-label="Email confirmation">
+          <div className="verify-banner-inner">
+            <div className="verify-banner-message">
+              <MailIcon size={20} className="verify-banner-icon" />
+              <p className="verify-banner-text">
+                <strong>Confirm your email.</strong> We sent a link to <EmailAddress value={user.email} />. Open it to finish setting up your account.
+              </p>
+            </div>
+            <ResendVerificationButton size="sm" />
+          </div>
+        </div>
+      )}
+      <main id="main" className="app-main" tabIndex={-1}>
+        <Outlet />
+      </main>
+    </div>
+  );
+}

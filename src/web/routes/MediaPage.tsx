@@ -1,0 +1,150 @@
+import { useState } from 'react';
+import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
+import { isApiError } from '../api/client.js';
+import { DeleteMediaDialog } from '../features/media/DeleteMediaDialog.js';
+import { EditMediaForm } from '../features/media/EditMediaForm.js';
+import { MediaTypeBadge } from '../features/media/MediaThumb.js';
+import { MediaViewer } from '../features/media/MediaViewer.js';
+import { useForgetMedia, useMediaItem } from '../features/media/useMedia.js';
+import { InviteButtonSlot, PeopleWithAccessSlot } from '../features/sharing/slots.js';
+import { Button, ButtonLink } from '../ui/Button.js';
+import { PageTitle } from '../ui/PageTitle.js';
+import { EmptyState } from '../ui/EmptyState.js';
+import { ErrorState } from '../ui/ErrorState.js';
+import { formatBytes, formatDateTime } from '../ui/format.js';
+import { ArrowLeftIcon, LockIcon, PencilIcon, TrashIcon } from '../ui/icons.js';
+import { LoadingBlock } from '../ui/Spinner.js';
+import { useToast } from '../ui/Toasts.js';
+
+export function MediaPage() {
+  const { id = '' } = useParams();
+  const item = useMediaItem(id);
+  const location = useLocation();
+  const navigate = useNavigate();
+  const toast = useToast();
+  const forget = useForgetMedia();
+  const [editing, setEditing] = useState(false);
+  const [deleting, setDeleting] = useState(false);
+
+  if (item.isPending) return <LoadingBlock label="Loading media…" />;
+  if (item.isError) {
+    const err = item.error;
+    if (isApiError(err) && err.code === 'unauthenticated') {
+      return <Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />;
+    }
+    if (isApiError(err) && (err.code === 'not_found' || err.code === 'out_of_scope' || err.code === 'media_deleted')) {
+      return (
+        <div className="page">
+          <EmptyState
+            icon={<LockIcon size={28} />}
+            title={err.code === 'not_found' ? 'Media not found' : 'Not available'}
+            action={
+              <ButtonLink to="/" variant="primary">
+                Go to your library
+              </ButtonLink>
+            }
+          >
+            {err.code === 'not_found' ? 'It may have been deleted, or it belongs to someone else.' : err.message}
+          </EmptyState>
+        </div>
+      );
+    }
+    return (
+      <div className="page">
+        <ErrorState error={err} onRetry={() => void item.refetch()} title="Could not load this media" />
+      </div>
+    );
+  }
+
+  const { media } = item.data;
+  return (
+    <div className="page page-media">
+      <PageTitle>{media.title}</PageTitle>
+      <Link to="/" className="back-link">
+        <ArrowLeftIcon size={16} /> Library
+      </Link>
+
+      <div className="media-layout">
+        <div className="media-main">
+          <MediaViewer media={media} />
+
+          <section className="media-details" aria-label="Details">
+            {editing ? (
+              <EditMediaForm
+                media={media}
+                onDone={(saved) => {
+                  setEditing(false);
+                  if (saved) toast.show('Changes saved.');
+                }}
+              />
+            ) : (
+              <>
+                <div className="media-heading">
+                  <h1 className="media-title">{media.title}</h1>
+                  {media.canManage && (
+                    <div className="media-actions">
+                      <InviteButtonSlot media={media} />
+                      <Button size="sm" icon={<PencilIcon size={16} />} onClick={() => setEditing(true)}>
+                        Edit details
+                      </Button>
+                      <Button size="sm" variant="danger" icon={<TrashIcon size={16} />} onClick={() => setDeleting(true)}>
+                        Delete
+                      </Button>
+                    </div>
+                  )}
+                </div>
+                <div className="media-meta">
+                  <MediaTypeBadge type={media.type} />
+                  <span>by {media.owner.name}</span>
+                </div>
+                {media.description ? <p className="media-description">{media.description}</p> : media.canManage && <p className="muted">No description yet.</p>}
+              </>
+            )}
+          </section>
+        </div>
+
+        <aside className="media-side" aria-label="About this media">
+          {media.canManage && <PeopleWithAccessSlot media={media} />}
+          <section className="panel" aria-labelledby="file-info">
+            <h2 id="file-info" className="panel-title">
+              File
+            </h2>
+            <dl className="facts">
+              <div>
+                <dt>Name</dt>
+                <dd className="break">{media.originalName}</dd>
+              </div>
+              <div>
+                <dt>Format</dt>
+                <dd>{media.mimeType}</dd>
+              </div>
+              <div>
+                <dt>Size</dt>
+                <dd>{formatBytes(media.sizeBytes)}</dd>
+              </div>
+              <div>
+                <dt>Uploaded</dt>
+                <dd>
+                  <time dateTime={media.createdAt}>{formatDateTime(media.createdAt)}</time>
+                </dd>
+              </div>
+            </dl>
+          </section>
+        </aside>
+      </div>
+
+      {media.canManage && (
+        <DeleteMediaDialog
+          media={media}
+          open={deleting}
+          onClose={() => setDeleting(false)}
+          onDeleted={async () => {
+            toast.show(`“${media.title}” was deleted.`);
+            await navigate('/', { replace: true });
+            forget(media.id);
+          }}
+        />
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,37 @@
+import react from '@vitejs/plugin-react';
+import { fileURLToPath } from 'node:url';
+import { defineConfig } from 'vite';
+
+const here = (p: string) => fileURLToPath(new URL(p, import.meta.url));
+const apiTarget = process.env.FOYER_DEV_API ?? 'http://localhost:3000';
+
+/**
+ * The SPA lives in src/web and builds to dist/web, which the server serves with an SPA fallback.
+ * In development Vite proxies the server's own addresses (/api, /i) so cookies and the
+ * same-origin CSRF check behave as in production (the Host header is kept).
+ */
+export default defineConfig({
+  root: here('./src/web'),
+  publicDir: false,
+  plugins: [react()],
+  build: {
+    outDir: here('./dist/web'),
+    emptyOutDir: true,
+    sourcemap: true,
+    // The CSP forbids inline scripts; never inline assets as data: URLs into scripts either.
+    assetsInlineLimit: 0,
+    rolldownOptions: {
+      output: {
+        // Libraries change far less often than the app: a separate file stays cached across releases.
+        codeSplitting: { groups: [{ name: 'vendor', test: /[\\/]node_modules[\\/]/ }] },
+      },
+    },
+  },
+  server: {
+    port: 5173,
+    proxy: {
+      '/api': { target: apiTarget, changeOrigin: false },
+      '/i/': { target: apiTarget, changeOrigin: false },
+    },
+  },
+});
