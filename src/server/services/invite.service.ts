@@ -10,7 +10,7 @@ import { AppError } from '../errors.js';
 import { GrantRepository, InviteRepository } from '../repositories/invite.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
 import type { AuditActor, AuditService } from './audit.service.js';
-import { inviteEmail, newLinkEmail, roleChangedEmail, type EventExtras } from './emails/invite-emails.js';
+import { inviteEmail, roleChangedEmail, type EventExtras } from './emails/invite-emails.js';
 import type { MailService, MailToSend } from './mail.service.js';
 import type { MediaService } from './media.service.js';
 import type { SettingsService } from './settings.service.js';
