@@ -54,6 +54,7 @@ export async function createTestApp(opts: {
   clock?: TestClock;
   webRoot?: string;
   logger?: import('pino').Logger;
+  redis?: import('ioredis').Redis;
 } = {}): Promise<TestApp> {
   const db = await createTestDatabase(opts.dialect ?? 'sqlite');
   const config = loadConfig({
@@ -72,6 +73,7 @@ export async function createTestApp(opts: {
     clock: clock.fn,
     logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     webRoot: opts.webRoot ?? path.join(db.dataDir, 'no-web'),
+    redis: opts.redis,
   });
   await built.app.ready();
   return {
