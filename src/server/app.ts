@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
+import { createJobQueue, type JobQueue } from './adapters/jobs/index.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
 import { DiskStorage, type Storage } from './adapters/storage/storage.js';
 import type { Config } from './config.js';
@@ -40,6 +41,8 @@ export interface AppDeps {
   redis?: Redis;
   /** Folder of the built web app; defaults to dist/web next to the build. */
   webRoot?: string;
+  /** Defaults to BullMQ with REDIS_URL, else the database queue; runs in this process unless JOBS_IN_PROCESS=false. */
+  jobs?: JobQueue;
 }
 
 export interface App {
@@ -58,7 +61,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   mkdirSync(config.mediaDir, { recursive: true });
   const storage = deps.storage ?? new DiskStorage(config.mediaDir);
   const mailer: Mailer = deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
-  const services = createServices({ config, db: database.db, mailer, storage, clock, logger });
+  const jobs = deps.jobs ?? createJobQueue({ config, db: database.db, logger });
+  const services = createServices({ config, db: database.db, mailer, storage, clock, logger, jobs });
 
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -125,7 +129,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     throw new AppError('not_found', { message: `No such address: ${request.method} ${request.url.split('?')[0]}` });
   });
 
+  if (config.jobsInProcess) app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => {
+    await jobs.close();
     await services.mail.stop();
     await mailer.close?.();
   });

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { JobQueue } from '../adapters/jobs/job-queue.js';
 import type { Mailer } from '../adapters/mail/mailer.js';
 import type { Storage } from '../adapters/storage/storage.js';
 import type { Config } from '../config.js';
@@ -9,6 +10,7 @@ import { AccessService } from './access.service.js';
 import { AuthService } from './auth.service.js';
 import { MailService } from './mail.service.js';
 import { MediaService } from './media.service.js';
+import { createPipelineServices, type PipelineServices } from './pipeline.js';
 
 export interface GuestInfo {
   mediaId: string;
@@ -16,7 +18,7 @@ export interface GuestInfo {
   role: string;
 }
 
-export interface Services {
+export interface Services extends PipelineServices {
   auth: AuthService;
   mail: MailService;
   media: MediaService;
@@ -32,6 +34,8 @@ export interface ServiceDeps {
   storage: Storage;
   clock: () => number;
   logger: Logger;
+  /** Background jobs (transcoding); see adapters/jobs. */
+  jobs: JobQueue;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -39,5 +43,5 @@ export function createServices(deps: ServiceDeps): Services {
   const auth = new AuthService({ db: deps.db, mail, clock: deps.clock, publicUrl: deps.config.publicUrl, sessionTtlMs: deps.config.sessionTtlMs });
   const media = new MediaService({ db: deps.db, storage: deps.storage, clock: deps.clock });
   const access = new AccessService(media.repo);
-  return { auth, mail, media, access, describeGuest: async () => null };
+  return { auth, mail, media, access, describeGuest: async () => null, ...createPipelineServices(deps, { media, access }) };
 }

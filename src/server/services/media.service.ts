@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Storage } from '../adapters/storage/storage.js';
 import type { DB, Media, User } from '../db/schema.js';
 import { mediaTypeForMime, titleFromFileName } from '../domain/media-kind.js';
+import { pipelineDefaults } from '../domain/processing.js';
 import { AppError } from '../errors.js';
 import { MediaRepository } from '../repositories/media.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
@@ -69,7 +70,6 @@ export class MediaService {
       type,
       title: titleFromFileName(file.fileName),
       description: '',
-      status: 'ready',
       mime_type: sniffed.fileType.mime,
       size_bytes: size,
       storage_key: key,
@@ -77,6 +77,7 @@ export class MediaService {
       created_at: now,
       updated_at: now,
       deleted_at: null,
+      ...pipelineDefaults(type),
     };
     try {
       await this.repo.insert(media);
