@@ -53,3 +53,39 @@ export function multipart(fileName: string, bytes: Buffer, field = 'file'): { bo
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
   return { body: Buffer.concat([head, bytes, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } };
 }
+
+/** A real video of any size and length (cached), for ladder and timing tests. */
+export function makeSizedVideo(opts: { width: number; height: number; seconds: number; rate?: number }): { path: string; bytes: Buffer } {
+  const name = `clip-${opts.width}x${opts.height}-${opts.seconds}s-${opts.rate ?? 25}.mp4`;
+  mkdirSync(cacheDir, { recursive: true });
+  const file = path.join(cacheDir, name);
+  if (!existsSync(file)) {
+    execFileSync(resolveFfmpegPath(), [
+      '-y', '-loglevel', 'error',
+      '-f', 'lavfi', '-i', `testsrc=size=${opts.width}x${opts.height}:rate=${opts.rate ?? 25}:duration=${opts.seconds}`,
+      '-f', 'lavfi', '-i', `sine=frequency=440:duration=${opts.seconds}`,
+      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast',
+      '-c:a', 'aac', '-b:a', '64k', '-shortest', '-movflags', '+faststart', file,
+    ]);
+  }
+  return { path: file, bytes: readFileSync(file) };
+}
+
+/** A short MP3 (cached). */
+export function makeAudio(opts: { seconds?: number } = {}): { path: string; bytes: Buffer } {
+  const seconds = opts.seconds ?? 3;
+  mkdirSync(cacheDir, { recursive: true });
+  const file = path.join(cacheDir, `tone-${seconds}s.mp3`);
+  if (!existsSync(file)) {
+    execFileSync(resolveFfmpegPath(), ['-y', '-loglevel', 'error', '-f', 'lavfi', '-i', `sine=frequency=330:duration=${seconds}`, '-c:a', 'libmp3lame', '-b:a', '96k', file]);
+  }
+  return { path: file, bytes: readFileSync(file) };
+}
+
+/** Bytes that pass the upload's content sniffing as MP4 (a real ftyp box) but that ffmpeg cannot decode. */
+export function makeCorruptVideo(): Buffer {
+  const ftyp = makeVideo({ seconds: 1 }).bytes.subarray(0, 32);
+  const junk = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919 + 13) % 251;
+  return Buffer.concat([ftyp, junk]);
+}

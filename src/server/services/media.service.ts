@@ -19,6 +19,8 @@ export interface MediaDeps {
 /** Hooks other modules attach to media events (invites end with their media). */
 export interface MediaHooks {
   onDeleted?: (media: Media, trx: Kysely<DB>) => Promise<void>;
+  /** After a new media row is stored (committed): the pipeline queues its processing here. */
+  onCreated?: (media: Media) => Promise<void>;
 }
 
 export class MediaService {
@@ -85,6 +87,7 @@ export class MediaService {
       await this.deps.storage.remove(`media/${id}/`);
       throw err;
     }
+    for (const h of this.hooks) await h.onCreated?.(media);
     return media;
   }
 

@@ -1,14 +1,32 @@
 import type { JobQueue } from '../adapters/jobs/job-queue.js';
+import { resolveFfmpegPath } from '../adapters/media/ffmpeg-path.js';
+import { needsProcessing } from '../domain/processing.js';
 import type { AccessService } from './access.service.js';
 import type { ServiceDeps } from './index.js';
 import type { MediaService } from './media.service.js';
+import { transcodeMediaJob } from './transcode/transcode-media.job.js';
+import { TranscodeService } from './transcode/transcode.service.js';
 
 /** Services of the media pipeline: jobs, transcoding, signed delivery, quizzes, viewing analytics. */
 export interface PipelineServices {
   jobs: JobQueue;
+  transcode: TranscodeService;
 }
 
 export function createPipelineServices(deps: ServiceDeps, core: { media: MediaService; access: AccessService }): PipelineServices {
-  void core;
-  return { jobs: deps.jobs };
+  const { jobs } = deps;
+  const transcode = new TranscodeService({
+    db: deps.db,
+    storage: deps.storage,
+    ffmpegPath: resolveFfmpegPath(deps.config.ffmpegPath),
+    clock: deps.clock,
+    logger: deps.logger,
+  });
+  jobs.define(transcodeMediaJob(transcode, { concurrency: deps.config.transcodeConcurrency }));
+  core.media.hooks.push({
+    onCreated: async (media) => {
+      if (needsProcessing(media.type)) await transcode.enqueue(jobs, media);
+    },
+  });
+  return { jobs, transcode };
 }
