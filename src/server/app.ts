@@ -26,7 +26,9 @@ import { registerSpa } from './http/plugins/spa.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { healthRoutes } from './http/routes/health/health.routes.js';
+import { deliveryRoutes } from './http/routes/media/delivery.routes.js';
 import { mediaRoutes } from './http/routes/media/media.routes.js';
+import { playbackRoutes } from './http/routes/media/playback.routes.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -117,6 +119,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(healthRoutes, { db: database.db, dialect: database.dialect });
       await api.register(authRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
       await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes, mediaRoot: config.mediaDir });
+      await api.register(playbackRoutes, { services });
+      await api.register(deliveryRoutes, { delivery: services.delivery, mediaRoot: config.mediaDir, clock });
       await api.register(adminRoutes, { services });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },

@@ -1,16 +1,21 @@
 import type { JobQueue } from '../adapters/jobs/job-queue.js';
 import { resolveFfmpegPath } from '../adapters/media/ffmpeg-path.js';
 import { needsProcessing } from '../domain/processing.js';
+import { CaptionRepository } from '../repositories/caption.repository.js';
 import type { AccessService } from './access.service.js';
+import { CaptionService } from './captions.service.js';
+import { DeliveryService } from './delivery.service.js';
 import type { ServiceDeps } from './index.js';
 import type { MediaService } from './media.service.js';
 import { transcodeMediaJob } from './transcode/transcode-media.job.js';
 import { TranscodeService } from './transcode/transcode.service.js';
 
-/** Services of the media pipeline: jobs, transcoding, signed delivery, quizzes, viewing analytics. */
+/** Services of the media pipeline: jobs, transcoding, signed delivery, captions, quizzes, viewing analytics. */
 export interface PipelineServices {
   jobs: JobQueue;
   transcode: TranscodeService;
+  delivery: DeliveryService;
+  captions: CaptionService;
 }
 
 export function createPipelineServices(deps: ServiceDeps, core: { media: MediaService; access: AccessService }): PipelineServices {
@@ -28,5 +33,14 @@ export function createPipelineServices(deps: ServiceDeps, core: { media: MediaSe
       if (needsProcessing(media.type)) await transcode.enqueue(jobs, media);
     },
   });
-  return { jobs, transcode };
+  const captionRepo = new CaptionRepository(deps.db);
+  const delivery = new DeliveryService({
+    access: core.access,
+    captions: captionRepo,
+    secret: deps.config.mediaUrlSecret,
+    ttlSeconds: deps.config.mediaUrlTtlSeconds,
+    clock: deps.clock,
+  });
+  const captions = new CaptionService({ media: core.media, repo: captionRepo, storage: deps.storage, clock: deps.clock });
+  return { jobs, transcode, delivery, captions };
 }

@@ -9,6 +9,7 @@ import type { ProbeResult } from '../../adapters/media/ffmpeg-output.js';
 import type { Storage } from '../../adapters/storage/storage.js';
 import type { DB, Media } from '../../db/schema.js';
 import { AUDIO_CODECS, AUDIO_KBPS, VIDEO_CODECS, VIDEO_ONLY_CODECS, masterPlaylist, planLadder, thumbnailInterval } from '../../domain/hls-ladder.js';
+import { AppError } from '../../errors.js';
 import { ProcessingRepository } from '../../repositories/processing.repository.js';
 import { audioHlsArgs, posterArgs, videoHlsArgs } from './ffmpeg-args.js';
 
@@ -101,6 +102,20 @@ export class TranscodeService {
       log.warn({ err: errorMessage(err) }, 'processing attempt failed');
       throw err;
     }
+  }
+
+  /** The owner asks to process the upload again (after a failure, or to refresh the renditions). */
+  async reprocess(jobs: JobQueue, media: Media): Promise<void> {
+    if (media.type !== 'video' && media.type !== 'audio' && media.type !== 'quiz') {
+      throw new AppError('validation_failed', { message: 'Only video and audio are processed.' });
+    }
+    if (media.status === 'queued' || media.status === 'processing') throw new AppError('conflict', { message: 'This media is already being processed.' });
+    await this.repo.setState(media.id, { status: 'queued', progress: 0, failureReason: null }, this.deps.clock());
+    await this.enqueue(jobs, media);
+  }
+
+  async setBlockDownload(media: Media, block: boolean): Promise<void> {
+    await this.repo.setBlockDownload(media.id, block, this.deps.clock());
   }
 
   /** The job's last attempt failed: the owner sees ffmpeg's reason. */
