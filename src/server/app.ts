@@ -29,6 +29,7 @@ import { healthRoutes } from './http/routes/health/health.routes.js';
 import { deliveryRoutes } from './http/routes/media/delivery.routes.js';
 import { mediaRoutes } from './http/routes/media/media.routes.js';
 import { playbackRoutes } from './http/routes/media/playback.routes.js';
+import { uploadsRoutes } from './http/routes/uploads/uploads.routes.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -120,6 +121,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(authRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
       await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes, mediaRoot: config.mediaDir });
       await api.register(playbackRoutes, { services });
+      await api.register(uploadsRoutes, { uploads: services.uploads });
       await api.register(deliveryRoutes, { delivery: services.delivery, mediaRoot: config.mediaDir, clock });
       await api.register(adminRoutes, { services });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
@@ -136,6 +138,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (config.jobsInProcess) app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => {
     await jobs.close();
+    services.uploads.close();
     await services.mail.stop();
     await mailer.close?.();
   });

@@ -31,6 +31,7 @@ async function main() {
     force.unref();
     try {
       await jobs.close();
+      services.uploads.close();
       await services.mail.stop();
       await mailer.close?.();
       await runtime.close();

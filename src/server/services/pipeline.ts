@@ -5,6 +5,7 @@ import { CaptionRepository } from '../repositories/caption.repository.js';
 import type { AccessService } from './access.service.js';
 import { CaptionService } from './captions.service.js';
 import { DeliveryService } from './delivery.service.js';
+import { UploadService } from './uploads.service.js';
 import type { ServiceDeps } from './index.js';
 import type { MediaService } from './media.service.js';
 import { transcodeMediaJob } from './transcode/transcode-media.job.js';
@@ -16,6 +17,7 @@ export interface PipelineServices {
   transcode: TranscodeService;
   delivery: DeliveryService;
   captions: CaptionService;
+  uploads: UploadService;
 }
 
 export function createPipelineServices(deps: ServiceDeps, core: { media: MediaService; access: AccessService }): PipelineServices {
@@ -42,5 +44,12 @@ export function createPipelineServices(deps: ServiceDeps, core: { media: MediaSe
     clock: deps.clock,
   });
   const captions = new CaptionService({ media: core.media, repo: captionRepo, storage: deps.storage, clock: deps.clock });
-  return { jobs, transcode, delivery, captions };
+  const uploads = new UploadService({
+    media: core.media,
+    directory: deps.config.uploadsDir,
+    limitBytes: deps.config.uploadLimitBytes,
+    logger: deps.logger,
+    path: '/api/uploads',
+  });
+  return { jobs, transcode, delivery, captions, uploads };
 }
