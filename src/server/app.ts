@@ -29,6 +29,8 @@ import { healthRoutes } from './http/routes/health/health.routes.js';
 import { deliveryRoutes } from './http/routes/media/delivery.routes.js';
 import { mediaRoutes } from './http/routes/media/media.routes.js';
 import { playbackRoutes } from './http/routes/media/playback.routes.js';
+import { quizRoutes } from './http/routes/media/quiz.routes.js';
+import { viewingRoutes } from './http/routes/media/viewing.routes.js';
 import { uploadsRoutes } from './http/routes/uploads/uploads.routes.js';
 import { createServices, type Services } from './services/index.js';
 
@@ -121,6 +123,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(authRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
       await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes, mediaRoot: config.mediaDir });
       await api.register(playbackRoutes, { services });
+      await api.register(quizRoutes, { services });
+      await api.register(viewingRoutes, { services });
       await api.register(uploadsRoutes, { uploads: services.uploads });
       await api.register(deliveryRoutes, { delivery: services.delivery, mediaRoot: config.mediaDir, clock });
       await api.register(adminRoutes, { services });

@@ -15,7 +15,7 @@ export interface DeliveryDeps {
   ttlSeconds: number;
   clock: () => number;
   /** Where this viewer stopped last time (viewing analytics), if known. */
-  resumeAt?: (auth: RequestAuth, mediaId: string) => Promise<number | null>;
+  resumeAt?: (auth: RequestAuth, media: Media) => Promise<number | null>;
 }
 
 /** The three signed scopes of a media item: what a player streams, the file inline, the file as a download. */
@@ -72,7 +72,7 @@ export class DeliveryService {
       blockDownload: media.block_download === 1,
       expiresAt: new Date(expires * 1000).toISOString(),
       refreshInSeconds: Math.max(5, Math.floor(this.deps.ttlSeconds / 2)),
-      resumeAtSeconds: (await this.deps.resumeAt?.(auth, media.id)) ?? null,
+      resumeAtSeconds: (await this.deps.resumeAt?.(auth, media)) ?? null,
     };
   }
 

@@ -5,7 +5,10 @@ import { CaptionRepository } from '../repositories/caption.repository.js';
 import type { AccessService } from './access.service.js';
 import { CaptionService } from './captions.service.js';
 import { DeliveryService } from './delivery.service.js';
+import { QuizService } from './quiz.service.js';
 import { UploadService } from './uploads.service.js';
+import { ViewerDirectory } from './viewers.js';
+import { ViewingService } from './viewing.service.js';
 import type { ServiceDeps } from './index.js';
 import type { MediaService } from './media.service.js';
 import { transcodeMediaJob } from './transcode/transcode-media.job.js';
@@ -18,6 +21,10 @@ export interface PipelineServices {
   delivery: DeliveryService;
   captions: CaptionService;
   uploads: UploadService;
+  quiz: QuizService;
+  viewing: ViewingService;
+  /** Names viewers in quiz results and analytics; the invite module adds a labeler for guests. */
+  viewers: ViewerDirectory;
 }
 
 export function createPipelineServices(deps: ServiceDeps, core: { media: MediaService; access: AccessService }): PipelineServices {
@@ -35,6 +42,9 @@ export function createPipelineServices(deps: ServiceDeps, core: { media: MediaSe
       if (needsProcessing(media.type)) await transcode.enqueue(jobs, media);
     },
   });
+  const viewers = new ViewerDirectory(deps.db);
+  const quiz = new QuizService({ db: deps.db, media: core.media, access: core.access, viewers, clock: deps.clock });
+  const viewing = new ViewingService({ db: deps.db, media: core.media, access: core.access, viewers, clock: deps.clock });
   const captionRepo = new CaptionRepository(deps.db);
   const delivery = new DeliveryService({
     access: core.access,
@@ -42,6 +52,7 @@ export function createPipelineServices(deps: ServiceDeps, core: { media: MediaSe
     secret: deps.config.mediaUrlSecret,
     ttlSeconds: deps.config.mediaUrlTtlSeconds,
     clock: deps.clock,
+    resumeAt: (auth, media) => viewing.resumeAt(auth, media.id, media.duration_seconds),
   });
   const captions = new CaptionService({ media: core.media, repo: captionRepo, storage: deps.storage, clock: deps.clock });
   const uploads = new UploadService({
@@ -51,5 +62,5 @@ export function createPipelineServices(deps: ServiceDeps, core: { media: MediaSe
     logger: deps.logger,
     path: '/api/uploads',
   });
-  return { jobs, transcode, delivery, captions, uploads };
+  return { jobs, transcode, delivery, captions, uploads, quiz, viewing, viewers };
 }
