@@ -45,7 +45,15 @@ export const mediaSchema = z.object({
   type: mediaTypeSchema,
   title: z.string(),
   description: z.string(),
-  status: z.enum(['ready', 'processing', 'failed']),
+  /** queued → processing → ready, or failed (video and audio are transcoded; documents are ready at once). */
+  status: z.enum(['queued', 'processing', 'ready', 'failed']),
+  /** 0..1 while processing. */
+  progress: z.number(),
+  /** ffmpeg's reason when status is failed. */
+  failureReason: z.string().nullable(),
+  durationSeconds: z.number().nullable(),
+  /** The owner turned downloads off: the original is never offered to viewers. */
+  blockDownload: z.boolean(),
   mimeType: z.string(),
   sizeBytes: z.number(),
   originalName: z.string(),

@@ -23,6 +23,9 @@ export const errorCodes = [
   // media
   'unsupported_media',
   'upload_incomplete',
+  // signed media URLs (the player asks for fresh ones on signature_expired)
+  'signature_invalid',
+  'signature_expired',
   // invites and lobby (PRODUCT.md, lobby outcomes)
   'email_mismatch',
   'link_expired',

@@ -15,6 +15,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
 import { MemoryBus, type Bus } from './adapters/bus/bus.js';
+import { createJobQueue, type JobQueue } from './adapters/jobs/index.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
 import { DiskStorage, type Storage } from './adapters/storage/storage.js';
 import type { Config } from './config.js';
@@ -26,10 +27,15 @@ import { registerSpa } from './http/plugins/spa.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { healthRoutes } from './http/routes/health/health.routes.js';
+import { deliveryRoutes } from './http/routes/media/delivery.routes.js';
 import { mediaRoutes } from './http/routes/media/media.routes.js';
 import { inviteRoutes } from './http/routes/invites/invites.routes.js';
 import { lobbyRoutes } from './http/routes/lobby/lobby.routes.js';
 import { settingsRoutes } from './http/routes/settings/settings.routes.js';
+import { playbackRoutes } from './http/routes/media/playback.routes.js';
+import { quizRoutes } from './http/routes/media/quiz.routes.js';
+import { viewingRoutes } from './http/routes/media/viewing.routes.js';
+import { uploadsRoutes } from './http/routes/uploads/uploads.routes.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -46,6 +52,8 @@ export interface AppDeps {
   bus?: Bus;
   /** Folder of the built web app; defaults to dist/web next to the build. */
   webRoot?: string;
+  /** Defaults to BullMQ with REDIS_URL, else the database queue; runs in this process unless JOBS_IN_PROCESS=false. */
+  jobs?: JobQueue;
 }
 
 export interface App {
@@ -65,7 +73,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   const storage = deps.storage ?? new DiskStorage(config.mediaDir);
   const mailer: Mailer = deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
   const bus = deps.bus ?? new MemoryBus();
-  const services = createServices({ config, db: database.db, mailer, storage, clock, logger, bus });
+  const jobs = deps.jobs ?? createJobQueue({ config, db: database.db, logger });
+  const services = createServices({ config, db: database.db, mailer, storage, clock, logger, bus, jobs });
 
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -120,6 +129,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(healthRoutes, { db: database.db, dialect: database.dialect });
       await api.register(authRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
       await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes, mediaRoot: config.mediaDir });
+      await api.register(playbackRoutes, { services });
+      await api.register(quizRoutes, { services });
+      await api.register(viewingRoutes, { services });
+      await api.register(uploadsRoutes, { uploads: services.uploads });
+      await api.register(deliveryRoutes, { delivery: services.delivery, mediaRoot: config.mediaDir, clock });
       await api.register(adminRoutes, { services });
       await api.register(inviteRoutes, { services });
       await api.register(settingsRoutes, { services });
@@ -136,7 +150,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     throw new AppError('not_found', { message: `No such address: ${request.method} ${request.url.split('?')[0]}` });
   });
 
+  if (config.jobsInProcess) app.addHook('onReady', async () => jobs.start());
   app.addHook('onClose', async () => {
+    await jobs.close();
+    services.uploads.close();
     await services.mail.stop();
     await mailer.close?.();
   });

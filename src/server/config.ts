@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
@@ -69,6 +69,19 @@ const envSchema = z.object({
   ),
   /** Set to "true" when behind a reverse proxy so client IPs come from X-Forwarded-For. */
   TRUST_PROXY: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
+  /** "false" when separate `npm run worker` processes run the jobs (transcoding); the web server then only queues them. */
+  JOBS_IN_PROCESS: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('true')),
+  /** Seconds a running job is held without a heartbeat; a crashed worker's job runs again after this. */
+  JOB_LEASE_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().positive().default(60)),
+  /** Transcodes run at once per worker process (each ffmpeg uses every core). */
+  TRANSCODE_CONCURRENCY: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(1)),
+  /** Lifetime of signed media URLs (playlists, segments, files), in seconds; also the longest a revoked viewer keeps streaming. */
+  MEDIA_URL_TTL_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(10).max(86_400).default(600)),
+  /** Key for signed media URLs (share it with nginx or a CDN that checks them); empty derives one from SESSION_SECRET. */
+  MEDIA_URL_SECRET: z.preprocess(
+    emptyToUndefined,
+    z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
+  ),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -90,6 +103,13 @@ export interface Config {
   sessionTtlMs: number;
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
+  jobsInProcess: boolean;
+  jobLeaseMs: number;
+  transcodeConcurrency: number;
+  mediaUrlTtlSeconds: number;
+  mediaUrlSecret: string;
+  /** Folder where resumable (tus) uploads collect their bytes before becoming media. */
+  uploadsDir: string;
 }
 
 export class ConfigError extends Error {
@@ -118,6 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   else if (/^postgres/.test(e.DATABASE_URL)) database = { kind: 'postgres', url: e.DATABASE_URL };
   else database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.replace(/^(sqlite:|file:)(\/\/)?/, '')) };
 
+  const sessionSecret = e.SESSION_SECRET ?? loadOrCreateSecret(dataDir);
   return {
     port: e.PORT,
     host: e.HOST,
@@ -129,12 +150,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
-    sessionSecret: e.SESSION_SECRET ?? loadOrCreateSecret(dataDir),
+    sessionSecret,
     ffmpegPath: e.FFMPEG_PATH,
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',
+    jobsInProcess: e.JOBS_IN_PROCESS === 'true',
+    jobLeaseMs: e.JOB_LEASE_SECONDS * 1000,
+    transcodeConcurrency: e.TRANSCODE_CONCURRENCY,
+    mediaUrlTtlSeconds: e.MEDIA_URL_TTL_SECONDS,
+    // A separate key, so sharing it with a CDN never exposes the session secret.
+    mediaUrlSecret: e.MEDIA_URL_SECRET ?? createHmac('sha256', sessionSecret).update('foyer media url key').digest('base64url'),
+    uploadsDir: path.join(dataDir, 'uploads'),
   };
 }
 

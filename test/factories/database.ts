@@ -14,6 +14,8 @@ export const testDialects = (): TestDialect[] => (process.env.TEST_DATABASE_URL 
 export interface TestDatabase {
   database: Database;
   dataDir: string;
+  /** DATABASE_URL (and DATA_DIR) for a child process, e.g. `npm run worker`, that opens this same database. */
+  childEnv: Record<string, string>;
   dispose(): Promise<void>;
 }
 
@@ -26,6 +28,7 @@ export async function createTestDatabase(dialect: TestDialect, opts: { pgPoolSiz
     return {
       database,
       dataDir,
+      childEnv: { DATABASE_URL: `sqlite:${path.join(dataDir, 'foyer.sqlite')}`, DATA_DIR: dataDir },
       async dispose() {
         await database.destroy();
         rmSync(dataDir, { recursive: true, force: true });
@@ -41,9 +44,12 @@ export async function createTestDatabase(dialect: TestDialect, opts: { pgPoolSiz
   await admin.end();
   const database = createDatabase({ kind: 'postgres', url }, { pgSchema: schema, pgPoolSize: opts.pgPoolSize });
   await migrateToLatest(database.db, schema);
+  const childUrl = new URL(url);
+  childUrl.searchParams.set('options', `-c search_path=${schema}`);
   return {
     database,
     dataDir,
+    childEnv: { DATABASE_URL: childUrl.toString(), DATA_DIR: dataDir },
     async dispose() {
       await database.destroy();
       const c = new pg.Client({ connectionString: url });

@@ -68,3 +68,29 @@ export function makeAudio(opts: { seconds?: number; name?: string } = {}): { pat
   }
   return { path: file, bytes: readFileSync(file) };
 }
+
+/** A real video of any size and length (cached), for ladder and timing tests. */
+export function makeSizedVideo(opts: { width: number; height: number; seconds: number; rate?: number }): { path: string; bytes: Buffer } {
+  const name = `clip-${opts.width}x${opts.height}-${opts.seconds}s-${opts.rate ?? 25}.mp4`;
+  mkdirSync(cacheDir, { recursive: true });
+  const file = path.join(cacheDir, name);
+  if (!existsSync(file)) {
+    execFileSync(resolveFfmpegPath(), [
+      '-y', '-loglevel', 'error',
+      '-f', 'lavfi', '-i', `testsrc=size=${opts.width}x${opts.height}:rate=${opts.rate ?? 25}:duration=${opts.seconds}`,
+      '-f', 'lavfi', '-i', `sine=frequency=440:duration=${opts.seconds}`,
+      '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-preset', 'ultrafast',
+      '-c:a', 'aac', '-b:a', '64k', '-shortest', '-movflags', '+faststart', file,
+    ]);
+  }
+  return { path: file, bytes: readFileSync(file) };
+}
+
+
+/** Bytes that pass the upload's content sniffing as MP4 (a real ftyp box) but that ffmpeg cannot decode. */
+export function makeCorruptVideo(): Buffer {
+  const ftyp = makeVideo({ seconds: 1 }).bytes.subarray(0, 32);
+  const junk = Buffer.alloc(64 * 1024);
+  for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919 + 13) % 251;
+  return Buffer.concat([ftyp, junk]);
+}

@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as foundation from './migrations/20261127000000_foundation.js';
 import * as invites from './migrations/20261127010000_invites.js';
+import * as pipeline from './migrations/20261127020000_pipeline.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -9,6 +10,7 @@ import * as invites from './migrations/20261127010000_invites.js';
 export const migrations: Record<string, Migration> = {
   '20261127000000_foundation': foundation,
   '20261127010000_invites': invites,
+  '20261127020000_pipeline': pipeline,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PipelineTables } from './schema-pipeline.js';
 
 /** Times are stored as milliseconds since the epoch (bigint) and booleans as 0/1, the same on SQLite and PostgreSQL. */
 export interface UsersTable {
@@ -59,7 +60,7 @@ export interface MediaTable {
   type: MediaType;
   title: string;
   description: string;
-  status: 'ready' | 'processing' | 'failed';
+  status: 'queued' | 'processing' | 'ready' | 'failed';
   mime_type: string;
   size_bytes: number;
   storage_key: string | null;
@@ -67,6 +68,17 @@ export interface MediaTable {
   created_at: number;
   updated_at: number;
   deleted_at: number | null;
+  /** Pipeline (migration 20261127020000): percent done while processing, ffmpeg's reason on failure, outputs. */
+  processing_progress: Generated<number>;
+  failure_reason: Generated<string | null>;
+  duration_seconds: Generated<number | null>;
+  width: Generated<number | null>;
+  height: Generated<number | null>;
+  /** Storage folder of the HLS output, set only once it is complete. */
+  hls_key: Generated<string | null>;
+  poster_key: Generated<string | null>;
+  thumbnails_json: Generated<string | null>;
+  block_download: Generated<number>;
 }
 
 export interface RateLimitsTable {
@@ -142,7 +154,7 @@ export interface AuditLogTable {
   details_json: string | null;
 }
 
-export interface DB {
+export interface DB extends PipelineTables {
   site_settings: SiteSettingsTable;
   invites: InvitesTable;
   grants: GrantsTable;

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { JobQueue } from '../adapters/jobs/job-queue.js';
 import type { Mailer } from '../adapters/mail/mailer.js';
 import type { Storage } from '../adapters/storage/storage.js';
 import type { Config } from '../config.js';
@@ -16,6 +17,7 @@ import { SettingsService } from './settings.service.js';
 import { AuthService } from './auth.service.js';
 import { MailService } from './mail.service.js';
 import { MediaService } from './media.service.js';
+import { createPipelineServices, type PipelineServices } from './pipeline.js';
 
 export interface GuestInfo {
   mediaId: string;
@@ -23,7 +25,7 @@ export interface GuestInfo {
   role: string;
 }
 
-export interface Services {
+export interface Services extends PipelineServices {
   auth: AuthService;
   mail: MailService;
   media: MediaService;
@@ -45,6 +47,8 @@ export interface ServiceDeps {
   clock: () => number;
   logger: Logger;
   bus: Bus;
+  /** Background jobs (transcoding); see adapters/jobs. */
+  jobs: JobQueue;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -69,5 +73,5 @@ export function createServices(deps: ServiceDeps): Services {
     if (!grants.length) return null;
     return { mediaId: a.guest.mediaId, mediaTitle: a.guest.mediaTitle, role: grants.map((g) => g.role).reduce(higherRole) };
   };
-  return { auth, mail, media, access, settings, audit, invites, lobby, bus: deps.bus, describeGuest };
+  return { auth, mail, media, access, settings, audit, invites, lobby, bus: deps.bus, describeGuest, ...createPipelineServices(deps, { media, access }) };
 }

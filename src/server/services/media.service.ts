@@ -5,6 +5,7 @@ import type { Kysely } from 'kysely';
 import type { Storage } from '../adapters/storage/storage.js';
 import type { DB, Media, User } from '../db/schema.js';
 import { mediaTypeForMime, titleFromFileName } from '../domain/media-kind.js';
+import { pipelineDefaults } from '../domain/processing.js';
 import { AppError } from '../errors.js';
 import { MediaRepository } from '../repositories/media.repository.js';
 import { UserRepository } from '../repositories/user.repository.js';
@@ -19,6 +20,8 @@ export interface MediaDeps {
 export interface MediaHooks {
   /** Runs inside the deletion's transaction; may return work to run after commit (announcements). */
   onDeleted?: (media: Media, trx: Kysely<DB>) => Promise<(() => Promise<void>) | void>;
+  /** After a new media row is stored (committed): the pipeline queues its processing here. */
+  onCreated?: (media: Media) => Promise<void>;
 }
 
 export class MediaService {
@@ -70,7 +73,6 @@ export class MediaService {
       type,
       title: titleFromFileName(file.fileName),
       description: '',
-      status: 'ready',
       mime_type: sniffed.fileType.mime,
       size_bytes: size,
       storage_key: key,
@@ -78,6 +80,7 @@ export class MediaService {
       created_at: now,
       updated_at: now,
       deleted_at: null,
+      ...pipelineDefaults(type),
     };
     try {
       await this.repo.insert(media);
@@ -85,6 +88,7 @@ export class MediaService {
       await this.deps.storage.remove(`media/${id}/`);
       throw err;
     }
+    for (const h of this.hooks) await h.onCreated?.(media);
     return media;
   }
 

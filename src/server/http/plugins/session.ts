@@ -13,6 +13,10 @@ export interface RequestAuth {
 }
 
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Signed media delivery: no cookies read or set, no session lookup (the URL's signature is the grant). */
+    sessionless?: boolean;
+  }
   interface FastifyRequest {
     auth: RequestAuth;
     /** Random id of this browser, from a long-lived HttpOnly cookie; invites bind to it. */
@@ -57,6 +61,10 @@ export function registerSession(
   app.decorateRequest('csrfToken', '');
 
   app.addHook('onRequest', async (request, reply) => {
+    if (request.routeOptions.config?.sessionless && SAFE.has(request.method)) {
+      request.auth = {};
+      return;
+    }
     const cookies = request.cookies;
     request.deviceId = cookies[names.device] && /^[A-Za-z0-9_-]{43}$/.test(cookies[names.device]!) ? cookies[names.device]! : '';
     if (!request.deviceId) {

@@ -66,6 +66,9 @@ export async function mediaRoutes(app: FastifyInstance, opts: { services: Servic
   r.get('/media/:id/file', { schema: { tags: ['media'], summary: 'The media file (supports Range)', params: idParams } }, async (request, reply) => {
     const grant = await access.view(request.auth, request.params.id);
     if (!grant.media.storage_key) throw new AppError('not_found', { message: 'This media has no file.' });
+    if (!grant.canManage && grant.media.block_download === 1 && grant.media.type !== 'document') {
+      throw new AppError('forbidden', { message: 'The owner turned off downloads for this media.' });
+    }
     reply.header('Cache-Control', 'private, no-store');
     reply.header('Content-Disposition', 'inline');
     reply.header('Cross-Origin-Resource-Policy', 'same-origin');

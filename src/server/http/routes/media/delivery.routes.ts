@@ -1,0 +1,39 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { DeliveryService, Scope } from '../../../services/delivery.service.js';
+
+interface SignedParams {
+  id: string;
+  exp: string;
+  sig: string;
+  '*'?: string;
+  name?: string;
+}
+
+/**
+ * Media bytes behind signed URLs (see domain/signed-url.ts). These routes read no cookie and query no
+ * database: the signature is the grant. HEAD and Range work (hls.js and pdf.js use them).
+ */
+export async function deliveryRoutes(app: FastifyInstance, opts: { delivery: DeliveryService; mediaRoot: string; clock: () => number }) {
+  const serve = (scope: Scope) => async (request: FastifyRequest<{ Params: SignedParams; Querystring: { filename?: string } }>, reply: FastifyReply) => {
+    const p = request.params;
+    const key = opts.delivery.check({ scope, mediaId: p.id, expires: p.exp, signature: p.sig, rest: (scope === 'stream' ? p['*'] : p.name) ?? '' });
+    const remaining = Math.max(0, Number(p.exp) - Math.floor(opts.clock() / 1000));
+    // The URL itself expires, so a cached copy may live as long as the URL does, and no longer.
+    reply.header('Cache-Control', `private, max-age=${remaining}`);
+    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+    reply.header('Content-Disposition', scope === 'download' ? attachment(request.query.filename, p.name!) : 'inline');
+    return reply.sendFile(key, opts.mediaRoot, { cacheControl: false, acceptRanges: true, dotfiles: 'deny' });
+  };
+  const config = { sessionless: true };
+  const schema = { hide: true };
+  app.get('/media/:id/stream/:exp/:sig/*', { config, schema }, serve('stream'));
+  app.get('/media/:id/file/:exp/:sig/:name', { config, schema }, serve('file'));
+  app.get('/media/:id/download/:exp/:sig/:name', { config, schema }, serve('download'));
+}
+
+/** RFC 6266 attachment with a safe ASCII fallback and the UTF-8 name. */
+function attachment(requested: string | undefined, fallback: string): string {
+  const name = (requested ?? '').replace(/[\r\n"\\/]/g, '').trim().slice(0, 150) || fallback;
+  const ascii = name.replace(/[^\x20-\x7e]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
+}

@@ -1,0 +1,24 @@
+import type { FastifyInstance } from 'fastify';
+import type { UploadService } from '../../../services/uploads.service.js';
+import { requireUser } from '../../plugins/session.js';
+
+/**
+ * The tus endpoint. Session and CSRF checks run first as on every route (tus clients send the
+ * X-CSRF-Token header through their `headers` option); the tus server then answers on the raw response.
+ */
+export async function uploadsRoutes(app: FastifyInstance, opts: { uploads: UploadService }) {
+  // PATCH bodies are streamed to disk by the tus server: Fastify must not read them.
+  app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
+
+  const handler = async (request: import('fastify').FastifyRequest, reply: import('fastify').FastifyReply) => {
+    const user = requireUser(request);
+    reply.hijack();
+    // Keep the headers hooks already set (security headers, cookies) on the response tus writes.
+    for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value as string);
+    await opts.uploads.handle(user, request.raw, reply.raw);
+  };
+  const methods = ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'] as const;
+  const schema = { tags: ['media'], summary: 'Resumable upload (tus 1.0): POST to create, PATCH to send bytes, HEAD to find the offset', hide: false };
+  app.route({ method: [...methods], url: '/uploads', schema, handler });
+  app.route({ method: [...methods], url: '/uploads/:uploadId', schema: { ...schema, hide: true }, handler });
+}

@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import { PermanentJobError, errorMessage, type JobContext, type JobQueue } from '../../adapters/jobs/job-queue.js';
+import { FfmpegError, probeFile, runFfmpeg } from '../../adapters/media/ffmpeg.js';
+import type { ProbeResult } from '../../adapters/media/ffmpeg-output.js';
+import type { Storage } from '../../adapters/storage/storage.js';
+import type { DB, Media } from '../../db/schema.js';
+import { AUDIO_CODECS, AUDIO_KBPS, VIDEO_CODECS, VIDEO_ONLY_CODECS, masterPlaylist, planLadder, thumbnailInterval } from '../../domain/hls-ladder.js';
+import { AppError } from '../../errors.js';
+import { ProcessingRepository } from '../../repositories/processing.repository.js';
+import { audioHlsArgs, posterArgs, videoHlsArgs } from './ffmpeg-args.js';
+
+export const TRANSCODE_JOB = 'transcode-media';
+export interface TranscodeJobData {
+  mediaId: string;
+}
+
+export interface TranscodeDeps {
+  db: Kysely<DB>;
+  storage: Storage;
+  ffmpegPath: string;
+  clock: () => number;
+  logger: Logger;
+}
+
+const PROGRESS_EVERY_MS = 1_000;
+const THUMB_WIDTH = 160;
+
+/** Storage keys of one media item's processing output. Viewers' files all live under `play/`. */
+export const playKey = (mediaId: string) => `media/${mediaId}/play`;
+const workKey = (mediaId: string, ctx: JobContext) => `media/${mediaId}/work/${ctx.id}-${ctx.attempt}`;
+
+/**
+ * Turns an uploaded video or audio file into HLS. Output is written to a work folder and moved under
+ * `play/<run>/` only when every file is complete; the media row points at it (hls_key) only after
+ * that, so nothing half-made is ever served. A file ffmpeg cannot read fails at once with its reason.
+ */
+export class TranscodeService {
+  readonly repo: ProcessingRepository;
+
+  constructor(private readonly deps: TranscodeDeps) {
+    this.repo = new ProcessingRepository(deps.db);
+  }
+
+  /** Queues processing of a new or re-submitted upload. */
+  async enqueue(jobs: JobQueue, media: Media): Promise<void> {
+    try {
+      await jobs.enqueue<TranscodeJobData>(TRANSCODE_JOB, { mediaId: media.id });
+    } catch (err) {
+      this.deps.logger.error({ err, mediaId: media.id }, 'could not queue transcoding');
+      await this.repo.setState(media.id, { status: 'failed', failureReason: 'Processing could not be queued. Try again later.' }, this.deps.clock());
+    }
+  }
+
+  async run(mediaId: string, ctx: JobContext): Promise<void> {
+    const media = await this.repo.find(mediaId);
+    if (!media || !media.storage_key) return;
+    const log = this.deps.logger.child({ mediaId, jobId: ctx.id, attempt: ctx.attempt });
+    await this.repo.setState(mediaId, { status: 'processing', progress: 0, failureReason: null }, this.deps.clock());
+    const work = this.deps.storage.localPath(workKey(mediaId, ctx));
+    // Leftovers of an attempt whose worker died; one job per media runs at a time.
+    await rm(path.dirname(work), { recursive: true, force: true });
+    await mkdir(work, { recursive: true });
+    try {
+      const started = performance.now();
+      const output = await this.transcode(media, work, ctx);
+      const runKey = `${playKey(mediaId)}/${randomBytes(6).toString('hex')}`;
+      const runDir = this.deps.storage.localPath(runKey);
+      await mkdir(path.dirname(runDir), { recursive: true });
+      await rename(work, runDir);
+      await rmdir(path.dirname(work)).catch(() => undefined);
+      const published = await this.repo.markReady(
+        mediaId,
+        {
+          hlsKey: runKey,
+          posterKey: output.poster ? `${runKey}/poster.jpg` : null,
+          thumbnailsJson: output.thumbnails ? JSON.stringify(output.thumbnails) : null,
+          durationSeconds: output.durationSeconds,
+          width: output.width,
+          height: output.height,
+        },
+        this.deps.clock(),
+      );
+      if (!published) {
+        await this.deps.storage.remove(`${runKey}/`);
+        return;
+      }
+      if (media.hls_key && media.hls_key !== runKey) await this.deps.storage.remove(`${media.hls_key}/`);
+      log.info({ ms: Math.round(performance.now() - started), duration: output.durationSeconds }, 'media processed');
+    } catch (err) {
+      await rm(work, { recursive: true, force: true });
+      if (ctx.signal.aborted) {
+        await this.repo.setState(mediaId, { status: 'queued', progress: 0 }, this.deps.clock());
+        throw err;
+      }
+      if (!(await this.repo.find(mediaId))) return;
+      if (err instanceof FfmpegError) throw new PermanentJobError(err.reason);
+      await this.repo.setState(mediaId, { status: 'queued', progress: 0 }, this.deps.clock());
+      log.warn({ err: errorMessage(err) }, 'processing attempt failed');
+      throw err;
+    }
+  }
+
+  /** The owner asks to process the upload again (after a failure, or to refresh the renditions). */
+  async reprocess(jobs: JobQueue, media: Media): Promise<void> {
+    if (media.type !== 'video' && media.type !== 'audio' && media.type !== 'quiz') {
+      throw new AppError('validation_failed', { message: 'Only video and audio are processed.' });
+    }
+    if (media.status === 'queued' || media.status === 'processing') throw new AppError('conflict', { message: 'This media is already being processed.' });
+    await this.repo.setState(media.id, { status: 'queued', progress: 0, failureReason: null }, this.deps.clock());
+    await this.enqueue(jobs, media);
+  }
+
+  async setBlockDownload(media: Media, block: boolean): Promise<void> {
+    await this.repo.setBlockDownload(media.id, block, this.deps.clock());
+  }
+
+  /** The job's last attempt failed: the owner sees ffmpeg's reason. */
+  async markFailed(mediaId: string, error: Error): Promise<void> {
+    await this.repo.setState(mediaId, { status: 'failed', progress: 0, failureReason: error.message }, this.deps.clock());
+  }
+
+  private async transcode(media: Media, work: string, ctx: JobContext) {
+    const input = this.deps.storage.localPath(media.storage_key!);
+    const paths: Array<[string, string]> = [[input, media.original_name], [work, '']];
+    const probe = await probeFile({ ffmpegPath: this.deps.ffmpegPath, file: input, signal: ctx.signal, displayName: media.original_name });
+    const wantsVideo = media.type !== 'audio' && probe.video;
+    if (!wantsVideo && !probe.audio) throw new FfmpegError('The file has no audio or video that ffmpeg can read.', null);
+
+    let lastWrite = 0;
+    let lastPercent = -1;
+    let outSeconds = 0;
+    const onProgress = (seconds: number) => {
+      outSeconds = Math.max(outSeconds, seconds);
+      if (!probe.durationSeconds) return;
+      const percent = Math.min(99, Math.floor((seconds / probe.durationSeconds) * 100));
+      const now = Date.now();
+      if (percent === lastPercent || now - lastWrite < PROGRESS_EVERY_MS) return;
+      lastWrite = now;
+      lastPercent = percent;
+      void this.repo.setProgress(media.id, percent).catch((err) => this.deps.logger.warn({ err }, 'could not store progress'));
+    };
+    const run = (args: string[]) => runFfmpeg({ ffmpegPath: this.deps.ffmpegPath, args, signal: ctx.signal, onProgress, paths });
+
+    if (!wantsVideo) {
+      await mkdir(path.join(work, 'audio'), { recursive: true });
+      await run(audioHlsArgs({ input, outDir: work }));
+      await writeFile(path.join(work, 'master.m3u8'), masterPlaylist([{ name: 'audio', bandwidthBps: AUDIO_KBPS * 1100, codecs: AUDIO_CODECS }]));
+      return { durationSeconds: duration(probe, outSeconds), width: null, height: null, poster: false, thumbnails: null };
+    }
+
+    const video = probe.video!;
+    const rungs = planLadder(video);
+    const every = thumbnailInterval(probe.durationSeconds ?? 0);
+    for (const r of rungs) await mkdir(path.join(work, r.name), { recursive: true });
+    await mkdir(path.join(work, 'thumbs'), { recursive: true });
+    await run(videoHlsArgs({ input, outDir: work, rungs, hasAudio: Boolean(probe.audio), thumbnails: { everySeconds: every, width: THUMB_WIDTH } }));
+    const finalDuration = duration(probe, outSeconds);
+    const posterAt = Math.min(5, (finalDuration ?? 0) * 0.1);
+    await run(posterArgs({ input, output: path.join(work, 'poster.jpg'), atSeconds: posterAt, height: Math.min(720, rungs.at(-1)!.height) }));
+    await writeFile(
+      path.join(work, 'master.m3u8'),
+      masterPlaylist(
+        rungs.map((r) => ({
+          name: r.name,
+          bandwidthBps: (r.videoKbps * 1.07 + (probe.audio ? r.audioKbps : 0)) * 1000,
+          width: r.width,
+          height: r.height,
+          codecs: probe.audio ? VIDEO_CODECS : VIDEO_ONLY_CODECS,
+        })),
+      ),
+    );
+    const count = (await readdir(path.join(work, 'thumbs'))).filter((f) => f.endsWith('.jpg')).length;
+    return {
+      durationSeconds: finalDuration,
+      width: video.width,
+      height: video.height,
+      poster: true,
+      thumbnails: count ? { everySeconds: every, width: THUMB_WIDTH, count } : null,
+    };
+  }
+}
+
+/** The probed duration, or how much ffmpeg wrote when the container did not say (some WebM). */
+const duration = (probe: ProbeResult, outSeconds: number): number | null => probe.durationSeconds ?? (outSeconds > 0 ? Math.round(outSeconds * 100) / 100 : null);

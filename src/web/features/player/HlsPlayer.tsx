@@ -1,0 +1,285 @@
+import Hls, { type ErrorData, type Level } from 'hls.js';
+import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import type { PlaybackDto } from '../../../contracts/pipeline.js';
+import { PlayerApiError, playerApi } from './playerApi.js';
+import { ProcessingStatus } from './ProcessingStatus.js';
+import { ProgressTracker } from './progressTracker.js';
+import { QualityMenu, type QualityOption } from './QualityMenu.js';
+import { signedPrefixOf, withLatestSignature } from './signedUrl.js';
+import './player.css';
+
+export interface HlsPlayerHandle {
+  play(): Promise<void>;
+  pause(): void;
+  seek(seconds: number): void;
+  currentTime(): number;
+}
+
+export interface HlsPlayerProps {
+  mediaId: string;
+  title: string;
+  ref?: Ref<HlsPlayerHandle>;
+  /** Quiz: seconds at which the player stops and calls onCue (cues listed in `doneCues` are passed). */
+  cues?: number[];
+  doneCues?: ReadonlySet<number>;
+  onCue?: (index: number) => void;
+  onEnded?: () => void;
+  /** Called with each playback answer (e.g. to show status elsewhere). */
+  onPlayback?: (playback: PlaybackDto) => void;
+}
+
+const REPORT_EVERY_MS = 10_000;
+const SEEK_STEP = 5;
+const SEEK_BIG_STEP = 10;
+
+/**
+ * Video and audio player over HLS (hls.js; native HLS where hls.js cannot run): quality choice,
+ * keyboard control, poster, the owner's captions, and the viewer's position remembered. Media URLs
+ * are short-lived signatures; the player asks for fresh ones every `refreshInSeconds` and moves
+ * every later request to the newest, so long viewing never breaks and a revoked viewer stops.
+ */
+export function HlsPlayer({ mediaId, title, ref, cues, doneCues, onCue, onEnded, onPlayback }: HlsPlayerProps) {
+  const [playback, setPlayback] = useState<PlaybackDto | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [levels, setLevels] = useState<QualityOption[]>([]);
+  const [level, setLevel] = useState(-1);
+  const [autoLevel, setAutoLevel] = useState<number | null>(null);
+  const mediaRef = useRef<HTMLVideoElement & HTMLAudioElement>(null);
+  const hlsRef = useRef<Hls | null>(null);
+  const latestPrefix = useRef<string | undefined>(undefined);
+  const cueState = useRef({ cues, doneCues, onCue, onEnded, pending: -1 });
+  cueState.current = { ...cueState.current, cues, doneCues, onCue, onEnded };
+
+  useImperativeHandle(ref, () => ({
+    play: async () => {
+      cueState.current.pending = -1;
+      await mediaRef.current?.play();
+    },
+    pause: () => mediaRef.current?.pause(),
+    seek: (s: number) => {
+      if (mediaRef.current) mediaRef.current.currentTime = s;
+    },
+    currentTime: () => mediaRef.current?.currentTime ?? 0,
+  }));
+
+  // Playback URLs: first load, polling while processing, and refreshing the signature.
+  useEffect(() => {
+    const abort = new AbortController();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const load = async () => {
+      try {
+        const pb = await playerApi.playback(mediaId, abort.signal);
+        latestPrefix.current = pb.hlsUrl ? signedPrefixOf(pb.hlsUrl) : undefined;
+        setPlayback((prev) => (prev && prev.status === 'ready' && pb.status === 'ready' ? { ...prev, expiresAt: pb.expiresAt, downloadUrl: pb.downloadUrl } : pb));
+        onPlayback?.(pb);
+        setError(null);
+        const again = pb.status === 'ready' ? pb.refreshInSeconds * 1000 : pb.status === 'failed' ? null : 2_000;
+        if (again !== null) timer = setTimeout(load, again);
+      } catch (err) {
+        if (abort.signal.aborted) return;
+        // No fresh URLs: access ended (revoked invite) or the server is unreachable. Playing stops when the last URLs expire.
+        setError(err instanceof PlayerApiError ? err.message : 'Could not load the media.');
+        if (!(err instanceof PlayerApiError) || err.status >= 500 || err.status === 0) timer = setTimeout(load, 5_000);
+      }
+    };
+    void load();
+    return () => {
+      abort.abort();
+      clearTimeout(timer);
+    };
+  }, [mediaId]);
+
+  const hlsUrl = playback?.status === 'ready' ? playback.hlsUrl : null;
+
+  // The stream: hls.js attached once per media.
+  useEffect(() => {
+    const el = mediaRef.current;
+    if (!el || !hlsUrl || !playback) return;
+    const resumeAt = playback.resumeAtSeconds;
+    if (!Hls.isSupported()) {
+      el.src = hlsUrl;
+      const onMeta = () => {
+        if (resumeAt) el.currentTime = resumeAt;
+      };
+      el.addEventListener('loadedmetadata', onMeta, { once: true });
+      return () => el.removeEventListener('loadedmetadata', onMeta);
+    }
+    const hls = new Hls({
+      startPosition: resumeAt ?? -1,
+      xhrSetup: (xhr, url) => {
+        xhr.open('GET', withLatestSignature(url, latestPrefix.current), true);
+      },
+    });
+    hlsRef.current = hls;
+    hls.on(Hls.Events.MANIFEST_PARSED, (_e, data) => {
+      setLevels(data.levels.map((l: Level, index: number) => ({ index, height: l.height, bitrate: l.bitrate })));
+    });
+    hls.on(Hls.Events.LEVEL_SWITCHED, (_e, data) => setAutoLevel(data.level));
+    hls.on(Hls.Events.ERROR, (_e, data: ErrorData) => {
+      if (!data.fatal) return;
+      if (data.type === Hls.ErrorTypes.NETWORK_ERROR) {
+        // An expired signature: fetch fresh URLs, then carry on from where loading stopped.
+        void playerApi
+          .playback(mediaId)
+          .then((pb) => {
+            latestPrefix.current = pb.hlsUrl ? signedPrefixOf(pb.hlsUrl) : latestPrefix.current;
+            hls.startLoad();
+          })
+          .catch((err) => setError(err instanceof PlayerApiError ? err.message : 'Playback stopped: the media could not be loaded.'));
+      } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
+        hls.recoverMediaError();
+      } else {
+        setError('This media cannot be played in this browser.');
+      }
+    });
+    hls.loadSource(hlsUrl);
+    hls.attachMedia(el);
+    return () => {
+      hls.destroy();
+      hlsRef.current = null;
+    };
+    // The stream is set up once per ready media; refreshed signatures flow through latestPrefix.
+  }, [hlsUrl === null, mediaId]);
+
+  // Progress reports, position memory and quiz cues.
+  useEffect(() => {
+    const el = mediaRef.current;
+    if (!el || !hlsUrl) return;
+    const tracker = new ProgressTracker();
+    let lastReported = -1;
+    const report = (keepalive = false) => {
+      const ranges = tracker.take();
+      const position = el.currentTime;
+      if (!ranges.length && Math.abs(position - lastReported) < 1) return;
+      lastReported = position;
+      void playerApi.reportProgress(mediaId, { positionSeconds: position, ranges }, keepalive).catch(() => undefined);
+    };
+    const onTime = () => {
+      if (!el.paused && !el.seeking) tracker.onTime(el.currentTime);
+      const c = cueState.current;
+      if (!c.cues?.length || c.pending !== -1) return;
+      const index = c.cues.findIndex((at, i) => !c.doneCues?.has(i) && el.currentTime >= at);
+      if (index === -1) return;
+      c.pending = index;
+      el.pause();
+      if (el.currentTime - c.cues[index] > 1) el.currentTime = c.cues[index];
+      c.onCue?.(index);
+    };
+    const onSeeking = () => tracker.close();
+    const onPause = () => {
+      tracker.close();
+      report();
+    };
+    const onEndedEvent = () => {
+      report();
+      cueState.current.onEnded?.();
+    };
+    const onHidden = () => {
+      if (document.visibilityState === 'hidden') report(true);
+    };
+    el.addEventListener('timeupdate', onTime);
+    el.addEventListener('seeking', onSeeking);
+    el.addEventListener('pause', onPause);
+    el.addEventListener('ended', onEndedEvent);
+    document.addEventListener('visibilitychange', onHidden);
+    const interval = setInterval(() => {
+      if (!el.paused) report();
+    }, REPORT_EVERY_MS);
+    return () => {
+      el.removeEventListener('timeupdate', onTime);
+      el.removeEventListener('seeking', onSeeking);
+      el.removeEventListener('pause', onPause);
+      el.removeEventListener('ended', onEndedEvent);
+      document.removeEventListener('visibilitychange', onHidden);
+      clearInterval(interval);
+      tracker.close();
+      report(true);
+    };
+  }, [hlsUrl === null, mediaId]);
+
+  const chooseLevel = (index: number) => {
+    setLevel(index);
+    if (hlsRef.current) hlsRef.current.currentLevel = index;
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const el = mediaRef.current;
+    if (!el || e.target instanceof HTMLSelectElement || e.target instanceof HTMLInputElement || e.altKey || e.ctrlKey || e.metaKey) return;
+    const seekBy = (d: number) => (el.currentTime = Math.max(0, Math.min(el.duration || Infinity, el.currentTime + d)));
+    switch (e.key) {
+      case ' ':
+      case 'k':
+        if (el.paused) void el.play();
+        else el.pause();
+        break;
+      case 'ArrowLeft':
+        seekBy(-SEEK_STEP);
+        break;
+      case 'ArrowRight':
+        seekBy(SEEK_STEP);
+        break;
+      case 'j':
+        seekBy(-SEEK_BIG_STEP);
+        break;
+      case 'l':
+        seekBy(SEEK_BIG_STEP);
+        break;
+      case 'ArrowUp':
+        el.volume = Math.min(1, el.volume + 0.1);
+        break;
+      case 'ArrowDown':
+        el.volume = Math.max(0, el.volume - 0.1);
+        break;
+      case 'm':
+        el.muted = !el.muted;
+        break;
+      case 'f':
+        if (document.fullscreenElement) void document.exitFullscreen();
+        else void el.requestFullscreen?.();
+        break;
+      case 'c': {
+        const tracks = Array.from(el.textTracks ?? []);
+        const showing = tracks.find((t) => t.mode === 'showing');
+        tracks.forEach((t) => (t.mode = 'disabled'));
+        if (!showing && tracks[0]) tracks[0].mode = 'showing';
+        break;
+      }
+      default:
+        return;
+    }
+    e.preventDefault();
+  };
+
+  if (!playback) {
+    return <div className="player player-loading" aria-busy="true">{error ?? 'Loading…'}</div>;
+  }
+  if (playback.status !== 'ready' || !playback.hlsUrl) return <ProcessingStatus playback={playback} />;
+
+  const isAudio = playback.type === 'audio';
+  return (
+    <div className={`player ${isAudio ? 'player-audio' : 'player-video'}`} tabIndex={0} onKeyDown={onKeyDown} role="region" aria-label={`Player: ${title}. Space plays or pauses, arrows seek and change volume, M mutes, F is full screen, C toggles captions.`}>
+      {isAudio ? (
+        <audio ref={mediaRef} controls preload="metadata" aria-label={`Audio: ${title}`} data-testid="player-media" />
+      ) : (
+        <video ref={mediaRef} controls playsInline preload="metadata" poster={playback.posterUrl ?? undefined} aria-label={`Video: ${title}`} data-testid="player-media">
+          {playback.captions.map((c) => (
+            <track key={c.id} kind="subtitles" src={c.url} srcLang={c.lang} label={c.label} />
+          ))}
+        </video>
+      )}
+      <div className="player-bar">
+        {levels.length > 1 && <QualityMenu options={levels} value={level} autoLevel={autoLevel} onChange={chooseLevel} />}
+        {playback.downloadUrl && (
+          <a className="player-download" href={playback.downloadUrl} download>
+            Download
+          </a>
+        )}
+        {error && (
+          <p className="player-error" role="alert">
+            {error}
+          </p>
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,3 @@
+import type { ViewerQuizDto } from '../../../contracts/pipeline.js';
+
+export type ViewerQuestion = ViewerQuizDto['questions'][number];

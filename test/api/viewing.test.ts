@@ -1,0 +1,71 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTestApp, signUp, type TestApp } from '../factories/app.js';
+import { testDialects } from '../factories/database.js';
+import { installGuestGrants } from '../factories/guests.js';
+import { makeSizedVideo, multipart } from '../factories/media.js';
+import { waitFor } from '../factories/wait.js';
+
+describe.each(testDialects())('viewing analytics on %s', (dialect) => {
+  let t: TestApp;
+  let owner: Awaited<ReturnType<typeof signUp>>;
+  let guests: ReturnType<typeof installGuestGrants>;
+  let video: string;
+  beforeAll(async () => {
+    t = await createTestApp({ dialect });
+    guests = installGuestGrants(t);
+    owner = await signUp(t);
+    const form = multipart('twenty.mp4', makeSizedVideo({ width: 320, height: 240, seconds: 20 }).bytes);
+    video = (await owner.agent.request('POST', '/api/media', form.body, form.headers)).json().media.id;
+    await waitFor(async () => (await owner.agent.get(`/api/media/${video}`)).json().media.status === 'ready', { what: 'processing', timeoutMs: 60_000, everyMs: 100 });
+  });
+  afterAll(async () => t?.close());
+
+  it('records first and last view, minutes watched, percent seen, and where to resume', async () => {
+    const g = await guests.guest(video);
+    const report = (body: unknown) => g.agent.post(`/api/media/${video}/progress`, body);
+    const first = await report({ positionSeconds: 6, ranges: [[0, 6]] });
+    expect(first.statusCode).toBe(200);
+    expect(first.json()).toEqual({ percentSeen: 30, secondsWatched: 6 });
+    t.clock.advance(60_000);
+    // Re-watching counts towards time watched but not towards the part seen; past the end is clamped.
+    expect((await report({ positionSeconds: 10, ranges: [[4, 10]] })).json()).toEqual({ percentSeen: 50, secondsWatched: 12 });
+    expect((await report({ positionSeconds: 12, ranges: [[18, 25]] })).json().percentSeen).toBe(60);
+
+    const pb = (await g.agent.get(`/api/media/${video}/playback`)).json();
+    expect(pb.resumeAtSeconds).toBe(12);
+
+    const analytics = await owner.agent.get(`/api/media/${video}/analytics`);
+    expect(analytics.statusCode).toBe(200);
+    const row = analytics.json().items.find((i: { viewer: { sessionId: string } }) => i.viewer.sessionId === g.sessionId);
+    expect(row).toMatchObject({ percentSeen: 60, minutesWatched: 0.2, positionSeconds: 12, viewer: { kind: 'guest' } });
+    expect(Date.parse(row.lastViewAt) - Date.parse(row.firstViewAt)).toBe(60_000);
+  });
+
+  it('loses no range when reports arrive at once', async () => {
+    const g = await guests.guest(video);
+    const reports = Array.from({ length: 10 }, (_, i) => g.agent.post(`/api/media/${video}/progress`, { positionSeconds: i * 2 + 2, ranges: [[i * 2, i === 9 ? 30 : i * 2 + 2]] }));
+    for (const res of await Promise.all(reports)) expect(res.statusCode).toBe(200);
+    const row = (await owner.agent.get(`/api/media/${video}/analytics`)).json().items.find((i: { viewer: { sessionId: string } }) => i.viewer.sessionId === g.sessionId);
+    expect(row.percentSeen).toBe(100);
+    expect(row.minutesWatched).toBeCloseTo(20 / 60, 1);
+    expect(row.positionSeconds).toBeGreaterThan(0);
+  });
+
+  it('caps what one report can add, and starts over near the end', async () => {
+    const { agent } = await signUp(t);
+    expect((await agent.post(`/api/media/${video}/progress`, { positionSeconds: 1, ranges: [[0, 1]] })).statusCode).toBe(404);
+    const g = await guests.guest(video);
+    const big = await g.agent.post(`/api/media/${video}/progress`, { positionSeconds: 19, ranges: Array.from({ length: 20 }, () => [0, 30]) });
+    expect(big.json()).toEqual({ percentSeen: 100, secondsWatched: 120 });
+    expect((await g.agent.get(`/api/media/${video}/playback`)).json().resumeAtSeconds).toBeNull();
+    const bad = await g.agent.post(`/api/media/${video}/progress`, { positionSeconds: -1, ranges: [] });
+    expect(bad.statusCode).toBe(400);
+  });
+
+  it('shows analytics to the owner only', async () => {
+    const g = await guests.guest(video);
+    expect((await g.agent.get(`/api/media/${video}/analytics`)).statusCode).toBe(401);
+    const other = await signUp(t);
+    expect((await other.agent.get(`/api/media/${video}/analytics`)).statusCode).toBe(404);
+  });
+});
