@@ -235,6 +235,18 @@ describe('invite links in Chromium, with a real SMTP server', () => {
     await adminCtx.page.getByText('Changed: blockedEmailDomains').first().waitFor();
     expect(await adminCtx.page.getByRole('table').getByText('Invite created').count()).toBe(0);
     await screenshot(adminCtx.page, 'admin-audit');
+
+    // Both admin pages fit a phone; the admin links move into the account menu there.
+    const phone = await site.open(browser, { viewport: { width: 375, height: 740 }, storageState: await adminCtx.context.storageState() });
+    for (const [path, heading] of [['/admin/settings', 'Site settings'], ['/admin/audit', 'Audit log']]) {
+      await phone.page.goto(path);
+      await phone.page.getByRole('heading', { name: heading, level: 1 }).waitFor();
+      await phone.page.getByRole('table').or(phone.page.getByLabel('Link duration (minutes)')).first().waitFor();
+      expect(await hasHorizontalScroll(phone.page), path).toBe(false);
+    }
+    await screenshot(phone.page, 'admin-audit-phone');
+    await phone.page.getByRole('button', { name: /Account menu/ }).click();
+    await phone.page.getByRole('link', { name: 'Site settings' }).waitFor();
     expect(site.problems()).toEqual([]);
   });
 

@@ -193,7 +193,7 @@ export function SettingsForm({ settings }: { settings: SiteSettings }) {
         />
       </Section>
 
-      <div className="settings-actions">
+      <div className={`settings-actions ${dirty ? 'settings-actions-dirty' : ''}`}>
         <Button type="submit" variant="primary" busy={save.isPending} disabled={!dirty}>
           Save settings
         </Button>
