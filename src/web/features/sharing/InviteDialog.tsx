@@ -28,6 +28,7 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
   const [errors, setErrors] = useState<{ email?: string; list?: string }>({});
   const [phase, setPhase] = useState<Phase>({ kind: 'compose' });
   const [busy, setBusy] = useState(false);
+  const [stopping, setStopping] = useState(false);
   const stop = useRef(false);
   const base = useTabsBase();
   const refresh = useRefreshSharing(media.id);
@@ -55,6 +56,7 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     setErrors(found);
     if (found.email || found.list) return;
     stop.current = false;
+    setStopping(false);
     setBusy(true);
     const many = unique.length > CHUNK_SIZE;
     if (many) setPhase({ kind: 'sending', progress: { done: 0, total: unique.length, created: 0, refused: 0 } });
@@ -99,7 +101,15 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
             </Button>
           </>
         ) : phase.kind === 'sending' ? (
-          <Button onClick={() => (stop.current = true)}>Stop after this batch</Button>
+          <Button
+            onClick={() => {
+              stop.current = true;
+              setStopping(true);
+            }}
+            busy={stopping}
+          >
+            {stopping ? 'Stopping after this batch…' : 'Stop after this batch'}
+          </Button>
         ) : (
           <>
             <Button onClick={reset}>Invite more people</Button>
