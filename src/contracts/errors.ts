@@ -44,6 +44,25 @@ export const errorCodes = [
 
 export type ErrorCode = (typeof errorCodes)[number];
 
+/** Codes the lobby and an invite guest's pages can meet; the web app has a message and a next step for each. */
+export const lobbyErrorCodes = [
+  'email_mismatch',
+  'link_expired',
+  'link_used',
+  'device_mismatch',
+  'invite_revoked',
+  'media_deleted',
+  'domain_blocked',
+  'too_many_attempts',
+  'invalid_link',
+  'code_required',
+  'code_invalid',
+  'out_of_scope',
+  'rate_limited',
+  'validation_failed',
+] as const satisfies readonly ErrorCode[];
+export type LobbyErrorCode = (typeof lobbyErrorCodes)[number];
+
 export const errorCodeSchema = z.enum(errorCodes);
 
 /** The one wire shape of an error, on HTTP and on sockets. */

@@ -113,6 +113,23 @@ export type LobbyEnterResponse = z.infer<typeof lobbyEnterResponse>;
 
 export const lobbyNewLinkBody = z.object({ email: z.string().min(1, 'Enter your email address.').max(320) });
 
+/** Every action the audit log records. */
+export const auditActions = [
+  'invite.created',
+  'invite.sent',
+  'invite.opened',
+  'invite.redeemed',
+  'invite.refused',
+  'invite.revoked',
+  'invite.role_changed',
+  'invite.new_link_requested',
+  'invite.link_replaced',
+  'invite.code_sent',
+  'settings.changed',
+  'media.deleted',
+] as const;
+export type AuditActionName = (typeof auditActions)[number];
+
 export const auditEntrySchema = z.object({
   id: z.string(),
   at: z.string(),

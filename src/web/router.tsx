@@ -1,8 +1,11 @@
 import { createBrowserRouter } from 'react-router';
 import { RequireAdmin, RequireUser } from './features/session/guards.js';
+import { AdminAuditPage } from './routes/AdminAuditPage.js';
+import { AdminSettingsPage } from './routes/AdminSettingsPage.js';
 import { AppLayout } from './routes/AppLayout.js';
 import { ErrorPage } from './routes/ErrorPage.js';
 import { LibraryPage } from './routes/LibraryPage.js';
+import { LobbyPage } from './routes/LobbyPage.js';
 import { LoginPage } from './routes/LoginPage.js';
 import { MediaPage } from './routes/MediaPage.js';
 import { NotFoundPage } from './routes/NotFoundPage.js';
@@ -19,6 +22,8 @@ export const router = createBrowserRouter([
       { path: '/login', element: <LoginPage /> },
       { path: '/signup', element: <SignUpPage /> },
       { path: '/verify-email', element: <VerifyEmailPage /> },
+      // Where an invite link lands: the server moved the token into a cookie and redirected here.
+      { path: '/lobby', element: <LobbyPage /> },
       {
         element: <AppLayout />,
         children: [
@@ -37,6 +42,22 @@ export const router = createBrowserRouter([
             element: (
               <RequireAdmin>
                 <OutboxPage />
+              </RequireAdmin>
+            ),
+          },
+          {
+            path: '/admin/settings',
+            element: (
+              <RequireAdmin>
+                <AdminSettingsPage />
+              </RequireAdmin>
+            ),
+          },
+          {
+            path: '/admin/audit',
+            element: (
+              <RequireAdmin>
+                <AdminAuditPage />
               </RequireAdmin>
             ),
           },

@@ -21,7 +21,7 @@ describe.each(testDialects())('migrations on %s', (dialect) => {
       expect(error).toBeUndefined();
     }
     expect(await tables()).toEqual([]);
-    await migrateToLatest(t.database.db, schema);
+    await migrateToLatest(t.database.db, { schema });
     expect((await tables()).length).toBeGreaterThanOrEqual(8);
   });
 });

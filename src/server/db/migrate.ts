@@ -20,11 +20,12 @@ class StaticProvider implements MigrationProvider {
 }
 
 /**
- * `schema`: the PostgreSQL schema in use, if not the default. Kysely looks for its bookkeeping tables across
- * all schemas unless told which one, and would find another schema's tables.
+ * `schema`: the PostgreSQL schema the database lives in, when not the default. Kysely looks for its own
+ * bookkeeping tables in every schema unless told which one, and would skip creating them when another schema
+ * on the same server already has them.
  */
-export async function migrateToLatest(db: Kysely<any>, schema?: string): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticProvider(), ...(schema ? { migrationTableSchema: schema } : {}) });
+export async function migrateToLatest(db: Kysely<any>, opts: { schema?: string } = {}): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(), ...(opts.schema ? { migrationTableSchema: opts.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {

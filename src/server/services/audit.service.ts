@@ -1,20 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import type { AuditActionName } from '../../contracts/invites.js';
 import type { AuditEntry, DB } from '../db/schema.js';
 
-export type AuditAction =
-  | 'invite.created'
-  | 'invite.sent'
-  | 'invite.opened'
-  | 'invite.redeemed'
-  | 'invite.refused'
-  | 'invite.revoked'
-  | 'invite.role_changed'
-  | 'invite.new_link_requested'
-  | 'invite.link_replaced'
-  | 'invite.code_sent'
-  | 'settings.changed'
-  | 'media.deleted';
+/** The list lives in contracts so the admin page can offer it as a filter. */
+export type AuditAction = AuditActionName;
 
 export interface AuditActor {
   kind: 'user' | 'guest' | 'system';

@@ -1,5 +1,35 @@
 import type { LogInBody, MediaDto, MediaPatchBody, OutboxItemDto, SessionInfo, SignUpBody, UserDto } from '../../contracts/api.js';
+import type {
+  AuditEntryDto,
+  CreateInvitesBody,
+  CreateInvitesResponse,
+  InviteRoleDto,
+  InviteRowDto,
+  LobbyEnterResponse,
+  LobbyInfo,
+  SiteSettings,
+} from '../../contracts/invites.js';
 import { api } from './client.js';
+
+const mediaPath = (id: string) => `/api/media/${encodeURIComponent(id)}`;
+const invitePath = (mediaId: string, inviteId: string) => `${mediaPath(mediaId)}/invites/${encodeURIComponent(inviteId)}`;
+
+export interface AuditFilters {
+  action?: string;
+  mediaId?: string;
+  inviteId?: string;
+  /** ISO date-times. */
+  from?: string;
+  to?: string;
+  limit?: number;
+}
+
+const auditQueryString = (f: AuditFilters) => {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') q.set(k, String(v));
+  const s = q.toString();
+  return s ? `?${s}` : '';
+};
 
 /** One typed function per API call the web app makes. */
 export const endpoints = {
@@ -15,6 +45,29 @@ export const endpoints = {
     api<{ media: MediaDto }>(`/api/media/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
   deleteMedia: (id: string) => api<{ ok: true }>(`/api/media/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   outbox: () => api<{ mode: 'smtp' | 'outbox'; items: OutboxItemDto[] }>('/api/admin/outbox?limit=200'),
+
+  // The lobby (the invite link's token travels in an HttpOnly cookie, never through the page).
+  lobby: () => api<LobbyInfo>('/api/lobby'),
+  lobbyEnter: (body: { email?: string; code?: string }) => api<LobbyEnterResponse>('/api/lobby/enter', { method: 'POST', body }),
+  lobbyNewLink: (email: string) => api<{ ok: true }>('/api/lobby/new-link', { method: 'POST', body: { email } }),
+
+  // Invites (owner and admins).
+  createInvites: (mediaId: string, body: CreateInvitesBody, signal?: AbortSignal) =>
+    api<CreateInvitesResponse>(`${mediaPath(mediaId)}/invites`, { method: 'POST', body, signal }),
+  listInvites: (mediaId: string) => api<{ items: InviteRowDto[] }>(`${mediaPath(mediaId)}/invites`),
+  invitesCsvUrl: (mediaId: string) => `${mediaPath(mediaId)}/invites.csv`,
+  resendInvite: (mediaId: string, inviteId: string) => api<{ invite: InviteRowDto }>(`${invitePath(mediaId, inviteId)}/resend`, { method: 'POST', body: {} }),
+  newInviteLink: (mediaId: string, inviteId: string) =>
+    api<{ invite: InviteRowDto; link: string }>(`${invitePath(mediaId, inviteId)}/link`, { method: 'POST', body: {} }),
+  changeInviteRole: (mediaId: string, inviteId: string, role: InviteRoleDto) =>
+    api<{ invite: InviteRowDto }>(invitePath(mediaId, inviteId), { method: 'PATCH', body: { role } }),
+  revokeInvites: (mediaId: string, ids: string[]) => api<{ revoked: number }>(`${mediaPath(mediaId)}/invites/revoke`, { method: 'POST', body: { ids } }),
+
+  // Site settings and audit log.
+  settings: () => api<{ settings: SiteSettings }>('/api/admin/settings'),
+  updateSettings: (patch: Partial<SiteSettings>) => api<{ settings: SiteSettings }>('/api/admin/settings', { method: 'PATCH', body: patch }),
+  adminAudit: (f: AuditFilters) => api<{ items: AuditEntryDto[] }>(`/api/admin/audit${auditQueryString(f)}`),
+  mediaAudit: (mediaId: string, limit: number) => api<{ items: AuditEntryDto[] }>(`/api/audit${auditQueryString({ mediaId, limit })}`),
 };
 
 export const queryKeys = {
@@ -22,4 +75,9 @@ export const queryKeys = {
   media: ['media'] as const,
   mediaItem: (id: string) => ['media', id] as const,
   outbox: ['admin', 'outbox'] as const,
+  lobby: ['lobby'] as const,
+  invites: (mediaId: string) => ['invites', mediaId] as const,
+  settings: ['admin', 'settings'] as const,
+  adminAudit: (f: AuditFilters) => ['admin', 'audit', f] as const,
+  mediaAudit: (mediaId: string, limit: number) => ['audit', mediaId, limit] as const,
 };

@@ -1,61 +1,97 @@
 import { Link, NavLink, Outlet, useLocation } from 'react-router';
+import { AccessRefusedPage } from '../features/access/AccessRefusedPage.js';
+import { GuestHeader } from '../features/access/GuestHeader.js';
+import { useAccessRefusal } from '../features/access/refusal-store.js';
 import { ResendVerificationButton } from '../features/auth/ResendVerificationButton.js';
 import { UserMenu } from '../features/session/UserMenu.js';
 import { useSession } from '../features/session/useSession.js';
 import { Brand } from '../ui/Brand.js';
 import { ButtonLink } from '../ui/Button.js';
 import { EmailAddress } from '../ui/EmailAddress.js';
-import { InboxIcon, LibraryIcon, MailIcon } from '../ui/icons.js';
+import { ActivityIcon, InboxIcon, LibraryIcon, MailIcon, SettingsIcon } from '../ui/icons.js';
 
-/** The app shell: header with brand, navigation and account menu; the page below. */
+/**
+ * The app shell: header with brand, navigation and account menu; the page below.
+ * Invite guests get a reduced shell (their one media, no navigation). A refused request anywhere on the
+ * page (out of scope, invite revoked, media deleted) replaces the page with its message.
+ */
 export function AppLayout() {
   const session = useSession();
   const user = session.data?.user ?? null;
-  const { pathname } = useLocation();
+  const guest = user ? null : (session.data?.guest ?? null);
+  const location = useLocation();
+  const refusal = useAccessRefusal(location.key);
+  const { pathname } = location;
   // A media page is part of the library.
   const libraryActive = pathname === '/' || pathname.startsWith('/media/');
+
+  const page = refusal ? (
+    <AccessRefusedPage
+      code={refusal.code}
+      mediaTitle={refusal.mediaTitle ?? (refusal.code === 'out_of_scope' ? guest?.mediaTitle : undefined)}
+      backTo={refusal.url ?? (guest ? `/media/${guest.mediaId}` : undefined)}
+      isUser={Boolean(user)}
+    />
+  ) : (
+    <Outlet />
+  );
+
   return (
     <div className="app-shell">
       <a href="#main" className="skip-link">
         Skip to content
       </a>
-      <header className="app-header">
-        <div className="app-header-inner">
-          <Link to="/" className="brand-link" aria-label="Foyer, go to library">
-            <Brand />
-          </Link>
-          {user && (
-            <nav className="app-nav" aria-label="Main">
-              <NavLink to="/" end className={() => `app-nav-link ${libraryActive ? 'active' : ''}`}>
-                <LibraryIcon size={18} className="app-nav-icon" />
-                Library
-              </NavLink>
-              {user.isAdmin && (
-                <NavLink to="/admin/outbox" className="app-nav-link">
-                  <InboxIcon size={18} className="app-nav-icon" />
-                  Outbox
+      {guest ? (
+        <GuestHeader guest={guest} />
+      ) : (
+        <header className="app-header">
+          <div className="app-header-inner">
+            <Link to="/" className="brand-link" aria-label="Foyer, go to library">
+              <Brand />
+            </Link>
+            {user && (
+              <nav className="app-nav" aria-label="Main">
+                <NavLink to="/" end className={() => `app-nav-link ${libraryActive ? 'active' : ''}`}>
+                  <LibraryIcon size={18} className="app-nav-icon" />
+                  Library
                 </NavLink>
-              )}
-            </nav>
-          )}
-          <div className="app-header-end">
-            {user ? (
-              <UserMenu user={user} />
-            ) : (
-              !session.isPending && (
-                <>
-                  <ButtonLink to="/login" variant="ghost" size="sm">
-                    Log in
-                  </ButtonLink>
-                  <ButtonLink to="/signup" variant="primary" size="sm">
-                    Sign up
-                  </ButtonLink>
-                </>
-              )
+                {user.isAdmin && (
+                  <>
+                    <NavLink to="/admin/settings" className="app-nav-link app-nav-admin">
+                      <SettingsIcon size={18} className="app-nav-icon" />
+                      Settings
+                    </NavLink>
+                    <NavLink to="/admin/audit" className="app-nav-link app-nav-admin">
+                      <ActivityIcon size={18} className="app-nav-icon" />
+                      Audit log
+                    </NavLink>
+                    <NavLink to="/admin/outbox" className="app-nav-link app-nav-admin">
+                      <InboxIcon size={18} className="app-nav-icon" />
+                      Outbox
+                    </NavLink>
+                  </>
+                )}
+              </nav>
             )}
+            <div className="app-header-end">
+              {user ? (
+                <UserMenu user={user} />
+              ) : (
+                !session.isPending && (
+                  <>
+                    <ButtonLink to="/login" variant="ghost" size="sm">
+                      Log in
+                    </ButtonLink>
+                    <ButtonLink to="/signup" variant="primary" size="sm">
+                      Sign up
+                    </ButtonLink>
+                  </>
+                )
+              )}
+            </div>
           </div>
-        </div>
-      </header>
+        </header>
+      )}
       {user && !user.emailVerified && (
         <div className="verify-banner" role="region" aria-label="Email confirmation">
           <div className="verify-banner-inner">
@@ -70,7 +106,7 @@ export function AppLayout() {
         </div>
       )}
       <main id="main" className="app-main" tabIndex={-1}>
-        <Outlet />
+        {page}
       </main>
     </div>
   );

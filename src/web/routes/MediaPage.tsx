@@ -1,11 +1,14 @@
 import { useState } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/client.js';
+import { AccessRefusedPage } from '../features/access/AccessRefusedPage.js';
+import { isAccessRefusalCode } from '../features/access/refusal-store.js';
 import { DeleteMediaDialog } from '../features/media/DeleteMediaDialog.js';
 import { EditMediaForm } from '../features/media/EditMediaForm.js';
 import { MediaTypeBadge } from '../features/media/MediaThumb.js';
 import { MediaViewer } from '../features/media/MediaViewer.js';
 import { useForgetMedia, useMediaItem } from '../features/media/useMedia.js';
+import { useSession } from '../features/session/useSession.js';
 import { InviteButtonSlot, PeopleWithAccessSlot } from '../features/sharing/slots.js';
 import { Button, ButtonLink } from '../ui/Button.js';
 import { PageTitle } from '../ui/PageTitle.js';
@@ -25,6 +28,9 @@ export function MediaPage() {
   const forget = useForgetMedia();
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const session = useSession();
+  const user = session.data?.user ?? null;
+  const guest = user ? null : (session.data?.guest ?? null);
 
   if (item.isPending) return <LoadingBlock label="Loading media…" />;
   if (item.isError) {
@@ -32,19 +38,23 @@ export function MediaPage() {
     if (isApiError(err) && err.code === 'unauthenticated') {
       return <Navigate to={`/login?next=${encodeURIComponent(location.pathname)}`} replace />;
     }
-    if (isApiError(err) && (err.code === 'not_found' || err.code === 'out_of_scope' || err.code === 'media_deleted')) {
+    if (isApiError(err) && isAccessRefusalCode(err.code)) {
+      const d = (err.details ?? {}) as { title?: string; url?: string };
+      return <AccessRefusedPage code={err.code} mediaTitle={d.title ?? guest?.mediaTitle} backTo={d.url} isUser={Boolean(user)} />;
+    }
+    if (isApiError(err) && err.code === 'not_found') {
       return (
         <div className="page">
           <EmptyState
             icon={<LockIcon size={28} />}
-            title={err.code === 'not_found' ? 'Media not found' : 'Not available'}
+            title="Media not found"
             action={
               <ButtonLink to="/" variant="primary">
                 Go to your library
               </ButtonLink>
             }
           >
-            {err.code === 'not_found' ? 'It may have been deleted, or it belongs to someone else.' : err.message}
+            It may have been deleted, your access may have been removed, or it belongs to someone else.
           </EmptyState>
         </div>
       );
@@ -60,9 +70,11 @@ export function MediaPage() {
   return (
     <div className="page page-media">
       <PageTitle>{media.title}</PageTitle>
-      <Link to="/" className="back-link">
-        <ArrowLeftIcon size={16} /> Library
-      </Link>
+      {user && (
+        <Link to="/" className="back-link">
+          <ArrowLeftIcon size={16} /> Library
+        </Link>
+      )}
 
       <div className="media-layout">
         <div className="media-main">
@@ -104,7 +116,6 @@ export function MediaPage() {
         </div>
 
         <aside className="media-side" aria-label="About this media">
-          {media.canManage && <PeopleWithAccessSlot media={media} />}
           <section className="panel" aria-labelledby="file-info">
             <h2 id="file-info" className="panel-title">
               File
@@ -132,6 +143,8 @@ export function MediaPage() {
           </section>
         </aside>
       </div>
+
+      {media.canManage && <PeopleWithAccessSlot media={media} />}
 
       {media.canManage && (
         <DeleteMediaDialog

@@ -1,7 +1,12 @@
+import { AccessRefusedPage } from '../features/access/AccessRefusedPage.js';
+import { useSession } from '../features/session/useSession.js';
 import { ButtonLink } from '../ui/Button.js';
 import { PageTitle } from '../ui/PageTitle.js';
 
 export function NotFoundPage() {
+  const guest = useSession().data?.guest;
+  // For an invite guest every other address is outside the invite.
+  if (guest) return <AccessRefusedPage code="out_of_scope" mediaTitle={guest.mediaTitle} backTo={`/media/${guest.mediaId}`} />;
   return (
     <div className="page">
       <PageTitle>Page not found</PageTitle>

@@ -21,7 +21,7 @@ export function Dialog({
   description?: ReactNode;
   children?: ReactNode;
   footer?: ReactNode;
-  size?: 'sm' | 'md';
+  size?: 'sm' | 'md' | 'lg';
   /** False while something must not be interrupted (Escape and backdrop clicks do nothing). */
   dismissible?: boolean;
 }) {

@@ -24,3 +24,11 @@ export function initials(name: string): string {
   const letters = parts.length > 1 ? [parts[0][0], parts[parts.length - 1][0]] : [parts[0]?.[0] ?? '?'];
   return letters.join('').toUpperCase();
 }
+
+const sameYearFmt = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
+
+/** A compact date and time for tables: the year only when it is not this year. */
+export const formatWhen = (iso: string) => {
+  const d = new Date(iso);
+  return d.getFullYear() === new Date().getFullYear() ? sameYearFmt.format(d) : dateTimeFmt.format(d);
+};

@@ -5,7 +5,7 @@ import type { UserDto } from '../../../contracts/api.js';
 import { endpoints } from '../../api/endpoints.js';
 import { EmailAddress } from '../../ui/EmailAddress.js';
 import { initials } from '../../ui/format.js';
-import { ChevronDownIcon, InboxIcon, LogOutIcon } from '../../ui/icons.js';
+import { ActivityIcon, ChevronDownIcon, InboxIcon, LogOutIcon, SettingsIcon } from '../../ui/icons.js';
 
 /** Avatar button opening a small panel: who you are, admin links, log out. */
 export function UserMenu({ user }: { user: UserDto }) {
@@ -72,11 +72,23 @@ export function UserMenu({ user }: { user: UserDto }) {
           </div>
           <ul className="user-menu-list">
             {user.isAdmin && (
-              <li>
-                <Link to="/admin/outbox" className="user-menu-item">
-                  <InboxIcon size={18} /> Email outbox
-                </Link>
-              </li>
+              <>
+                <li>
+                  <Link to="/admin/settings" className="user-menu-item">
+                    <SettingsIcon size={18} /> Site settings
+                  </Link>
+                </li>
+                <li>
+                  <Link to="/admin/audit" className="user-menu-item">
+                    <ActivityIcon size={18} /> Audit log
+                  </Link>
+                </li>
+                <li>
+                  <Link to="/admin/outbox" className="user-menu-item">
+                    <InboxIcon size={18} /> Email outbox
+                  </Link>
+                </li>
+              </>
             )}
             <li>
               <button type="button" className="user-menu-item" onClick={() => logOut.mutate()} disabled={logOut.isPending}>

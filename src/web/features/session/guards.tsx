@@ -1,17 +1,25 @@
 import type { ReactNode } from 'react';
 import { Navigate, useLocation } from 'react-router';
+import { AccessRefusedPage } from '../access/AccessRefusedPage.js';
 import { EmptyState } from '../../ui/EmptyState.js';
 import { ErrorState } from '../../ui/ErrorState.js';
 import { LockIcon } from '../../ui/icons.js';
 import { LoadingBlock } from '../../ui/Spinner.js';
 import { useSession } from './useSession.js';
 
-/** Renders its children for a logged-in account; everyone else goes to the login page and comes back after. */
+/**
+ * Renders its children for a logged-in account. An invite guest hears that the invite covers one media item only;
+ * everyone else goes to the login page and comes back after.
+ */
 export function RequireUser({ children }: { children: ReactNode }) {
   const session = useSession();
   const location = useLocation();
   if (session.isPending) return <LoadingBlock />;
   if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} />;
+  const guest = session.data.guest;
+  if (!session.data.user && guest) {
+    return <AccessRefusedPage code="out_of_scope" mediaTitle={guest.mediaTitle} backTo={`/media/${guest.mediaId}`} />;
+  }
   if (!session.data.user) {
     const next = location.pathname + location.search;
     return <Navigate to={next === '/' ? '/login' : `/login?next=${encodeURIComponent(next)}`} replace />;

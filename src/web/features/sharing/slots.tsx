@@ -1,35 +1,35 @@
+import { useState } from 'react';
 import type { MediaDto } from '../../../contracts/api.js';
-import { LockIcon } from '../../ui/icons.js';
+import { Button } from '../../ui/Button.js';
+import { UserPlusIcon } from '../../ui/icons.js';
+import { InviteDialog } from './InviteDialog.js';
+import { MediaActivity } from './MediaActivity.js';
+import { PeopleWithAccess } from './PeopleWithAccess.js';
 
 /*
- * SHARING SLOTS — where the invite feature plugs into the media page.
- *
- * The media page renders these two components and nothing else about sharing. The invites
- * issue replaces their bodies:
- *   - <InviteButtonSlot>: the "Invite people" button in the page's action bar (opens the invite dialog);
- *   - <PeopleWithAccessSlot>: the "People with access" panel in the sidebar (status, resend, revoke…).
- * Both receive the media; both render only for people who may manage it.
+ * SHARING SLOTS — where the invite feature plugs into the media page. Both render only for people who may
+ * manage the media (owner, admins).
+ *   - <InviteButtonSlot>: "Invite people" in the page's action bar (opens the invite dialog);
+ *   - <PeopleWithAccessSlot>: the full-width "People with access" panel and the media's activity (audit log).
  */
 
-export function InviteButtonSlot(_props: { media: MediaDto }) {
-  return null;
+export function InviteButtonSlot({ media }: { media: MediaDto }) {
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <Button size="sm" variant="primary" icon={<UserPlusIcon size={16} />} onClick={() => setOpen(true)}>
+        Invite people
+      </Button>
+      <InviteDialog media={media} open={open} onClose={() => setOpen(false)} />
+    </>
+  );
 }
 
 export function PeopleWithAccessSlot({ media }: { media: MediaDto }) {
   return (
-    <section className="panel" aria-labelledby={`access-${media.id}`} data-slot="people-with-access">
-      <h2 id={`access-${media.id}`} className="panel-title">
-        People with access
-      </h2>
-      <div className="access-private">
-        <span className="access-private-icon">
-          <LockIcon size={18} />
-        </span>
-        <div>
-          <p className="access-private-title">Private</p>
-          <p className="muted small">Only its owner, {media.owner.name}, and site admins can open it.</p>
-        </div>
-      </div>
-    </section>
+    <div className="media-sharing">
+      <PeopleWithAccess media={media} />
+      <MediaActivity media={media} />
+    </div>
   );
 }

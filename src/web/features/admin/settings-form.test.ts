@@ -1,0 +1,37 @@
+import { describe, expect, it } from 'vitest';
+import { defaultSiteSettings } from '../../../contracts/invites.js';
+import { changedSettings, describeMinutes, fromForm, settingsErrors, toForm } from './settings-form.js';
+
+describe('settings form', () => {
+  it('round-trips every setting, defaults included', () => {
+    expect(fromForm(toForm(defaultSiteSettings))).toEqual(defaultSiteSettings);
+    const custom = { ...defaultSiteSettings, linkReusability: 7, blockedEmailDomains: ['a.example', 'b.example'], lobbyVerification: 'email_code' as const };
+    expect(fromForm(toForm(custom))).toEqual(custom);
+    expect(fromForm({ ...toForm(defaultSiteSettings), reuse: 'unlimited' }).linkReusability).toBe(-1);
+  });
+
+  it('reads domain lists one per line, tolerating commas and blank lines', () => {
+    const f = { ...toForm(defaultSiteSettings), blockedEmailDomains: ' corp.example\n\nother.example, third.example ' };
+    expect(fromForm(f).blockedEmailDomains).toEqual(['corp.example', 'other.example', 'third.example']);
+  });
+
+  it('puts errors on the field that holds them', () => {
+    const f = { ...toForm(defaultSiteSettings), linkDurationMinutes: '0', reuse: 'several' as const, uses: 'x', lobbyAttempts: '500' };
+    expect(Object.keys(settingsErrors(f)).sort()).toEqual(['linkDurationMinutes', 'lobbyAttempts', 'uses']);
+    expect(settingsErrors({ ...toForm(defaultSiteSettings), reuse: 'several', uses: '1' })).toHaveProperty('uses');
+    expect(settingsErrors(toForm(defaultSiteSettings))).toEqual({});
+    expect(settingsErrors({ 'blockedEmailDomains': '"x y" is not a domain name.', 'linkReusability': 'bad' })).toEqual({ blockedEmailDomains: '"x y" is not a domain name.', uses: 'bad' });
+  });
+
+  it('sends only what changed', () => {
+    expect(changedSettings(defaultSiteSettings, { ...defaultSiteSettings, lobbyAttempts: 3, blockedEmailDomains: ['x.example'] })).toEqual({ lobbyAttempts: 3, blockedEmailDomains: ['x.example'] });
+  });
+
+  it('says durations in words', () => {
+    expect(describeMinutes('1440')).toBe('24 hours');
+    expect(describeMinutes('4320')).toBe('3 days');
+    expect(describeMinutes('90')).toBe('1 h 30 min');
+    expect(describeMinutes('120')).toBe('2 hours');
+    expect(describeMinutes('abc')).toBe('');
+  });
+});

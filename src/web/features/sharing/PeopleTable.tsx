@@ -1,0 +1,145 @@
+import { useEffect, useRef } from 'react';
+import type { MediaDto } from '../../../contracts/api.js';
+import type { InviteRoleDto, InviteRowDto } from '../../../contracts/invites.js';
+import { EmailAddress } from '../../ui/EmailAddress.js';
+import { formatDateTime, formatWhen } from '../../ui/format.js';
+import { LinkIcon, MoreIcon, SendIcon, TrashIcon } from '../../ui/icons.js';
+import { Menu } from '../../ui/Menu.js';
+import { roleLabel, rolesFor, statusHelp, statusLabel } from './labels.js';
+
+export interface RowHandlers {
+  onResend: (row: InviteRowDto) => void;
+  onNewLink: (row: InviteRowDto) => void;
+  onRevoke: (rows: InviteRowDto[]) => void;
+  onRole: (row: InviteRowDto, role: InviteRoleDto) => void;
+}
+
+export const fullName = (r: InviteRowDto) => [r.firstName, r.lastName].filter(Boolean).join(' ');
+const who = (r: InviteRowDto) => fullName(r) || r.email;
+
+function SelectAll({ rows, selected, onChange }: { rows: InviteRowDto[]; selected: Set<string>; onChange: (s: Set<string>) => void }) {
+  const ref = useRef<HTMLInputElement>(null);
+  const selectable = rows.filter((r) => r.status !== 'revoked');
+  const chosen = selectable.filter((r) => selected.has(r.id)).length;
+  useEffect(() => {
+    if (ref.current) ref.current.indeterminate = chosen > 0 && chosen < selectable.length;
+  }, [chosen, selectable.length]);
+  return (
+    <input
+      ref={ref}
+      type="checkbox"
+      className="checkbox"
+      aria-label="Select everyone shown"
+      checked={selectable.length > 0 && chosen === selectable.length}
+      disabled={selectable.length === 0}
+      onChange={(e) => onChange(new Set(e.target.checked ? selectable.map((r) => r.id) : []))}
+    />
+  );
+}
+
+/** People with access as a table; on phones each row becomes a card (CSS). */
+export function PeopleTable({
+  media,
+  rows,
+  selected,
+  onSelect,
+  handlers,
+}: {
+  media: MediaDto;
+  rows: InviteRowDto[];
+  selected: Set<string>;
+  onSelect: (s: Set<string>) => void;
+  handlers: RowHandlers;
+}) {
+  const roles = rolesFor(media.type);
+  const toggle = (id: string, on: boolean) => {
+    const next = new Set(selected);
+    if (on) next.add(id);
+    else next.delete(id);
+    onSelect(next);
+  };
+  return (
+    <div className="table-wrap">
+      <table className="table table-people">
+        <caption className="visually-hidden">People with access to {media.title}</caption>
+        <thead>
+          <tr>
+            <th scope="col" className="cell-check">
+              <SelectAll rows={rows} selected={selected} onChange={onSelect} />
+            </th>
+            <th scope="col">Person</th>
+            <th scope="col">Role</th>
+            <th scope="col">Status</th>
+            <th scope="col">Uses left</th>
+            <th scope="col">Expires</th>
+            <th scope="col">Device bound</th>
+            <th scope="col">Last access</th>
+            <th scope="col" className="cell-actions">
+              <span className="visually-hidden">Actions</span>
+            </th>
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => {
+            const revoked = r.status === 'revoked';
+            const name = fullName(r);
+            return (
+              <tr key={r.id} className={revoked ? 'row-muted' : undefined} data-invite={r.email}>
+                <td className="cell-check">
+                  <input type="checkbox" className="checkbox" aria-label={`Select ${who(r)}`} checked={selected.has(r.id)} disabled={revoked} onChange={(e) => toggle(r.id, e.target.checked)} />
+                </td>
+                <td className="cell-primary cell-person">
+                  {name && <span className="person-name">{name}</span>}
+                  <span className={name ? 'person-email' : 'person-name'}>
+                    <EmailAddress value={r.email} />
+                  </span>
+                </td>
+                <td data-label="Role">
+                  {roles.length > 1 && !revoked ? (
+                    <select className="input select select-inline" aria-label={`Role for ${who(r)}`} value={r.role} onChange={(e) => handlers.onRole(r, e.target.value as InviteRoleDto)}>
+                      {roles.map((x) => (
+                        <option key={x} value={x}>
+                          {roleLabel[x]}
+                        </option>
+                      ))}
+                    </select>
+                  ) : (
+                    roleLabel[r.role]
+                  )}
+                </td>
+                <td data-label="Status">
+                  <span className={`badge badge-invite badge-invite-${r.status}`} title={statusHelp[r.status]}>
+                    {statusLabel[r.status]}
+                  </span>
+                </td>
+                <td data-label="Uses left">{r.usesLeft === null ? 'Unlimited' : r.usesLeft.toLocaleString()}</td>
+                <td data-label="Expires" className="nowrap">
+                  <time dateTime={r.expiresAt} title={formatDateTime(r.expiresAt)}>
+                    {formatWhen(r.expiresAt)}
+                  </time>
+                </td>
+                <td data-label="Device bound">{r.deviceBound ? 'Yes' : 'No'}</td>
+                <td data-label="Last access" className="nowrap">
+                  {r.lastAccessAt ? <time dateTime={r.lastAccessAt} title={formatDateTime(r.lastAccessAt)}>
+                      {formatWhen(r.lastAccessAt)}
+                    </time> : <span className="muted">Never</span>}
+                </td>
+                <td className="cell-actions">
+                  <Menu
+                    label={`Actions for ${who(r)}`}
+                    trigger={<MoreIcon size={18} />}
+                    items={[
+                      { label: 'Resend by email', icon: <SendIcon size={16} />, onSelect: () => handlers.onResend(r), disabled: revoked },
+                      { label: 'Copy a new link', icon: <LinkIcon size={16} />, onSelect: () => handlers.onNewLink(r), disabled: revoked },
+                      { label: 'Revoke access', icon: <TrashIcon size={16} />, onSelect: () => handlers.onRevoke([r]), disabled: revoked, danger: true },
+                    ]}
+                  />
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

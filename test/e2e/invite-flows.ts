@@ -1,0 +1,82 @@
+/** Steps the invite e2e tests share: accounts, uploads and invites, all through the UI. */
+import type { Browser, Page } from 'playwright-core';
+import { makeVideo } from '../factories/media.js';
+import { linkIn } from '../factories/smtp.js';
+import type { Site } from './harness.js';
+
+let seq = 0;
+export const PASSWORD = 'correct horse battery';
+export const uniqueEmail = (who: string, domain = 'example.com') => `${who}.${Date.now().toString(36)}.${++seq}@${domain}`;
+
+/** Signs up through the UI and confirms the address with the link from the real email. */
+export async function signUpVerified(site: Site, browser: Browser, who: { name: string; email: string }, viewport = { width: 1280, height: 860 }) {
+  const opened = await site.open(browser, { viewport, permissions: ['clipboard-read', 'clipboard-write'] });
+  const { page } = opened;
+  await page.goto('/signup');
+  await page.getByLabel('Name').fill(who.name);
+  await page.getByLabel('Email').fill(who.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.waitForURL((u) => u.pathname === '/');
+  const mail = await site.smtp!.waitFor(who.email, (m) => /Confirm your email/.test(m.subject));
+  await page.goto(linkIn(mail.text, `${site.url}/verify-email?token=`)!);
+  await page.getByRole('heading', { name: 'Email confirmed' }).waitFor();
+  return opened;
+}
+
+export async function logIn(page: Page, email: string) {
+  await page.goto('/login');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByRole('button', { name: 'Log in' }).click();
+  await page.getByRole('heading', { name: 'Library', exact: true }).waitFor();
+}
+
+/** Uploads a short real video from the library and opens its page; returns the media id. */
+export async function uploadVideo(page: Page, name: string): Promise<string> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Upload' }).first().click();
+  const video = makeVideo({ seconds: 4, name: `${name}.mp4` });
+  await page.getByRole('dialog', { name: 'Upload media' }).locator('input[type=file]').setInputFiles(video.path);
+  await page.getByText(`“${name}” is uploaded.`).waitFor();
+  await page.getByRole('link', { name: new RegExp(name) }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+/** The owner's "Invite people" dialog, one person. Leaves the dialog open on its result. */
+export async function inviteOne(page: Page, person: { email: string; firstName?: string; lastName?: string; message?: string; sendEmail?: boolean }) {
+  await page.getByRole('button', { name: 'Invite people' }).first().click();
+  const dialog = page.getByRole('dialog', { name: 'Invite people' });
+  await dialog.getByLabel('Email', { exact: true }).fill(person.email);
+  if (person.firstName) await dialog.getByLabel('First name').fill(person.firstName);
+  if (person.lastName) await dialog.getByLabel('Last name').fill(person.lastName);
+  if (person.message) await dialog.getByLabel('Personal message').fill(person.message);
+  if (person.sendEmail === false) await dialog.getByLabel('Send link by email').uncheck();
+  await dialog.getByRole('button', { name: person.sendEmail === false ? 'Create link' : 'Send invite' }).click();
+  return dialog;
+}
+
+/** The row of one person in "People with access". */
+export const personRow = (page: Page, email: string) =>
+  page.getByRole('table', { name: /^People with access/ }).locator('tr', { has: page.getByText(email, { exact: true }) });
+
+/** Types the email in the lobby and presses Continue. */
+export async function submitLobbyEmail(page: Page, email: string) {
+  await page.getByLabel('Email address this invite was sent to').fill(email);
+  await page.getByRole('button', { name: 'Continue' }).click();
+}
+
+/** The video on the page plays: after a click its time moves on (polling, no fixed wait). */
+export async function expectVideoPlays(page: Page) {
+  await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1);
+  await page.locator('video').click();
+  await page.waitForFunction(
+    () => {
+      const v = document.querySelector('video');
+      return v !== null && !v.paused && v.currentTime > 0.5;
+    },
+    undefined,
+    { timeout: 20_000 },
+  );
+}
