@@ -17,8 +17,12 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+/**
+ * `schema`: the PostgreSQL schema that holds Kysely's own migration tables. Without it Kysely looks
+ * for them in every schema of the database, so another schema's tables (parallel test runs) fool it.
+ */
+export async function migrateToLatest(db: Kysely<any>, opts: { schema?: string } = {}): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(), migrationTableSchema: opts.schema });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
