@@ -21,6 +21,8 @@ async function main() {
   const jobs = createJobQueue({ config, db: runtime.database.db, logger });
   const services = createServices({ config, db: runtime.database.db, mailer, storage, clock: Date.now, logger, jobs, bus: new MemoryBus() });
   jobs.start();
+  // The queue's timers do not hold the process open (the web server's listener does that there).
+  const keepAlive = setInterval(() => undefined, 1 << 30);
   logger.info({ queue: jobs.kind, database: runtime.database.dialect }, 'Foyer worker is running');
 
   let closing = false;
@@ -28,6 +30,7 @@ async function main() {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'worker stopping: running jobs go back to the queue');
+    clearInterval(keepAlive);
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {

@@ -92,6 +92,8 @@ describe('media pipeline in Chromium', () => {
   it('plays the HLS ladder with quality choice and poster, moves to refreshed signatures, and resumes where the viewer stopped', async () => {
     const owner = await signUp(t);
     const id = await uploadReady(owner.agent, 'talk.mp4', makeSizedVideo({ width: 1280, height: 720, seconds: 24 }).bytes);
+    const vtt = 'WEBVTT\n\n00:00.000 --> 00:30.000\nWelcome to the talk\n';
+    expect((await owner.agent.request('POST', `/api/media/${id}/captions?lang=en&label=English`, Buffer.from(vtt), { 'content-type': 'text/vtt' })).statusCode).toBe(201);
     const page = await open(owner.agent.cookies.get('foyer_session')!);
     const requests: string[] = [];
     const responses: Array<{ path: string; status: number }> = [];
@@ -105,6 +107,23 @@ describe('media pipeline in Chromium', () => {
 
     await page.evaluate(() => void document.querySelector<HTMLMediaElement>('[data-testid=player-media]')!.play());
     await playing(page, 1.5);
+
+    // Keyboard: C shows the owner's captions, Space pauses and plays, → seeks ahead.
+    await page.getByRole('region', { name: /^Player:/ }).focus();
+    await page.keyboard.press('c');
+    await expect
+      .poll(() => page.evaluate(() => {
+        const track = document.querySelector<HTMLVideoElement>('[data-testid=player-media]')!.textTracks[0];
+        return track && track.mode === 'showing' ? `${track.label}: ${track.cues?.[0] ? (track.cues[0] as VTTCue).text : ''}` : '';
+      }))
+      .toBe('English: Welcome to the talk');
+    await page.keyboard.press(' ');
+    await expect.poll(() => page.evaluate(() => document.querySelector<HTMLMediaElement>('[data-testid=player-media]')!.paused)).toBe(true);
+    const at = await page.evaluate(() => document.querySelector<HTMLMediaElement>('[data-testid=player-media]')!.currentTime);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => page.evaluate(() => document.querySelector<HTMLMediaElement>('[data-testid=player-media]')!.currentTime)).toBeGreaterThan(at + 4);
+    await page.keyboard.press(' ');
+    await playing(page, at + 5);
 
     // Every URL handed out so far expires. hls.js has buffered one rendition; switching to the other
     // needs new playlists and segments, which must carry the refreshed signature to be served.

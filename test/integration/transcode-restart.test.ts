@@ -21,19 +21,25 @@ describe.each(testDialects())('restart during a transcode on %s', (dialect) => {
   it('finishes the job after the worker was killed mid-transcode', async () => {
     const { agent } = await signUp(t);
     const form = multipart('long.mp4', makeSizedVideo({ width: 640, height: 360, seconds: 40 }).bytes);
+
+    const worker = spawn(process.execPath, ['--import', 'tsx', 'src/server/worker.ts'], {
+      env: { ...process.env, ...t.db.childEnv, SESSION_SECRET: t.config.sessionSecret, LOG_LEVEL: 'info', JOB_LEASE_SECONDS: '1' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+      detached: true,
+    });
+    let workerExit: number | null | undefined;
+    const exited = new Promise((r) => worker.on('exit', (code) => r((workerExit = code))));
+    let log = '';
+    worker.stdout!.on('data', (d) => (log += d));
+    // The worker is idle first and must stay up to find the job queued after it started.
+    await waitFor(() => log.includes('Foyer worker is running') || workerExit !== undefined, { what: 'the worker to start', timeoutMs: 30_000 });
     const up = await agent.request('POST', '/api/media', form.body, form.headers);
     const id = up.json().media.id as string;
     expect(up.json().media.status).toBe('queued');
-
-    const worker = spawn(process.execPath, ['--import', 'tsx', 'src/server/worker.ts'], {
-      env: { ...process.env, ...t.db.childEnv, SESSION_SECRET: t.config.sessionSecret, LOG_LEVEL: 'silent', JOB_LEASE_SECONDS: '1' },
-      stdio: ['ignore', 'ignore', 'inherit'],
-      detached: true,
-    });
-    const exited = new Promise((r) => worker.on('exit', r));
     try {
       const mid = await waitFor(
         async () => {
+          if (workerExit !== undefined) throw new Error(`the worker exited (${workerExit}) before the job ran`);
           const row = await t.services.transcode.repo.find(id);
           return row?.status === 'processing' && row.processing_progress > 0 ? row : undefined;
         },
