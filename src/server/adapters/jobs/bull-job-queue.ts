@@ -28,7 +28,7 @@ export interface BullJobQueueOptions {
  */
 export class BullJobQueue implements JobQueue {
   readonly kind = 'redis' as const;
-  private readonly defs = new Map<string, JobDefinition<any>>();
+  private readonly defs = new Map<string, JobDefinition<unknown>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly connection: { url: string; maxRetriesPerRequest: null };
@@ -98,7 +98,7 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
-  private async process(def: JobDefinition<any>, job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<void> {
+  private async process(def: JobDefinition<unknown>, job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<void> {
     const abort = new AbortController();
     signal?.addEventListener('abort', () => abort.abort(signal.reason), { once: true });
     try {

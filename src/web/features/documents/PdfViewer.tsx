@@ -91,7 +91,6 @@ export function PdfViewer({ mediaId, title }: { mediaId: string; title: string }
       task?.cancel();
     };
     // Highlights follow the query separately below.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [doc, page, scale]);
 
   useEffect(() => {
