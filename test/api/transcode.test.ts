@@ -98,6 +98,28 @@ describe.each(testDialects())('transcoding on %s', (dialect) => {
     expect(listFiles(path.join(t.config.mediaDir, 'media', media.id, 'work'))).toEqual([]);
   });
 
+  it('stops processing when the media is deleted mid-transcode, and leaves no file behind', async () => {
+    const { agent } = await signUp(t);
+    const media = await upload(agent, 'long.mp4', makeSizedVideo({ width: 640, height: 360, seconds: 40 }).bytes);
+    await waitFor(
+      async () => {
+        const row = await t.services.transcode.repo.find(media.id);
+        return row?.status === 'processing' && row.processing_progress > 0;
+      },
+      { what: 'processing to start', timeoutMs: 60_000 },
+    );
+    expect((await agent.delete(`/api/media/${media.id}`)).statusCode).toBe(200);
+    const job = await waitFor(
+      async () => {
+        const j = await t.db.database.db.selectFrom('jobs').selectAll().where('data_json', 'like', `%${media.id}%`).executeTakeFirst();
+        return j && j.status !== 'running' && j.status !== 'queued' ? j : undefined;
+      },
+      { what: 'the job to end' },
+    );
+    expect(job.status).toBe('done');
+    expect(listFiles(path.join(t.config.mediaDir, 'media', media.id))).toEqual([]);
+  });
+
   it('leaves documents ready at once', async () => {
     const { agent } = await signUp(t);
     const { makePdf } = await import('../factories/media.js');

@@ -213,6 +213,8 @@ describe('media pipeline in Chromium', () => {
         { id: 'first', kind: 'single', atSeconds: 1, prompt: 'Pick blue', points: 1, options: [{ id: 'r', text: 'Red' }, { id: 'b', text: 'Blue' }], correctOptionIds: ['b'] },
         { id: 'second', kind: 'true_false', atSeconds: 2, prompt: 'Two is even', points: 1, correct: true },
         { id: 'third', kind: 'open', atSeconds: 3, prompt: 'Say something', points: 1 },
+        // At the very last frame: asked when the video ends.
+        { id: 'last', kind: 'true_false', atSeconds: 6, prompt: 'This was the end', points: 1, correct: true },
       ],
     });
     expect(saved.statusCode).toBe(200);
@@ -235,8 +237,11 @@ describe('media pipeline in Chromium', () => {
     await expect.poll(() => card.getAttribute('data-question-id'), { timeout: 30_000 }).toBe('third');
     await page.getByLabel('Your answer', { exact: true }).last().fill('Nice video');
     await page.getByRole('button', { name: 'Answer' }).click();
+    await expect.poll(() => card.getAttribute('data-question-id'), { timeout: 30_000 }).toBe('last');
+    await page.getByLabel('True', { exact: true }).check();
+    await page.getByRole('button', { name: 'Answer' }).click();
 
-    await expect.poll(() => page.getByTestId('quiz-score').textContent(), { timeout: 30_000 }).toContain('Your score: 2 of 2 (100%)');
+    await expect.poll(() => page.getByTestId('quiz-score').textContent(), { timeout: 30_000 }).toContain('Your score: 3 of 3 (100%)');
     expect(await page.getByTestId('quiz-score').textContent()).toContain('You passed.');
 
     const ownerPage = await open(owner.agent.cookies.get('foyer_session')!);

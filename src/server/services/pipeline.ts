@@ -41,6 +41,7 @@ export function createPipelineServices(deps: ServiceDeps, core: { media: MediaSe
     onCreated: async (media) => {
       if (needsProcessing(media.type)) await transcode.enqueue(jobs, media);
     },
+    onDeleted: async (media) => transcode.stopFor(media.id),
   });
   const viewers = new ViewerDirectory(deps.db);
   const quiz = new QuizService({ db: deps.db, media: core.media, access: core.access, viewers, clock: deps.clock });

@@ -28,8 +28,7 @@ export interface BullJobQueueOptions {
  */
 export class BullJobQueue implements JobQueue {
   readonly kind = 'redis' as const;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one map holds the definitions of every payload type
-  private readonly defs = new Map<string, JobDefinition<any>>();
+  private readonly defs = new Map<string, JobDefinition<unknown>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
   private readonly connection: { url: string; maxRetriesPerRequest: null };
@@ -99,8 +98,7 @@ export class BullJobQueue implements JobQueue {
     }
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one map holds the definitions of every payload type
-  private async process(def: JobDefinition<any>, job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<void> {
+  private async process(def: JobDefinition<unknown>, job: Job, token: string | undefined, signal: AbortSignal | undefined): Promise<void> {
     const abort = new AbortController();
     signal?.addEventListener('abort', () => abort.abort(signal.reason), { once: true });
     try {

@@ -38,8 +38,7 @@ const DONE_RETENTION_MS = 7 * 24 * 3600_000;
  */
 export class DatabaseJobQueue implements JobQueue {
   readonly kind = 'database' as const;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one map holds the definitions of every payload type
-  private readonly defs = new Map<string, JobDefinition<any>>();
+  private readonly defs = new Map<string, JobDefinition<unknown>>();
   private readonly running = new Map<string, Running>();
   private readonly leaseMs: number;
   private readonly pollMs: number;
@@ -182,8 +181,7 @@ export class DatabaseJobQueue implements JobQueue {
     return undefined;
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one map holds the definitions of every payload type
-  private launch(def: JobDefinition<any>, job: JobRow): void {
+  private launch(def: JobDefinition<unknown>, job: JobRow): void {
     const abort = new AbortController();
     const key = `${def.name}\0${job.id}`;
     const heartbeat = setInterval(() => {
@@ -216,8 +214,7 @@ export class DatabaseJobQueue implements JobQueue {
     return q.where('id', '=', job.id).where('status', '=', 'running').where('attempts', '=', job.attempts);
   }
 
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- one map holds the definitions of every payload type
-  private async execute(def: JobDefinition<any>, job: JobRow, signal: AbortSignal): Promise<void> {
+  private async execute(def: JobDefinition<unknown>, job: JobRow, signal: AbortSignal): Promise<void> {
     const log = this.opts.logger.child({ job: def.name, jobId: job.id, attempt: job.attempts });
     const data = JSON.parse(job.data_json);
     try {

@@ -52,6 +52,7 @@ export class DiskStorage implements Storage {
   }
 
   async remove(key: string): Promise<void> {
-    await rm(this.localPath(key.replace(/\/$/, '')), { recursive: true, force: true });
+    // Retries: a transcode still writing into the folder can make one pass find it not empty.
+    await rm(this.localPath(key.replace(/\/$/, '')), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
   }
 }

@@ -40,6 +40,8 @@ const workKey = (mediaId: string, ctx: JobContext) => `media/${mediaId}/work/${c
  */
 export class TranscodeService {
   readonly repo: ProcessingRepository;
+  /** Transcodes running in this process, by media id, so deleting the media stops its ffmpeg at once. */
+  private readonly running = new Map<string, AbortController>();
 
   constructor(private readonly deps: TranscodeDeps) {
     this.repo = new ProcessingRepository(deps.db);
@@ -55,7 +57,25 @@ export class TranscodeService {
     }
   }
 
-  async run(mediaId: string, ctx: JobContext): Promise<void> {
+  /** The media was deleted: stop its transcode if it runs here (elsewhere, ffmpeg fails on its own). */
+  stopFor(mediaId: string): void {
+    this.running.get(mediaId)?.abort(new Error('media deleted'));
+  }
+
+  async run(mediaId: string, job: JobContext): Promise<void> {
+    const local = new AbortController();
+    const onStop = () => local.abort(job.signal.reason);
+    job.signal.addEventListener('abort', onStop, { once: true });
+    this.running.set(mediaId, local);
+    try {
+      await this.runOnce(mediaId, { ...job, signal: local.signal }, job.signal);
+    } finally {
+      job.signal.removeEventListener('abort', onStop);
+      if (this.running.get(mediaId) === local) this.running.delete(mediaId);
+    }
+  }
+
+  private async runOnce(mediaId: string, ctx: JobContext, stopping: AbortSignal): Promise<void> {
     const media = await this.repo.find(mediaId);
     if (!media || !media.storage_key) return;
     const log = this.deps.logger.child({ mediaId, jobId: ctx.id, attempt: ctx.attempt });
@@ -85,23 +105,31 @@ export class TranscodeService {
         this.deps.clock(),
       );
       if (!published) {
-        await this.deps.storage.remove(`${runKey}/`);
+        await this.sweepDeleted(mediaId);
         return;
       }
       if (media.hls_key && media.hls_key !== runKey) await this.deps.storage.remove(`${media.hls_key}/`);
       log.info({ ms: Math.round(performance.now() - started), duration: output.durationSeconds }, 'media processed');
     } catch (err) {
-      await rm(work, { recursive: true, force: true });
-      if (ctx.signal.aborted) {
+      await rm(work, { recursive: true, force: true, maxRetries: 3 });
+      if (stopping.aborted) {
         await this.repo.setState(mediaId, { status: 'queued', progress: 0 }, this.deps.clock());
         throw err;
       }
-      if (!(await this.repo.find(mediaId))) return;
+      if (!(await this.repo.find(mediaId))) {
+        await this.sweepDeleted(mediaId);
+        return;
+      }
       if (err instanceof FfmpegError) throw new PermanentJobError(err.reason);
       await this.repo.setState(mediaId, { status: 'queued', progress: 0 }, this.deps.clock());
       log.warn({ err: errorMessage(err) }, 'processing attempt failed');
       throw err;
     }
+  }
+
+  /** Deleted while processing: whatever the job wrote after the delete removed the folder goes too. */
+  private async sweepDeleted(mediaId: string): Promise<void> {
+    await this.deps.storage.remove(`media/${mediaId}/`).catch((err) => this.deps.logger.warn({ err, mediaId }, 'could not sweep a deleted media folder'));
   }
 
   /** The owner asks to process the upload again (after a failure, or to refresh the renditions). */

@@ -13,6 +13,7 @@ export interface HlsPlayerHandle {
   pause(): void;
   seek(seconds: number): void;
   currentTime(): number;
+  ended(): boolean;
 }
 
 export interface HlsPlayerProps {
@@ -60,6 +61,7 @@ export function HlsPlayer({ mediaId, title, ref, cues, doneCues, onCue, onEnded,
       if (mediaRef.current) mediaRef.current.currentTime = s;
     },
     currentTime: () => mediaRef.current?.currentTime ?? 0,
+    ended: () => mediaRef.current?.ended ?? false,
   }));
 
   // Playback URLs: first load, polling while processing, and refreshing the signature.
@@ -172,7 +174,17 @@ export function HlsPlayer({ mediaId, title, ref, cues, doneCues, onCue, onEnded,
     };
     const onEndedEvent = () => {
       report();
-      cueState.current.onEnded?.();
+      // A question at the very end may never see a time update past it: ask it before ending.
+      const c = cueState.current;
+      // A question is on screen: the quiz ends after it is answered, not now.
+      if (c.pending !== -1) return;
+      const left = c.cues?.findIndex((_, i) => !c.doneCues?.has(i)) ?? -1;
+      if (left !== -1) {
+        c.pending = left;
+        c.onCue?.(left);
+        return;
+      }
+      c.onEnded?.();
     };
     const onHidden = () => {
       if (document.visibilityState === 'hidden') report(true);

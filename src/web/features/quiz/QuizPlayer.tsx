@@ -87,10 +87,17 @@ export function QuizPlayer({ mediaId, title }: { mediaId: string; title: string 
   };
 
   const continueAfter = (current: AttemptDto) => {
-    setAsking(null);
     setFeedback(null);
-    if (current.answers.length >= questions.length) void finish(current);
-    else void player.current?.play();
+    if (current.answers.length >= questions.length) {
+      setAsking(null);
+      void finish(current);
+      return;
+    }
+    // Several questions at the very end: ask the next one rather than playing from the start again.
+    const next = questions.findIndex((q) => !current.answers.some((a) => a.questionId === q.id));
+    if (player.current?.ended() && next !== -1) return setAsking(next);
+    setAsking(null);
+    void player.current?.play();
   };
 
   if (error && !quiz) return <p className="quiz-error" role="alert">{error}</p>;
