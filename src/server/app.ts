@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
+import { MemoryBus, type Bus } from './adapters/bus/bus.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
 import { DiskStorage, type Storage } from './adapters/storage/storage.js';
 import type { Config } from './config.js';
@@ -24,6 +25,7 @@ import { registerSession } from './http/plugins/session.js';
 import { registerSpa } from './http/plugins/spa.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
+import { eventRoutes } from './http/routes/events/events.routes.js';
 import { healthRoutes } from './http/routes/health/health.routes.js';
 import { mediaRoutes } from './http/routes/media/media.routes.js';
 import { createServices, type Services } from './services/index.js';
@@ -38,6 +40,8 @@ export interface AppDeps {
   clock?: () => number;
   logger?: Logger;
   redis?: Redis;
+  /** Message bus between modules and processes; defaults to Redis pub/sub with REDIS_URL, else in-process. */
+  bus?: Bus;
   /** Folder of the built web app; defaults to dist/web next to the build. */
   webRoot?: string;
 }
@@ -58,7 +62,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   mkdirSync(config.mediaDir, { recursive: true });
   const storage = deps.storage ?? new DiskStorage(config.mediaDir);
   const mailer: Mailer = deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
-  const services = createServices({ config, db: database.db, mailer, storage, clock, logger });
+  const ownBus = deps.bus ? undefined : new MemoryBus();
+  const bus = deps.bus ?? ownBus!;
+  const services = createServices({ config, db: database.db, mailer, storage, clock, logger, bus });
 
   const app = Fastify({
     loggerInstance: logger as unknown as FastifyBaseLogger,
@@ -114,6 +120,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(authRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
       await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes, mediaRoot: config.mediaDir });
       await api.register(adminRoutes, { services });
+      await api.register(eventRoutes, { services, storage, mediaRoot: config.mediaDir, clock });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },
@@ -128,6 +135,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.addHook('onClose', async () => {
     await services.mail.stop();
     await mailer.close?.();
+    await ownBus?.close();
   });
 
   return { app, services };

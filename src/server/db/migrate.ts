@@ -1,5 +1,6 @@
 import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'kysely';
 import * as foundation from './migrations/20261127000000_foundation.js';
+import * as live from './migrations/20261127030000_live.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -7,6 +8,7 @@ import * as foundation from './migrations/20261127000000_foundation.js';
  */
 export const migrations: Record<string, Migration> = {
   '20261127000000_foundation': foundation,
+  '20261127030000_live': live,
 };
 
 class StaticProvider implements MigrationProvider {

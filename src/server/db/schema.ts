@@ -1,4 +1,5 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { LiveTables } from './schema-live.js';
 
 /** Times are stored as milliseconds since the epoch (bigint) and booleans as 0/1, the same on SQLite and PostgreSQL. */
 export interface UsersTable {
@@ -71,7 +72,7 @@ export interface RateLimitsTable {
   reset_at: number;
 }
 
-export interface DB {
+export interface DB extends LiveTables {
   users: UsersTable;
   sessions: SessionsTable;
   email_tokens: EmailTokensTable;

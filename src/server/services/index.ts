@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
+import type { Bus } from '../adapters/bus/bus.js';
 import type { Mailer } from '../adapters/mail/mailer.js';
 import type { Storage } from '../adapters/storage/storage.js';
 import type { Config } from '../config.js';
@@ -7,6 +8,8 @@ import type { DB } from '../db/schema.js';
 import type { RequestAuth } from '../http/plugins/session.js';
 import { AccessService } from './access.service.js';
 import { AuthService } from './auth.service.js';
+import { createLiveServices } from './live.js';
+import type { LiveEventService } from './live-event.service.js';
 import { MailService } from './mail.service.js';
 import { MediaService } from './media.service.js';
 
@@ -21,6 +24,9 @@ export interface Services {
   mail: MailService;
   media: MediaService;
   access: AccessService;
+  liveEvents: LiveEventService;
+  /** Publish/subscribe between modules and server processes (access changes, live rooms). */
+  bus: Bus;
   /** Set by the invite module: what an invite session may open, for the browser. */
   describeGuest(auth: RequestAuth): Promise<GuestInfo | null>;
 }
@@ -32,6 +38,7 @@ export interface ServiceDeps {
   storage: Storage;
   clock: () => number;
   logger: Logger;
+  bus: Bus;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -39,5 +46,6 @@ export function createServices(deps: ServiceDeps): Services {
   const auth = new AuthService({ db: deps.db, mail, clock: deps.clock, publicUrl: deps.config.publicUrl, sessionTtlMs: deps.config.sessionTtlMs });
   const media = new MediaService({ db: deps.db, storage: deps.storage, clock: deps.clock });
   const access = new AccessService(media.repo);
-  return { auth, mail, media, access, describeGuest: async () => null };
+  const { liveEvents } = createLiveServices({ db: deps.db, media, access, storage: deps.storage, bus: deps.bus, clock: deps.clock, publicUrl: deps.config.publicUrl, logger: deps.logger });
+  return { auth, mail, media, access, liveEvents, bus: deps.bus, describeGuest: async () => null };
 }

@@ -18,6 +18,8 @@ export interface MediaDeps {
 /** Hooks other modules attach to media events (invites end with their media). */
 export interface MediaHooks {
   onDeleted?: (media: Media, trx: Kysely<DB>) => Promise<void>;
+  /** After the deletion committed: for network calls such as bus announcements. Errors are the hook's to handle. */
+  afterDeleted?: (media: Media) => Promise<void>;
 }
 
 export class MediaService {
@@ -123,6 +125,7 @@ export class MediaService {
       for (const h of this.hooks) await h.onDeleted?.(media, trx);
     });
     await this.deps.storage.remove(`media/${media.id}/`);
+    for (const h of this.hooks) await h.afterDeleted?.(media);
   }
 }
 
