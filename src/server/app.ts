@@ -15,6 +15,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
 import { MemoryBus, type Bus } from './adapters/bus/bus.js';
+import { RedisBus } from './adapters/bus/redis-bus.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
 import { DiskStorage, type Storage } from './adapters/storage/storage.js';
 import type { Config } from './config.js';
@@ -62,7 +63,11 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   mkdirSync(config.mediaDir, { recursive: true });
   const storage = deps.storage ?? new DiskStorage(config.mediaDir);
   const mailer: Mailer = deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
-  const ownBus = deps.bus ? undefined : new MemoryBus();
+  const ownBus = deps.bus
+    ? undefined
+    : deps.redis || config.redisUrl
+      ? new RedisBus({ publisher: deps.redis, url: config.redisUrl, logger })
+      : new MemoryBus();
   const bus = deps.bus ?? ownBus!;
   const services = createServices({ config, db: database.db, mailer, storage, clock, logger, bus });
 
