@@ -218,6 +218,8 @@ export const questionSchema = z.object({
   answer: z.object({ text: z.string(), by: z.string(), at: z.string() }).nullable(),
   answeredLiveAt: z.string().nullable(),
   createdAt: z.string(),
+  /** Revision: keep the copy with the highest, since updates come by the public and the staff stream. */
+  rev: z.number(),
 });
 export type QuestionDto = z.infer<typeof questionSchema>;
 
@@ -231,6 +233,8 @@ export const pollSchema = z.object({
   /** Counts per option id; null where the results are not shown to this audience. */
   results: z.object({ counts: z.record(z.string(), z.number()), voters: z.number() }).nullable(),
   createdAt: z.string(),
+  /** Revision: keep the copy with the highest, since updates come by the public and the staff stream. */
+  rev: z.number(),
 });
 export type PollDto = z.infer<typeof pollSchema>;
 

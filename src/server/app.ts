@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { existsSync } from 'node:fs';
@@ -29,6 +30,9 @@ import { authRoutes } from './http/routes/auth/auth.routes.js';
 import { eventRoutes } from './http/routes/events/events.routes.js';
 import { healthRoutes } from './http/routes/health/health.routes.js';
 import { mediaRoutes } from './http/routes/media/media.routes.js';
+import { defaultRoomRateLimits, type RoomRateLimits } from './realtime/rate-limiter.js';
+import { roomGateway } from './realtime/room-gateway.js';
+import { RoomHub } from './realtime/room-hub.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -43,6 +47,8 @@ export interface AppDeps {
   redis?: Redis;
   /** Message bus between modules and processes; defaults to Redis pub/sub with REDIS_URL, else in-process. */
   bus?: Bus;
+  /** Per-person rate limits in live rooms (benchmarks raise them). */
+  roomRateLimits?: Partial<RoomRateLimits>;
   /** Folder of the built web app; defaults to dist/web next to the build. */
   webRoot?: string;
 }
@@ -107,6 +113,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(multipart);
   await app.register(rateLimit, { global: false, ...(deps.redis ? { redis: deps.redis, nameSpace: 'foyer-rl-' } : {}) });
   await app.register(fastifyStatic, { root: config.mediaDir, serve: false });
+  const hub = new RoomHub({ room: services.room, liveEvents: services.liveEvents, bus, logger, clock });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // 1012 "service restart": browsers reconnect and resume from the last event they saw
+    preClose(done) {
+      void hub.close().finally(() => {
+        for (const client of this.websocketServer.clients) client.close(1012, 'Server restarting');
+        this.websocketServer.close();
+        done();
+      });
+    },
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -126,6 +144,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes, mediaRoot: config.mediaDir });
       await api.register(adminRoutes, { services });
       await api.register(eventRoutes, { services, storage, mediaRoot: config.mediaDir, clock });
+      await api.register(roomGateway, {
+        room: services.room,
+        auth: services.auth,
+        hub,
+        cookies,
+        publicUrl: config.publicUrl,
+        clock,
+        rateLimits: { ...defaultRoomRateLimits, ...deps.roomRateLimits },
+        logger,
+      });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

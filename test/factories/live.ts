@@ -1,7 +1,15 @@
 import type { Media } from '../../src/server/db/schema.js';
 import type { RequestAuth } from '../../src/server/http/plugins/session.js';
 import type { AccessRule } from '../../src/server/services/access.service.js';
-import { Agent, type TestApp } from './app.js';
+import path from 'node:path';
+import type { Bus } from '../../src/server/adapters/bus/bus.js';
+import { buildApp, type App } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { createLogger } from '../../src/server/logger.js';
+import type { Services } from '../../src/server/services/index.js';
+import { Agent, MemoryMailer, type TestApp, type TestClock } from './app.js';
+import type { TestDatabase } from './database.js';
+import { wsBase } from './room-client.js';
 
 /**
  * Stand-in for the invite module's access rule until it lands: grants a role on one media item
@@ -9,6 +17,8 @@ import { Agent, type TestApp } from './app.js';
  */
 export class TestGrantRule implements AccessRule {
   private readonly grants = new Map<string, string>();
+  /** Display names of guest sessions, as the invite would carry them. */
+  readonly names = new Map<string, string>();
 
   private key = (mediaId: string, who: string) => `${mediaId}|${who}`;
 
@@ -27,13 +37,14 @@ export class TestGrantRule implements AccessRule {
   }
 }
 
-/** Installs (once per app) the test grant rule. */
-export function grantRule(t: TestApp): TestGrantRule {
+/** Installs (once per app) the test grant rule; pass `rule` to share one between app instances. */
+export function grantRule(t: { services: Services }, rule?: TestGrantRule): TestGrantRule {
   const existing = t.services.access.rules.find((r) => r instanceof TestGrantRule);
   if (existing) return existing as TestGrantRule;
-  const rule = new TestGrantRule();
-  t.services.access.rules.push(rule);
-  return rule;
+  const installed = rule ?? new TestGrantRule();
+  t.services.access.rules.push(installed);
+  t.services.room.guestNames.push(async (auth) => (auth.session ? installed.names.get(auth.session.id) : undefined));
+  return installed;
 }
 
 /** A guest visitor: an invite-style session with no account, as the lobby would create. */
@@ -62,4 +73,49 @@ export async function createEvent(t: TestApp, owner: Agent, over: Record<string,
   });
   if (res.statusCode !== 201) throw new Error(`event create failed: ${res.statusCode} ${res.body}`);
   return res.json() as import('../../src/contracts/live.js').EventPageDto;
+}
+
+/** An event that is live at the test clock (started 5 minutes ago, ends in 2 hours). */
+export const liveNow = (t: TestApp, over: Record<string, unknown> = {}) => ({
+  startsAt: new Date(t.clock.now - 5 * 60_000).toISOString(),
+  endsAt: new Date(t.clock.now + 2 * HOUR).toISOString(),
+  ...over,
+});
+
+/** A room cast: the owner, and one guest per role with a grant on the event. */
+export async function roomCast(t: TestApp, eventId: string, roles: string[]) {
+  const rule = grantRule(t);
+  const people = [];
+  for (const [i, role] of roles.entries()) {
+    const g = await guestAgent(t, `${role}-${i}`);
+    rule.grant(eventId, { sessionId: g.sessionId }, role);
+    rule.names.set(g.sessionId, g.name);
+    people.push({ ...g, role });
+  }
+  return people;
+}
+
+/**
+ * Another server process on the same database (and, with a RedisBus, the same bus): for restarts
+ * and several instances. Listens on a random port.
+ */
+export async function startServer(db: TestDatabase, opts: { clock: TestClock; bus?: Bus; env?: Record<string, string> }): Promise<App & { base: string; close(): Promise<void> }> {
+  const config = loadConfig({
+    DATA_DIR: db.dataDir,
+    PUBLIC_URL: 'http://localhost:3000',
+    SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const built = await buildApp({
+    config,
+    database: db.database,
+    mailer: new MemoryMailer(),
+    clock: opts.clock.fn,
+    bus: opts.bus,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    webRoot: path.join(db.dataDir, 'no-web'),
+  });
+  await built.app.listen({ port: 0, host: '127.0.0.1' });
+  return { ...built, base: wsBase(built.app), close: () => built.app.close() };
 }

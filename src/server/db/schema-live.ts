@@ -73,6 +73,8 @@ export interface RoomMessagesTable {
   body: string;
   likes: number;
   client_ref: string | null;
+  /** Position of its creation in the room's log: the order of the chat, whatever the clocks say. */
+  seq: number | null;
   created_at: number;
   deleted_at: number | null;
   deleted_by: string | null;
@@ -98,6 +100,8 @@ export interface RoomQuestionsTable {
   answered_at: number | null;
   answered_live_at: number | null;
   client_ref: string | null;
+  /** Raised on every change, so clients keep the newest copy whichever stream it came by. */
+  rev: number;
   created_at: number;
   updated_at: number;
 }
@@ -116,6 +120,8 @@ export interface RoomPollsTable {
   status: 'open' | 'closed';
   results_shown: number;
   created_by: string;
+  /** Raised on every change (votes included), so clients keep the newest copy whichever stream it came by. */
+  rev: number;
   created_at: number;
   closed_at: number | null;
 }

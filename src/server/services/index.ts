@@ -10,6 +10,7 @@ import { AccessService } from './access.service.js';
 import { AuthService } from './auth.service.js';
 import { createLiveServices } from './live.js';
 import type { LiveEventService } from './live-event.service.js';
+import type { RoomService } from './room.service.js';
 import { MailService } from './mail.service.js';
 import { MediaService } from './media.service.js';
 
@@ -25,6 +26,7 @@ export interface Services {
   media: MediaService;
   access: AccessService;
   liveEvents: LiveEventService;
+  room: RoomService;
   /** Publish/subscribe between modules and server processes (access changes, live rooms). */
   bus: Bus;
   /** Set by the invite module: what an invite session may open, for the browser. */
@@ -46,6 +48,6 @@ export function createServices(deps: ServiceDeps): Services {
   const auth = new AuthService({ db: deps.db, mail, clock: deps.clock, publicUrl: deps.config.publicUrl, sessionTtlMs: deps.config.sessionTtlMs });
   const media = new MediaService({ db: deps.db, storage: deps.storage, clock: deps.clock });
   const access = new AccessService(media.repo);
-  const { liveEvents } = createLiveServices({ db: deps.db, media, access, storage: deps.storage, bus: deps.bus, clock: deps.clock, publicUrl: deps.config.publicUrl, logger: deps.logger });
-  return { auth, mail, media, access, liveEvents, bus: deps.bus, describeGuest: async () => null };
+  const { liveEvents, room } = createLiveServices({ db: deps.db, media, access, storage: deps.storage, bus: deps.bus, clock: deps.clock, publicUrl: deps.config.publicUrl, logger: deps.logger });
+  return { auth, mail, media, access, liveEvents, room, bus: deps.bus, describeGuest: async () => null };
 }

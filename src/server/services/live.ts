@@ -4,6 +4,7 @@ import type { AccessService } from './access.service.js';
 import { LiveEventService, type LiveEventDeps } from './live-event.service.js';
 import type { MediaService } from './media.service.js';
 import { RecordingAccessRule } from './recording-access.rule.js';
+import { RoomService } from './room.service.js';
 
 /** Wires the live-event module into the core services: its access rule and its media hooks. */
 export function createLiveServices(deps: LiveEventDeps & { access: AccessService; media: MediaService; bus: Bus }) {
@@ -16,5 +17,6 @@ export function createLiveServices(deps: LiveEventDeps & { access: AccessService
       await deps.bus.publish(accessTopic(media.id), message).catch((err) => deps.logger.warn({ err, mediaId: media.id }, 'could not announce a media deletion'));
     },
   });
-  return { liveEvents };
+  const room = new RoomService({ db: deps.db, access: deps.access, liveEvents, bus: deps.bus, clock: deps.clock, logger: deps.logger });
+  return { liveEvents, room };
 }

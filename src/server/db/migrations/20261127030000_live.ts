@@ -92,11 +92,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('body', 'text', (c) => c.notNull())
     .addColumn('likes', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('client_ref', 'text')
+    .addColumn('seq', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('deleted_at', 'bigint')
     .addColumn('deleted_by', 'text')
     .execute();
-  await db.schema.createIndex('room_messages_room_idx').on('room_messages').columns(['room_id', 'channel', 'created_at']).execute();
+  await db.schema.createIndex('room_messages_room_idx').on('room_messages').columns(['room_id', 'channel', 'seq']).execute();
   await db.schema.createIndex('room_messages_ref_uq').on('room_messages').columns(['room_id', 'author_id', 'client_ref']).unique().execute();
 
   await db.schema
@@ -122,6 +123,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('answered_at', 'bigint')
     .addColumn('answered_live_at', 'bigint')
     .addColumn('client_ref', 'text')
+    .addColumn('rev', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('updated_at', 'bigint', (c) => c.notNull())
     .execute();
@@ -145,6 +147,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('status', 'text', (c) => c.notNull())
     .addColumn('results_shown', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_by', 'text', (c) => c.notNull())
+    .addColumn('rev', 'integer', (c) => c.notNull().defaultTo(0))
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .addColumn('closed_at', 'bigint')
     .execute();

@@ -1,5 +1,6 @@
-import type { EventPageDto, LiveEventDto, RoomStreamDto } from '../../../../contracts/live.js';
+import type { EventPageDto, LiveEventDto } from '../../../../contracts/live.js';
 import type { LiveEventService, EventView } from '../../../services/live-event.service.js';
+import { presentStream } from '../../../services/room-presenters.js';
 import { iso } from '../../presenters.js';
 
 export const presentEvent = (v: EventView): LiveEventDto => ({
@@ -26,12 +27,6 @@ export const presentEvent = (v: EventView): LiveEventDto => ({
   createdAt: iso(v.media.created_at),
   updatedAt: iso(Math.max(v.media.updated_at, v.event.updated_at)),
 });
-
-/** What plays in the room; webcast and diy_live show a placeholder until live video exists. */
-export const presentStream = (v: Pick<EventView, 'media' | 'event' | 'entry'>): RoomStreamDto =>
-  v.event.kind === 'simulive'
-    ? { kind: 'simulive', sourceUrl: `/api/events/${v.media.id}/source`, playbackStartsAt: iso(v.entry.opensAt) }
-    : { kind: 'placeholder', message: 'The stream will appear here when the speakers go live.' };
 
 export const presentEventPage = (v: EventView, now: number): EventPageDto => ({
   event: presentEvent(v),

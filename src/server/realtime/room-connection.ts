@@ -1,0 +1,86 @@
+import { randomUUID } from 'node:crypto';
+import type { WebSocket } from 'ws';
+import { roomCloseCodes, type RoomStream, type ServerMessage } from '../../contracts/live.js';
+import { AppError, defaultMessageOf, isAppError } from '../errors.js';
+import type { RoomActor } from '../services/room.service.js';
+import type { LocalRoom } from './local-room.js';
+
+/** A client this far behind (bytes queued in the socket) is dropped; it reconnects and resumes from the database. */
+const MAX_BUFFERED_BYTES = 4 * 1024 * 1024;
+const OPEN = 1;
+
+/** Close code for an error that ends a connection: the browser stops retrying on these. */
+export function closeCodeFor(err: AppError): number {
+  if (err.status === 401) return roomCloseCodes.unauthenticated;
+  if (err.status === 404) return roomCloseCodes.not_found;
+  if (err.status === 410) return roomCloseCodes.gone;
+  return roomCloseCodes.forbidden;
+}
+
+/** One browser tab in a room: its socket, who it is, and the last sequence it has of each stream. */
+export class RoomConnection {
+  readonly id = randomUUID();
+  actor?: RoomActor;
+  /** The room in this process, once joined. */
+  local?: LocalRoom;
+  muted = false;
+  /** Last sequence delivered per stream; `staff` is undefined for roles that do not see the staff stream. */
+  cursors: { public: number; staff?: number } = { public: 0 };
+  /** Receiving live events (after its snapshot or replay). */
+  attached = false;
+  helloed = false;
+  closed = false;
+  /** The phase last told to this client, so changes are sent once. */
+  phase?: string;
+  /** The client's messages are handled one at a time, in order. */
+  queue: Promise<void> = Promise.resolve();
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly roomId: string,
+    /** The session cookie, to re-check access before every action and on access changes. */
+    readonly token: string | undefined,
+    readonly sessionId: string | undefined,
+    readonly userId: string | undefined,
+  ) {}
+
+  sees(stream: RoomStream): boolean {
+    return this.cursors[stream] !== undefined;
+  }
+
+  send(message: ServerMessage): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  sendRaw(json: string): void {
+    if (this.closed || this.ws.readyState !== OPEN) return;
+    if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.close(1013, 'Too far behind; reconnect to catch up.');
+      return;
+    }
+    this.ws.send(json);
+  }
+
+  sendError(err: unknown, ref?: string): void {
+    const e = isAppError(err) ? err : new AppError('internal_error');
+    this.send({ type: 'error', ...(ref ? { ref } : {}), error: { code: e.code, message: isAppError(err) ? e.message : defaultMessageOf.internal_error, ...(e.details !== undefined ? { details: e.details } : {}) } });
+  }
+
+  /** Tells the client why, then closes with the matching code. */
+  fail(err: AppError): void {
+    if (this.closed) return;
+    this.sendError(err);
+    this.close(closeCodeFor(err), err.code);
+  }
+
+  close(code: number, reason: string): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.attached = false;
+    try {
+      this.ws.close(code, reason.slice(0, 120));
+    } catch {
+      this.ws.terminate();
+    }
+  }
+}
