@@ -148,7 +148,6 @@ export async function buildApp(deps: AppDeps): Promise<App> {
         room: services.room,
         auth: services.auth,
         hub,
-        cookies,
         publicUrl: config.publicUrl,
         clock,
         rateLimits: { ...defaultRoomRateLimits, ...deps.roomRateLimits },

@@ -14,8 +14,8 @@ const iso = (ms: number) => new Date(ms).toISOString();
 interface StreamState {
   /** Highest sequence processed here; -1 until known. Every attached connection's cursor is ≥ head. */
   head: number;
-  /** Recent events, serialized once for every socket. */
-  ring: Map<number, string>;
+  /** Recent events, serialized once (to UTF-8 bytes) for every socket. */
+  ring: Map<number, Buffer>;
 }
 
 export interface LocalRoomOptions {
@@ -45,6 +45,7 @@ export class LocalRoom {
   private countTimer?: NodeJS.Timeout;
   private countInterval?: NodeJS.Timeout;
   private phaseTimer?: NodeJS.Timeout;
+  private readonly phaseKeys = new Map<string, string>();
 
   constructor(
     readonly id: string,
@@ -61,26 +62,25 @@ export class LocalRoom {
     return next;
   }
 
-  private audience(stream: RoomStream): RoomConnection[] {
-    const out: RoomConnection[] = [];
-    for (const c of this.conns) if (c.attached && c.cursors[stream] !== undefined) out.push(c);
-    return out;
+  private hasAudience(stream: RoomStream): boolean {
+    for (const c of this.conns) if (c.attached && c.cursors[stream] !== undefined) return true;
+    return false;
   }
 
-  private remember(stream: RoomStream, seq: number, json: string): void {
+  private remember(stream: RoomStream, seq: number, json: Buffer): void {
     const ring = this.streams[stream].ring;
     ring.set(seq, json);
     if (ring.size > RING) ring.delete(ring.keys().next().value!);
   }
 
-  private serialize(e: { stream: RoomStream; seq: number; at: number; event: unknown }): string {
-    return JSON.stringify({ type: 'event', stream: e.stream, seq: e.seq, at: iso(e.at), event: e.event });
+  private serialize(e: { stream: RoomStream; seq: number; at: number; event: unknown }): Buffer {
+    return Buffer.from(JSON.stringify({ type: 'event', stream: e.stream, seq: e.seq, at: iso(e.at), event: e.event }));
   }
 
   /** Events after..until (both known to be committed), from memory where possible. */
-  private async range(stream: RoomStream, after: number, until: number): Promise<Array<{ seq: number; json: string }>> {
+  private async range(stream: RoomStream, after: number, until: number): Promise<Array<{ seq: number; json: Buffer }>> {
     const ring = this.streams[stream].ring;
-    const out: Array<{ seq: number; json: string }> = [];
+    const out: Array<{ seq: number; json: Buffer }> = [];
     let missing = false;
     for (let s = after + 1; s <= until; s++) {
       const json = ring.get(s);
@@ -99,9 +99,11 @@ export class LocalRoom {
     });
   }
 
-  private deliver(audience: RoomConnection[], stream: RoomStream, seq: number, json: string): void {
-    for (const c of audience) {
-      if (c.cursors[stream]! < seq) {
+  /** Sends to every attached socket of the stream's audience that does not have it yet. */
+  private deliver(to: Iterable<RoomConnection>, stream: RoomStream, seq: number, json: Buffer): void {
+    for (const c of to) {
+      const cursor = c.cursors[stream];
+      if (c.attached && cursor !== undefined && cursor < seq) {
         c.sendRaw(json);
         c.cursors[stream] = seq;
       }
@@ -115,11 +117,10 @@ export class LocalRoom {
       if (e.seq <= st.head) return;
       const json = this.serialize(e);
       this.remember(e.stream, e.seq, json);
-      const audience = this.audience(e.stream);
-      if (audience.length && st.head >= 0 && e.seq > st.head + 1) {
-        for (const x of await this.range(e.stream, st.head, e.seq - 1)) this.deliver(audience, e.stream, x.seq, x.json);
+      if (st.head >= 0 && e.seq > st.head + 1 && this.hasAudience(e.stream)) {
+        for (const x of await this.range(e.stream, st.head, e.seq - 1)) this.deliver(this.conns, e.stream, x.seq, x.json);
       }
-      this.deliver(audience, e.stream, e.seq, json);
+      this.deliver(this.conns, e.stream, e.seq, json);
       st.head = e.seq;
     });
   }
@@ -131,6 +132,7 @@ export class LocalRoom {
   attach(conn: RoomConnection, from: { public: number; staff?: number }, after: () => void): Promise<void> {
     return this.run(async () => {
       if (conn.closed) return;
+      conn.attached = true;
       for (const stream of ['public', 'staff'] as const) {
         const start = from[stream];
         if (start === undefined) {
@@ -142,7 +144,6 @@ export class LocalRoom {
         if (st.head < 0) st.head = start;
         if (st.head > start) for (const x of await this.range(stream, start, st.head)) this.deliver([conn], stream, x.seq, x.json);
       }
-      conn.attached = true;
       this.conns.add(conn);
       if (this.attendees >= 0) conn.send({ type: 'attendees', count: this.attendees });
       after();
@@ -157,7 +158,7 @@ export class LocalRoom {
   }
 
   broadcast(message: ServerMessage): void {
-    const json = JSON.stringify(message);
+    const json = Buffer.from(JSON.stringify(message));
     for (const c of this.conns) if (c.attached) c.sendRaw(json);
   }
 
@@ -192,7 +193,7 @@ export class LocalRoom {
         c.fail(entry.phase === 'ended' ? new AppError('event_ended') : new AppError('event_not_started'));
         continue;
       }
-      const key = `${entry.phase}:${entry.early}:${entry.opensAt}:${entry.closesAt}`;
+      const key = this.phaseKey(entry);
       if (c.phase !== key) {
         c.phase = key;
         c.send({ type: 'phase', phase: entry.phase, opensAt: iso(entry.opensAt), closesAt: iso(entry.closesAt), early: entry.early });
@@ -212,6 +213,17 @@ export class LocalRoom {
     const delay = Math.min(next - now, 2 ** 31 - 1);
     this.phaseTimer = setTimeout(() => void this.run(() => this.applyPhase()), delay);
     this.phaseTimer.unref();
+  }
+
+  /** One string per distinct phase instead of one per socket. */
+  phaseKey(entry: { phase: string; early: boolean; opensAt: number; closesAt: number }): string {
+    const key = `${entry.phase}:${entry.early}:${entry.opensAt}:${entry.closesAt}`;
+    let interned = this.phaseKeys.get(key);
+    if (!interned) {
+      if (this.phaseKeys.size > 16) this.phaseKeys.clear();
+      this.phaseKeys.set(key, (interned = key));
+    }
+    return interned;
   }
 
   dispose(): void {

@@ -23,7 +23,7 @@ export const defaultRoomRateLimits: RoomRateLimits = {
   frame: { burst: 120, refillMs: 50 },
 };
 
-interface Bucket {
+export interface Bucket {
   tokens: number;
   at: number;
 }
@@ -38,18 +38,26 @@ export class RateLimiter {
 
   /** Takes one token; returns 0 when allowed, else the milliseconds until the next one. */
   take(key: string, cls: RateClass): number {
+    const id = `${cls}:${key}`;
+    let b = this.buckets.get(id);
+    if (!b) this.buckets.set(id, (b = { tokens: this.rules[cls].burst, at: this.clock() }));
+    return this.takeFrom(b, cls);
+  }
+
+  /** The same, on a bucket the caller keeps (one per socket, without a map entry per socket). */
+  takeFrom(b: Bucket, cls: RateClass): number {
     const rule = this.rules[cls];
     const now = this.clock();
-    const id = `${cls}:${key}`;
-    const b = this.buckets.get(id) ?? { tokens: rule.burst, at: now };
     const refilled = Math.min(rule.burst, b.tokens + Math.max(0, now - b.at) / rule.refillMs);
+    b.at = now;
     if (refilled >= 1) {
-      this.buckets.set(id, { tokens: refilled - 1, at: now });
+      b.tokens = refilled - 1;
       return 0;
     }
-    this.buckets.set(id, { tokens: refilled, at: now });
+    b.tokens = refilled;
     return Math.ceil((1 - refilled) * rule.refillMs);
   }
+
 
   /** Forgets a person's buckets (when their last connection in this process closes). */
   forget(key: string): void {

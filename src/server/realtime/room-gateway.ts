@@ -1,4 +1,5 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ServerResponse } from 'node:http';
 import type { Logger } from 'pino';
 import type { RawData, WebSocket } from 'ws';
 import { clientMessageSchema, roomCloseCodes, roomLimits, type ClientMessage, type YouDto } from '../../contracts/live.js';
@@ -6,7 +7,7 @@ import type { AccessChanged } from '../adapters/bus/bus.js';
 import { capabilitiesFor, panelsFor, seesStaffStream, type RoomRole } from '../domain/room-capabilities.js';
 import { roomEntry } from '../domain/event-phase.js';
 import { AppError, isAppError } from '../errors.js';
-import type { CookieNames } from '../http/plugins/session.js';
+import type { RequestAuth } from '../http/plugins/session.js';
 import type { AuthService } from '../services/auth.service.js';
 import { scheduleOf } from '../services/live-event.service.js';
 import { presentStream } from '../services/room-presenters.js';
@@ -14,6 +15,15 @@ import type { Entered, RoomService } from '../services/room.service.js';
 import { RateLimiter, type RateClass, type RoomRateLimits } from './rate-limiter.js';
 import { RoomConnection } from './room-connection.js';
 import type { ConnectionHooks, RoomHub } from './room-hub.js';
+
+/**
+ * A copy of a string that does not point into the request it was cut from (V8 sliced strings keep
+ * their parent, here the whole Cookie header or URL, alive).
+ */
+const own = <T extends string | undefined>(s: T): T => (s === undefined ? s : (Buffer.from(s, 'utf8').toString('utf8') as T));
+
+const CONNECTION = Symbol('roomConnection');
+type SocketWithConnection = WebSocket & { [CONNECTION]: RoomConnection };
 
 /** A resume further back than this gets a fresh snapshot instead of a replay. */
 const MAX_REPLAY = 1000;
@@ -23,7 +33,6 @@ export interface RoomGatewayOptions {
   room: RoomService;
   auth: AuthService;
   hub: RoomHub;
-  cookies: CookieNames;
   publicUrl: string;
   clock: () => number;
   rateLimits: RoomRateLimits;
@@ -66,29 +75,47 @@ export class RoomProtocol implements ConnectionHooks {
   connect(socket: WebSocket, request: FastifyRequest): void {
     const roomId = (request.params as { id: string }).id;
     const auth = request.auth;
-    const conn = new RoomConnection(socket, roomId, request.cookies[this.o.cookies.session], auth.session?.id, auth.user?.id);
+    const conn = new RoomConnection(socket, own(roomId), auth.session?.id, auth.user?.id);
+    conn.tokens = this.o.rateLimits.frame.burst;
+    conn.at = this.o.clock();
     // entering starts at once, so a visitor without access hears why without saying hello
-    const entering = this.o.room.enter(auth, roomId).then(
+    conn.entering = this.o.room.enter(auth, roomId).then(
       (e) => e,
       (err) => {
         this.failOrLog(conn, err);
         return undefined;
       },
     );
-    const helloTimer = setTimeout(() => {
+    conn.helloTimer = setTimeout(() => {
       if (!conn.helloed) {
         conn.sendError(new AppError('validation_failed', { message: 'Send {"type":"hello"} first.' }));
         conn.close(roomCloseCodes.timeout, 'No hello in time.');
       }
     }, this.o.helloTimeoutMs ?? 10_000);
-    helloTimer.unref();
-    socket.on('message', (data, isBinary) => this.onFrame(conn, data, isBinary, entering));
-    socket.on('close', () => {
-      clearTimeout(helloTimer);
-      conn.closed = true;
-      if (conn.local) this.o.hub.remove(conn.local, conn);
-      if (conn.actor && !this.o.hub.hasParticipant(conn.actor.participantId)) this.limiter.forget(conn.actor.participantId);
-    });
+    conn.helloTimer.unref();
+    releaseHttpRequest(request, socket);
+    (socket as SocketWithConnection)[CONNECTION] = conn;
+    socket.on('message', this.onMessage);
+    socket.on('close', this.onSocketClose);
+  }
+
+  // Shared by every socket (the connection rides on the socket), rather than two closures per socket.
+  private readonly onMessage = ((protocol: RoomProtocol) =>
+    function (this: WebSocket, data: RawData, isBinary: boolean) {
+      protocol.onFrame((this as SocketWithConnection)[CONNECTION], data, isBinary);
+    })(this);
+
+  private readonly onSocketClose = ((protocol: RoomProtocol) =>
+    function (this: WebSocket) {
+      protocol.onClose((this as SocketWithConnection)[CONNECTION]);
+    })(this);
+
+  onClose(conn: RoomConnection): void {
+    clearTimeout(conn.helloTimer);
+    conn.closed = true;
+    conn.entering = undefined;
+    if (conn.local) this.o.hub.remove(conn.local, conn);
+    if (conn.actor && !this.o.hub.hasParticipant(conn.actor.participantId)) this.limiter.forget(conn.actor.participantId);
   }
 
   private failOrLog(conn: RoomConnection, err: unknown): void {
@@ -98,9 +125,9 @@ export class RoomProtocol implements ConnectionHooks {
     conn.close(1011, 'internal_error');
   }
 
-  private onFrame(conn: RoomConnection, data: RawData, isBinary: boolean, entering: Promise<Entered | undefined>): void {
+  onFrame(conn: RoomConnection, data: RawData, isBinary: boolean): void {
     if (conn.closed) return;
-    const wait = this.limiter.take(conn.id, 'frame');
+    const wait = this.limiter.takeFrom(conn, 'frame');
     if (wait) return conn.sendError(tooFast(wait));
     if (isBinary) return conn.sendError(new AppError('validation_failed', { message: 'Send text frames of JSON.' }));
     if (frameSize(data) > roomLimits.frameBytes) {
@@ -123,10 +150,14 @@ export class RoomProtocol implements ConnectionHooks {
     if (msg.type === 'hello') {
       if (conn.helloed) return conn.sendError(new AppError('conflict', { message: 'Already joined.' }), msg.ref);
       conn.helloed = true;
-      conn.queue = conn.queue.then(() => this.hello(conn, msg, entering)).catch((err) => this.failOrLog(conn, err));
+      clearTimeout(conn.helloTimer);
+      conn.helloTimer = undefined;
+      const entering = conn.entering!;
+      conn.entering = undefined;
+      conn.enqueue(() => this.hello(conn, msg, entering), (err) => this.failOrLog(conn, err));
       return;
     }
-    conn.queue = conn.queue.then(() => this.action(conn, msg)).catch((err) => this.failOrLog(conn, err));
+    conn.enqueue(() => this.action(conn, msg), (err) => this.failOrLog(conn, err));
   }
 
   private you(conn: RoomConnection): YouDto {
@@ -143,13 +174,13 @@ export class RoomProtocol implements ConnectionHooks {
     const local = await this.o.hub.open(conn.roomId);
     try {
       conn.local = local;
-      await this.o.room.addPresence({ connectionId: conn.id, roomId: conn.roomId, participantId: entered.actor.participantId, processId: this.o.hub.processId });
+      await this.o.room.addPresence({ connectionId: this.o.hub.presenceId(conn), roomId: conn.roomId, participantId: entered.actor.participantId, processId: this.o.hub.processId });
       if (conn.closed) {
-        await this.o.room.removePresence(conn.id);
+        await this.o.room.removePresence(this.o.hub.presenceId(conn));
         return;
       }
       const e = view.entry;
-      conn.phase = `${e.phase}:${e.early}:${e.opensAt}:${e.closesAt}`;
+      conn.phase = local.phaseKey(e);
       conn.send({
         type: 'welcome',
         you: this.you(conn),
@@ -208,13 +239,23 @@ export class RoomProtocol implements ConnectionHooks {
     }
   }
 
+  /** The session behind the socket as it is now (ended by logout, expiry or a revoke), and its account. */
+  private async resolveAuth(conn: RoomConnection): Promise<RequestAuth | undefined> {
+    if (!conn.sessionId) return undefined;
+    const session = await this.o.auth.sessions.findById(conn.sessionId);
+    if (!session || session.expires_at <= this.o.clock()) return undefined;
+    if (!session.user_id) return { session };
+    const user = await this.o.auth.users.findById(session.user_id);
+    return user ? { session, user } : undefined;
+  }
+
   /**
    * The role held right now, from the session and AccessService; applies a changed role, closes the
    * socket when access is gone. Undefined when closed.
    */
   private async current(conn: RoomConnection, reason?: AccessChanged['reason']): Promise<{ role: RoomRole; qaMode: 'pre_moderated' | 'open' } | undefined> {
     try {
-      const auth = conn.token ? await this.o.auth.resolve(conn.token) : undefined;
+      const auth = await this.resolveAuth(conn);
       if (!auth) throw new AppError('unauthenticated', { message: 'Your session has ended. Open your link again.' });
       const { role, event } = await this.o.room.check(auth, conn.roomId);
       if (conn.local) conn.local.event = event;
@@ -244,7 +285,7 @@ export class RoomProtocol implements ConnectionHooks {
 
   recheck(conn: RoomConnection, reason?: AccessChanged['reason']): void {
     if (reason === 'media_deleted') return conn.fail(new AppError('media_deleted'));
-    conn.queue = conn.queue.then(async () => {
+    conn.enqueue(async () => {
       if (conn.closed || !conn.actor) return;
       await this.current(conn, reason);
       // a phase-dependent role (early entry) may also have changed
@@ -252,16 +293,33 @@ export class RoomProtocol implements ConnectionHooks {
         const entry = roomEntry(scheduleOf(conn.local.event), this.o.clock(), conn.actor.role);
         if (!entry.canEnter) conn.fail(entry.phase === 'ended' ? new AppError('event_ended') : new AppError('event_not_started'));
       }
-    }).catch((err) => this.failOrLog(conn, err));
+    }, (err) => this.failOrLog(conn, err));
   }
 
   refreshYou(conn: RoomConnection): void {
-    conn.queue = conn.queue.then(async () => {
+    conn.enqueue(async () => {
       if (conn.closed || !conn.actor) return;
       conn.muted = await this.o.room.isMuted(conn.roomId, conn.actor.participantId);
       conn.send({ type: 'you', you: this.you(conn) });
-    }).catch((err) => this.failOrLog(conn, err));
+    }, (err) => this.failOrLog(conn, err));
   }
+}
+
+/**
+ * After the upgrade the HTTP request is over, but the plugin's error listener and the response left
+ * assigned to the TCP socket keep the request, reply, headers and request logger alive as long as the
+ * socket lives: several KB per connection. Let them go; the socket keeps an error listener of its own.
+ */
+function releaseHttpRequest(request: FastifyRequest, socket: WebSocket): void {
+  socket.removeAllListeners('error');
+  socket.on('error', terminateOnError);
+  const tcp = request.raw.socket as (typeof request.raw.socket & { _httpMessage?: ServerResponse | null }) | null;
+  const response = tcp?._httpMessage;
+  if (tcp && response) response.detachSocket(tcp);
+}
+
+function terminateOnError(this: WebSocket): void {
+  this.terminate();
 }
 
 const tooFast = (waitMs: number) =>

@@ -47,6 +47,11 @@ export class RoomHub {
     this.heartbeat.unref();
   }
 
+  /** The connection's key in the presence table, unique across processes. */
+  presenceId(conn: RoomConnection): string {
+    return `${this.processId}:${conn.id}`;
+  }
+
   /** Whether this person still has a socket in this process (their rate limits are kept until not). */
   hasParticipant(participantId: string): boolean {
     for (const r of this.rooms.values()) for (const c of r.conns) if (c.actor?.participantId === participantId) return true;
@@ -100,7 +105,7 @@ export class RoomHub {
   /** A socket closed: forget it here and in the presence table. */
   remove(room: LocalRoom, conn: RoomConnection): void {
     room.detach(conn);
-    void this.deps.room.removePresence(conn.id).catch((err) => this.deps.logger.warn({ err }, 'could not remove room presence'));
+    void this.deps.room.removePresence(this.presenceId(conn)).catch((err) => this.deps.logger.warn({ err }, 'could not remove room presence'));
     this.maybeDispose(room);
   }
 
