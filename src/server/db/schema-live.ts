@@ -45,6 +45,12 @@ export interface RoomPresenceTable {
   room_id: string;
   participant_id: string;
   process_id: string;
+  joined_at: number;
+}
+
+export interface RoomProcessesTable {
+  process_id: string;
+  /** Heartbeat: the process's presence rows count while this is fresh. */
   seen_at: number;
 }
 
@@ -138,6 +144,7 @@ export interface LiveTables {
   live_speakers: LiveSpeakersTable;
   room_participants: RoomParticipantsTable;
   room_presence: RoomPresenceTable;
+  room_processes: RoomProcessesTable;
   room_sequences: RoomSequencesTable;
   room_events: RoomEventsTable;
   room_messages: RoomMessagesTable;

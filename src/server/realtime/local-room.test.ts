@@ -1,20 +1,19 @@
 import fc from 'fast-check';
 import pino from 'pino';
 import type { WebSocket } from 'ws';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { RoomService } from '../services/room.service.js';
 import { LocalRoom } from './local-room.js';
 import { RoomConnection } from './room-connection.js';
 
 /** The stored log (what the database holds) and what a socket received. */
-function setup() {
+function setup(over: { publishPresence?: (m: unknown) => void } = {}) {
   const stored = new Map<number, { seq: number; at: number; event: unknown }>();
   const store = {
     eventsAfter: async (_room: string, _stream: string, after: number, opts: { untilSeq?: number; limit: number }) =>
       [...stored.values()].filter((e) => e.seq > after && (opts.untilSeq === undefined || e.seq <= opts.untilSeq)).sort((a, b) => a.seq - b.seq).slice(0, opts.limit).map((e) => ({ ...e, stream: 'public' as const })),
-    attendeeCount: async () => 0,
   } as unknown as RoomService;
-  const room = new LocalRoom('room-1', { room: store, logger: pino({ level: 'silent' }), clock: () => 0, presenceTtlMs: 90_000, attendeesEveryMs: 60_000 });
+  const room = new LocalRoom('room-1', { room: store, logger: pino({ level: 'silent' }), clock: () => 0, processId: 'p1', publishPresence: over.publishPresence ?? (() => undefined), presenceTtlMs: 90_000, attendeesEveryMs: 1_000 });
   const commit = (seq: number) => {
     const e = { seq, at: seq, event: { kind: 'message.likes', id: `m${seq}`, likes: seq } };
     stored.set(seq, e);
@@ -22,11 +21,13 @@ function setup() {
   };
   const socket = () => {
     const got: number[] = [];
+    const counts: number[] = [];
     const ws = { readyState: 1, bufferedAmount: 0, send: (data: Buffer | string) => {
       const m = JSON.parse(data.toString());
       if (m.type === 'event') got.push(m.seq);
+      if (m.type === 'attendees') counts.push(m.count);
     }, close() {}, terminate() {} } as unknown as WebSocket;
-    return { conn: new RoomConnection(ws, 'room-1', undefined, undefined), got };
+    return { conn: new RoomConnection(ws, 'room-1', undefined, undefined), got, counts };
   };
   return { room, commit, socket };
 }
@@ -113,5 +114,36 @@ describe('local room sequencing', () => {
       ),
       { numRuns: 200 },
     );
+  });
+
+  it('counts people, not sockets, and adds what other processes report', async () => {
+    vi.useFakeTimers();
+    try {
+      const told: unknown[] = [];
+      const { room, socket } = setup({ publishPresence: (m) => told.push(m) });
+      const a = socket();
+      const a2 = socket();
+      const b = socket();
+      a.conn.actor = a2.conn.actor = { roomId: 'room-1', participantId: 'pa', name: 'A', role: 'viewer' };
+      b.conn.actor = { roomId: 'room-1', participantId: 'pb', name: 'B', role: 'viewer' };
+      for (const s of [a, a2, b]) await room.attach(s.conn, { public: 0 }, () => undefined);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(a.counts.at(-1)).toBe(2);
+      expect(told.at(-1)).toMatchObject({ t: 'presence', process: 'p1', count: 2 });
+      room.onPresence({ process: 'p2', count: 3, at: 0 });
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(b.counts.at(-1)).toBe(5);
+      room.onPresence({ process: 'p2', count: 0, at: 0 });
+      room.detach(a2.conn);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(b.counts.at(-1)).toBe(2);
+      room.detach(a.conn);
+      await vi.advanceTimersByTimeAsync(1_000);
+      expect(b.counts.at(-1)).toBe(1);
+      room.dispose();
+      expect(told.at(-1)).toMatchObject({ count: 0 });
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });

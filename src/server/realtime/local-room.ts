@@ -4,6 +4,7 @@ import type { LiveEvent } from '../db/schema-live.js';
 import { effectiveEnd, effectiveStart, roomEntry } from '../domain/event-phase.js';
 import { AppError } from '../errors.js';
 import { scheduleOf } from '../services/live-event.service.js';
+import type { RoomBusMessage } from '../services/room-bus.js';
 import type { RoomService } from '../services/room.service.js';
 import type { RoomConnection } from './room-connection.js';
 
@@ -22,9 +23,13 @@ export interface LocalRoomOptions {
   room: RoomService;
   logger: Logger;
   clock: () => number;
-  /** Presence rows older than this no longer count (a crashed process's connections). */
+  /** This server process, as named in presence messages. */
+  processId: string;
+  /** Publishes this process's head count to the other processes. */
+  publishPresence: (m: RoomBusMessage & { t: 'presence' }) => void;
+  /** Another process's count is forgotten when not repeated for this long (it crashed). */
   presenceTtlMs: number;
-  /** Attendee counts are recomputed at most this often. */
+  /** Attendee counts are recomputed at most this often; the own count is repeated every 5 such periods. */
   attendeesEveryMs: number;
 }
 
@@ -42,6 +47,10 @@ export class LocalRoom {
   private readonly streams: Record<RoomStream, StreamState> = { public: { head: -1, ring: new Map() }, staff: { head: -1, ring: new Map() } };
   private queue: Promise<void> = Promise.resolve();
   private attendees = -1;
+  /** People with a socket here (participant id → sockets), and the last count other processes told. */
+  private readonly here = new Map<string, number>();
+  private readonly elsewhere = new Map<string, { count: number; at: number }>();
+  private told = -1;
   private countTimer?: NodeJS.Timeout;
   private countInterval?: NodeJS.Timeout;
   private phaseTimer?: NodeJS.Timeout;
@@ -51,7 +60,10 @@ export class LocalRoom {
     readonly id: string,
     private readonly opts: LocalRoomOptions,
   ) {
-    this.countInterval = setInterval(() => this.scheduleCount(), Math.max(opts.attendeesEveryMs * 5, 5_000));
+    this.countInterval = setInterval(() => {
+      this.told = -1;
+      this.scheduleCount();
+    }, opts.attendeesEveryMs * 5);
     this.countInterval.unref();
   }
 
@@ -144,7 +156,11 @@ export class LocalRoom {
         if (st.head < 0) st.head = start;
         if (st.head > start) for (const x of await this.range(stream, start, st.head)) this.deliver([conn], stream, x.seq, x.json);
       }
-      this.conns.add(conn);
+      if (!this.conns.has(conn)) {
+        this.conns.add(conn);
+        const id = conn.actor?.participantId ?? `socket:${conn.id}`;
+        this.here.set(id, (this.here.get(id) ?? 0) + 1);
+      }
       if (this.attendees >= 0) conn.send({ type: 'attendees', count: this.attendees });
       after();
       this.scheduleCount();
@@ -153,7 +169,23 @@ export class LocalRoom {
 
   detach(conn: RoomConnection): void {
     conn.attached = false;
-    this.conns.delete(conn);
+    if (this.conns.delete(conn)) {
+      const id = conn.actor?.participantId ?? `socket:${conn.id}`;
+      const left = (this.here.get(id) ?? 1) - 1;
+      if (left > 0) this.here.set(id, left);
+      else this.here.delete(id);
+    }
+    this.scheduleCount();
+  }
+
+  /** Another process's head count; a process we had not heard of hears ours at once. */
+  onPresence(m: { process: string; count: number; at: number }): void {
+    if (m.process === this.opts.processId) return;
+    const known = this.elsewhere.has(m.process);
+    // timed by our own clock: the sender's may be set differently
+    if (m.count > 0) this.elsewhere.set(m.process, { count: m.count, at: this.opts.clock() });
+    else this.elsewhere.delete(m.process);
+    if (!known) this.told = -1;
     this.scheduleCount();
   }
 
@@ -162,16 +194,27 @@ export class LocalRoom {
     for (const c of this.conns) if (c.attached) c.sendRaw(json);
   }
 
+  /**
+   * The attendee count: distinct people with a socket here, plus what the other processes last said
+   * (a person connected to two processes counts twice). Throttled; broadcast only when it changes.
+   */
   scheduleCount(): void {
-    if (this.countTimer || !this.conns.size) return;
+    if (this.countTimer) return;
     this.countTimer = setTimeout(() => {
       this.countTimer = undefined;
-      void this.run(async () => {
-        const count = await this.opts.room.attendeeCount(this.id, this.opts.clock() - this.opts.presenceTtlMs);
-        if (count === this.attendees) return;
-        this.attendees = count;
-        this.broadcast({ type: 'attendees', count });
-      });
+      const now = this.opts.clock();
+      if (this.here.size !== this.told) {
+        this.told = this.here.size;
+        this.opts.publishPresence({ t: 'presence', process: this.opts.processId, count: this.here.size, at: now });
+      }
+      let count = this.here.size;
+      for (const [process, seen] of this.elsewhere) {
+        if (seen.at < now - this.opts.presenceTtlMs) this.elsewhere.delete(process);
+        else count += seen.count;
+      }
+      if (count === this.attendees || !this.conns.size) return;
+      this.attendees = count;
+      this.broadcast({ type: 'attendees', count });
     }, this.opts.attendeesEveryMs);
     this.countTimer.unref();
   }
@@ -226,7 +269,9 @@ export class LocalRoom {
     return interned;
   }
 
+  /** Leaves the room: other processes stop counting our people at once. */
   dispose(): void {
+    if (this.told > 0) this.opts.publishPresence({ t: 'presence', process: this.opts.processId, count: 0, at: this.opts.clock() });
     clearTimeout(this.countTimer);
     clearInterval(this.countInterval);
     clearTimeout(this.phaseTimer);

@@ -40,6 +40,8 @@ export class RoomConnection implements Bucket {
   attached = false;
   helloed = false;
   closed = false;
+  /** Answered the last ping (or has not been pinged yet). */
+  alive = true;
   /** The phase last told to this client (an interned key), so changes are sent once. */
   phase?: string;
   /** Admission in progress until hello takes it (then dropped, so the event view is not kept per socket). */

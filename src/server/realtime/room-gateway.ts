@@ -97,6 +97,7 @@ export class RoomProtocol implements ConnectionHooks {
     (socket as SocketWithConnection)[CONNECTION] = conn;
     socket.on('message', this.onMessage);
     socket.on('close', this.onSocketClose);
+    socket.on('pong', markAlive);
   }
 
   // Shared by every socket (the connection rides on the socket), rather than two closures per socket.
@@ -316,6 +317,10 @@ function releaseHttpRequest(request: FastifyRequest, socket: WebSocket): void {
   const tcp = request.raw.socket as (typeof request.raw.socket & { _httpMessage?: ServerResponse | null }) | null;
   const response = tcp?._httpMessage;
   if (tcp && response) response.detachSocket(tcp);
+}
+
+function markAlive(this: WebSocket): void {
+  (this as SocketWithConnection)[CONNECTION].alive = true;
 }
 
 function terminateOnError(this: WebSocket): void {

@@ -42,9 +42,34 @@ export class RoomHub {
     this.presenceTtlMs = deps.presenceTtlMs ?? 90_000;
     const every = deps.heartbeatMs ?? 30_000;
     this.heartbeat = setInterval(() => {
-      void deps.room.heartbeat(this.processId).catch((err) => deps.logger.warn({ err }, 'room presence heartbeat failed'));
+      void this.beat();
+      this.pingAll();
     }, every);
     this.heartbeat.unref();
+  }
+
+  private registered?: Promise<void>;
+
+  /** Marks this process alive in the presence table (once before its first socket, then every heartbeat). */
+  private beat(): Promise<void> {
+    return this.deps.room.heartbeat(this.processId, this.presenceTtlMs).catch((err) => this.deps.logger.warn({ err }, 'room presence heartbeat failed'));
+  }
+
+  /**
+   * WebSocket ping to every socket: keeps proxies and load balancers from closing quiet sockets, and
+   * drops sockets whose peer vanished without a close (no pong since the last round).
+   */
+  private pingAll(): void {
+    for (const room of this.rooms.values()) {
+      for (const c of room.conns) {
+        if (!c.alive) {
+          c.ws.terminate();
+          continue;
+        }
+        c.alive = false;
+        c.ws.ping();
+      }
+    }
   }
 
   /** The connection's key in the presence table, unique across processes. */
@@ -82,11 +107,14 @@ export class RoomHub {
   }
 
   private async create(roomId: string): Promise<LocalRoom> {
+    await (this.registered ??= this.beat());
     const room = new LocalRoom(roomId, {
       room: this.deps.room,
       logger: this.deps.logger,
       clock: this.deps.clock,
-      presenceTtlMs: this.presenceTtlMs,
+      processId: this.processId,
+      publishPresence: (m) => void this.deps.bus.publish(roomTopic(roomId), m).catch(() => undefined),
+      presenceTtlMs: 15_000,
       attendeesEveryMs: this.deps.attendeesEveryMs ?? 1_000,
     });
     room.unsubscribe.push(await this.deps.bus.subscribe(roomTopic(roomId), (m) => this.onRoomMessage(room, m as RoomBusMessage)));
@@ -132,6 +160,9 @@ export class RoomHub {
         return;
       case 'participant':
         for (const c of room.conns) if (c.actor?.participantId === m.participantId) this.hooks?.refreshYou(c);
+        return;
+      case 'presence':
+        room.onPresence(m);
         return;
     }
   }

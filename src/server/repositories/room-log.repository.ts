@@ -77,38 +77,43 @@ export class RoomLogRepository {
   // ------------------------------------------------------------ presence
 
   async addPresence(p: { connectionId: string; roomId: string; participantId: string; processId: string; now: number }): Promise<void> {
-    await this.db.insertInto('room_presence').values({ connection_id: p.connectionId, room_id: p.roomId, participant_id: p.participantId, process_id: p.processId, seen_at: p.now }).execute();
+    await this.db.insertInto('room_presence').values({ connection_id: p.connectionId, room_id: p.roomId, participant_id: p.participantId, process_id: p.processId, joined_at: p.now }).execute();
   }
 
   async removePresence(connectionId: string): Promise<void> {
     await this.db.deleteFrom('room_presence').where('connection_id', '=', connectionId).execute();
   }
 
-  /** Keeps this process's connections fresh; rows of a crashed process go stale and stop counting. */
+  /** One row per process, however many sockets it holds; a crashed process's rows stop counting when it goes stale. */
   async heartbeat(processId: string, now: number): Promise<void> {
-    await this.db.updateTable('room_presence').set({ seen_at: now }).where('process_id', '=', processId).execute();
+    await this.db
+      .insertInto('room_processes')
+      .values({ process_id: processId, seen_at: now })
+      .onConflict((oc) => oc.column('process_id').doUpdateSet({ seen_at: now }))
+      .execute();
   }
 
   async removeProcess(processId: string): Promise<void> {
     await this.db.deleteFrom('room_presence').where('process_id', '=', processId).execute();
+    await this.db.deleteFrom('room_processes').where('process_id', '=', processId).execute();
   }
 
-  async deleteStalePresence(before: number): Promise<void> {
-    await this.db.deleteFrom('room_presence').where('seen_at', '<', before).execute();
-  }
-
-  async attendeeCount(roomId: string, freshSince: number): Promise<number> {
-    const row = await this.db
-      .selectFrom('room_presence')
-      .select((eb) => eb.fn.count<number>('participant_id').distinct().as('n'))
-      .where('room_id', '=', roomId)
-      .where('seen_at', '>=', freshSince)
-      .executeTakeFirst();
-    return Number(row?.n ?? 0);
+  /** Forgets processes (and their sockets) silent since `before`. */
+  async deleteStale(before: number): Promise<void> {
+    const stale = this.db.selectFrom('room_processes').select('process_id').where('seen_at', '<', before);
+    await this.db.deleteFrom('room_presence').where('process_id', 'in', stale).execute();
+    await this.db.deleteFrom('room_processes').where('seen_at', '<', before).execute();
   }
 
   async onlineParticipantIds(roomId: string, freshSince: number): Promise<Set<string>> {
-    const rows = await this.db.selectFrom('room_presence').select('participant_id').distinct().where('room_id', '=', roomId).where('seen_at', '>=', freshSince).execute();
+    const rows = await this.db
+      .selectFrom('room_presence')
+      .innerJoin('room_processes', 'room_processes.process_id', 'room_presence.process_id')
+      .select('room_presence.participant_id')
+      .distinct()
+      .where('room_presence.room_id', '=', roomId)
+      .where('room_processes.seen_at', '>=', freshSince)
+      .execute();
     return new Set(rows.map((r) => r.participant_id));
   }
 }

@@ -11,4 +11,6 @@ export type RoomBusMessage =
   /** For certain people only, e.g. the asker of a question that was dismissed. */
   | { t: 'direct'; participantIds: string[]; message: ServerMessage }
   /** A person's standing in the room changed (muted, unmuted): their sockets refresh `you`. */
-  | { t: 'participant'; participantId: string };
+  | { t: 'participant'; participantId: string }
+  /** How many people a server process has in the room (repeated as a heartbeat); the attendee count sums them. */
+  | { t: 'presence'; process: string; count: number; at: number };

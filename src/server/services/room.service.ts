@@ -196,20 +196,20 @@ export class RoomService {
     return result;
   }
 
-  // presence, kept in the database so attendee counts span server processes
+  // presence in the database: who is online, for the participants list across server processes
   addPresence(p: { connectionId: string; roomId: string; participantId: string; processId: string }) {
     return this.log.addPresence({ ...p, now: this.deps.clock() });
   }
   removePresence(connectionId: string) {
     return this.log.removePresence(connectionId);
   }
-  heartbeat(processId: string) {
-    return this.log.heartbeat(processId, this.deps.clock());
+  /** Marks this process alive and forgets processes silent for longer than `ttlMs`. */
+  async heartbeat(processId: string, ttlMs: number) {
+    const now = this.deps.clock();
+    await this.log.heartbeat(processId, now);
+    await this.log.deleteStale(now - ttlMs);
   }
   removeProcess(processId: string) {
     return this.log.removeProcess(processId);
-  }
-  attendeeCount(roomId: string, freshSince: number) {
-    return this.log.attendeeCount(roomId, freshSince);
   }
 }

@@ -51,16 +51,22 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('room_participants_key_uq', ['room_id', 'participant_key'])
     .execute();
 
+  // Who is connected, through which server process; a process's rows count while its heartbeat is fresh.
   await db.schema
     .createTable('room_presence')
     .addColumn('connection_id', 'text', (c) => c.primaryKey())
     .addColumn('room_id', 'text', (c) => c.notNull())
     .addColumn('participant_id', 'text', (c) => c.notNull())
     .addColumn('process_id', 'text', (c) => c.notNull())
+    .addColumn('joined_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('room_presence_room_idx').on('room_presence').column('room_id').execute();
+  await db.schema.createIndex('room_presence_process_idx').on('room_presence').column('process_id').execute();
+  await db.schema
+    .createTable('room_processes')
+    .addColumn('process_id', 'text', (c) => c.primaryKey())
     .addColumn('seen_at', 'bigint', (c) => c.notNull())
     .execute();
-  await db.schema.createIndex('room_presence_room_idx').on('room_presence').columns(['room_id', 'seen_at']).execute();
-  await db.schema.createIndex('room_presence_process_idx').on('room_presence').column('process_id').execute();
 
   await db.schema
     .createTable('room_sequences')
@@ -173,6 +179,7 @@ export async function down(db: Kysely<any>): Promise<void> {
     'room_messages',
     'room_events',
     'room_sequences',
+    'room_processes',
     'room_presence',
     'room_participants',
     'live_speakers',
