@@ -136,7 +136,9 @@ async function measure(n: number) {
   }
 }
 
-console.log(`room-fanout: sizes ${sizes.join(', ')}; ${rounds} measured rounds (+${WARMUP_ROUNDS} warm-up) alternating raw/Foyer, ${BURSTS} bursts of ${burst}; Node ${process.version}, ${(await import('node:os')).cpus().length} CPUs`);
+const os = await import('node:os');
+const load = () => os.loadavg().map((x) => x.toFixed(1)).join(' ');
+console.log(`room-fanout: sizes ${sizes.join(', ')}; ${rounds} measured rounds (+${WARMUP_ROUNDS} warm-up) alternating raw/Foyer, ${BURSTS} bursts of ${burst}; Node ${process.version}, ${os.cpus().length} CPUs, load average ${load()}`);
 const out: Array<Record<string, number>> = [];
 for (const n of sizes) {
   try {
@@ -177,5 +179,6 @@ for (const n of sizes) {
     break;
   }
 }
+console.log(`\nload average at the end ${load()}`);
 console.log('\nJSON ' + JSON.stringify(out));
 process.exit(0);
