@@ -40,7 +40,7 @@ export async function createTestDatabase(dialect: TestDialect, opts: { pgPoolSiz
   await admin.query(`create schema ${schema}`);
   await admin.end();
   const database = createDatabase({ kind: 'postgres', url }, { pgSchema: schema, pgPoolSize: opts.pgPoolSize });
-  await migrateToLatest(database.db);
+  await migrateToLatest(database.db, { schema });
   return {
     database,
     dataDir,

@@ -17,8 +17,13 @@ class StaticProvider implements MigrationProvider {
   }
 }
 
-export async function migrateToLatest(db: Kysely<any>): Promise<void> {
-  const migrator = new Migrator({ db, provider: new StaticProvider() });
+/**
+ * `schema`: the PostgreSQL schema holding Kysely's own migration tables. Needed whenever other
+ * schemas in the same database may hold them too (tests run one schema per file, in parallel):
+ * without it Kysely finds "its" tables in any schema and skips creating them in this one.
+ */
+export async function migrateToLatest(db: Kysely<any>, opts: { schema?: string } = {}): Promise<void> {
+  const migrator = new Migrator({ db, provider: new StaticProvider(), ...(opts.schema ? { migrationTableSchema: opts.schema } : {}) });
   const { error, results } = await migrator.migrateToLatest();
   const failed = results?.find((r) => r.status === 'Error');
   if (error || failed) {
