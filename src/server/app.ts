@@ -49,6 +49,8 @@ export interface AppDeps {
   bus?: Bus;
   /** Per-person rate limits in live rooms (benchmarks raise them). */
   roomRateLimits?: Partial<RoomRateLimits>;
+  /** How often live-room sockets are pinged and presence refreshed (default 30 s). */
+  roomHeartbeatMs?: number;
   /** Folder of the built web app; defaults to dist/web next to the build. */
   webRoot?: string;
 }
@@ -113,7 +115,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(multipart);
   await app.register(rateLimit, { global: false, ...(deps.redis ? { redis: deps.redis, nameSpace: 'foyer-rl-' } : {}) });
   await app.register(fastifyStatic, { root: config.mediaDir, serve: false });
-  const hub = new RoomHub({ room: services.room, liveEvents: services.liveEvents, bus, logger, clock });
+  const hub = new RoomHub({ room: services.room, liveEvents: services.liveEvents, bus, logger, clock, heartbeatMs: deps.roomHeartbeatMs });
   await app.register(websocket, {
     options: { maxPayload: 64 * 1024 },
     // 1012 "service restart": browsers reconnect and resume from the last event they saw

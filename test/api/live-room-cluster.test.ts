@@ -100,4 +100,32 @@ describe.each(testDialects())('live rooms across restarts and servers on %s', (d
       await db.dispose();
     }
   });
+
+  it('pings quiet sockets: answering ones stay, a vanished peer is dropped', async () => {
+    const db = await createTestDatabase(dialect);
+    const clock = new TestClock();
+    const server = await startServer(db, { clock, roomHeartbeatMs: 150 });
+    try {
+      grantRule(server);
+      const t = asTestApp(server, db, clock);
+      const owner = await signUp(t);
+      const id = (await createEvent(t, owner.agent, liveNow(t))).event.id;
+      const [quiet, gone] = await roomCast(t, id, ['viewer', 'viewer']);
+      const alive = await RoomClient.join(server.base, id, quiet.agent);
+      const silent = await RoomClient.open(server.base, id, gone.agent, { autoPong: false });
+      silent.send({ type: 'hello' });
+      await silent.next('synced');
+      // a peer that never answers is cut off after a missed round
+      expect((await silent.closed).code).toBe(1006);
+      // the one that answers keeps being pinged and stays
+      await new Promise((resolve) => alive.ws.once('ping', resolve));
+      await new Promise((resolve) => alive.ws.once('ping', resolve));
+      expect(alive.ws.readyState).toBe(alive.ws.OPEN);
+      expect((await alive.request({ type: 'chat.send', body: 'still here' })).type).toBe('ack');
+      await alive.close();
+    } finally {
+      await server.close();
+      await db.dispose();
+    }
+  });
 });

@@ -99,7 +99,7 @@ export async function roomCast(t: TestApp, eventId: string, roles: string[]) {
  * Another server process on the same database (and, with a RedisBus, the same bus): for restarts
  * and several instances. Listens on a random port.
  */
-export async function startServer(db: TestDatabase, opts: { clock: TestClock; bus?: Bus; env?: Record<string, string> }): Promise<App & { base: string; close(): Promise<void> }> {
+export async function startServer(db: TestDatabase, opts: { clock: TestClock; bus?: Bus; env?: Record<string, string>; roomHeartbeatMs?: number }): Promise<App & { base: string; close(): Promise<void> }> {
   const config = loadConfig({
     DATA_DIR: db.dataDir,
     PUBLIC_URL: 'http://localhost:3000',
@@ -113,6 +113,7 @@ export async function startServer(db: TestDatabase, opts: { clock: TestClock; bu
     mailer: new MemoryMailer(),
     clock: opts.clock.fn,
     bus: opts.bus,
+    roomHeartbeatMs: opts.roomHeartbeatMs,
     logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     webRoot: path.join(db.dataDir, 'no-web'),
   });

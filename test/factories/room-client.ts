@@ -35,9 +35,10 @@ export class RoomClient {
   }
 
   /** Opens the socket (resolves on open); does not say hello. */
-  static open(base: string, eventId: string, agent: Agent | undefined, opts: { origin?: string } = {}): Promise<RoomClient> {
+  static open(base: string, eventId: string, agent: Agent | undefined, opts: { origin?: string; autoPong?: boolean } = {}): Promise<RoomClient> {
     const ws = new WebSocket(`${base}/api/events/${eventId}/room`, {
       headers: { origin: opts.origin ?? 'http://localhost:3000', ...(agent ? { cookie: agent.cookieHeader } : {}) },
+      autoPong: opts.autoPong ?? true,
     });
     const client = new RoomClient(ws);
     return new Promise((resolve, reject) => {

@@ -178,6 +178,11 @@ export class LocalRoom {
     this.scheduleCount();
   }
 
+  /** Whether this person has a socket in this room here. */
+  hasParticipant(participantId: string): boolean {
+    return this.here.has(participantId);
+  }
+
   /** Another process's head count; a process we had not heard of hears ours at once. */
   onPresence(m: { process: string; count: number; at: number }): void {
     if (m.process === this.opts.processId) return;

@@ -79,7 +79,7 @@ export class RoomHub {
 
   /** Whether this person still has a socket in this process (their rate limits are kept until not). */
   hasParticipant(participantId: string): boolean {
-    for (const r of this.rooms.values()) for (const c of r.conns) if (c.actor?.participantId === participantId) return true;
+    for (const r of this.rooms.values()) if (r.hasParticipant(participantId)) return true;
     return false;
   }
 
