@@ -278,7 +278,8 @@ export class RoomProtocol implements ConnectionHooks {
     conn.send({ type: 'you', you: this.you(conn) });
     const local = conn.local;
     if (!local || seesStaffStream(role) === hadStaff) return;
-    local.detach(conn);
+    // delivery pauses (the person stays counted) until the new snapshot is out
+    conn.attached = false;
     const snapshot = await this.o.room.snapshot(conn.actor);
     conn.send({ type: 'snapshot', ...snapshot });
     await local.attach(conn, snapshot.streams, () => conn.send({ type: 'synced', streams: { ...conn.cursors } }));

@@ -12,7 +12,10 @@ export function ChatPanel({ room, channel }: { room: Room; channel: 'chat' | 'ba
   const act = useAction();
   const end = useRef<HTMLLIElement>(null);
   const limit = state.limits?.chatChars ?? 1000;
-  useEffect(() => end.current?.scrollIntoView?.({ block: 'nearest' }), [messages.length]);
+  // braces on purpose: newer browsers return a promise from scrollIntoView, and an effect may return only a cleanup
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [messages.length]);
 
   const canDelete = (m: RoomMessageDto) => m.author.id === you.participantId || you.capabilities.includes('chat.delete_any');
   const submit = async () => {
