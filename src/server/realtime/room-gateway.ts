@@ -191,6 +191,9 @@ export class RoomProtocol implements ConnectionHooks {
       });
       const from = await this.sendState(conn, msg.resume);
       await local.attach(conn, from, () => conn.send({ type: 'synced', streams: { ...conn.cursors } }));
+      // Access changes announced before the room's bus subscription reached this process were not
+      // heard; one more look now that the socket is attached closes that window.
+      await this.current(conn);
     } finally {
       this.o.hub.release(local);
     }
