@@ -40,6 +40,10 @@ export const errorCodes = [
   'code_invalid',
   'out_of_scope',
   'role_not_allowed',
+  // live events and rooms
+  'event_not_started',
+  'event_ended',
+  'muted',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

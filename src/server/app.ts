@@ -5,6 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import fastifyStatic from '@fastify/static';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import websocket from '@fastify/websocket';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import { existsSync } from 'node:fs';
@@ -16,6 +17,7 @@ import type { Logger } from 'pino';
 import { createLogger } from './logger.js';
 import { MemoryBus, type Bus } from './adapters/bus/bus.js';
 import { createJobQueue, type JobQueue } from './adapters/jobs/index.js';
+import { RedisBus } from './adapters/bus/redis-bus.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
 import { DiskStorage, type Storage } from './adapters/storage/storage.js';
 import type { Config } from './config.js';
@@ -26,6 +28,7 @@ import { registerSession } from './http/plugins/session.js';
 import { registerSpa } from './http/plugins/spa.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
+import { eventRoutes } from './http/routes/events/events.routes.js';
 import { healthRoutes } from './http/routes/health/health.routes.js';
 import { deliveryRoutes } from './http/routes/media/delivery.routes.js';
 import { mediaRoutes } from './http/routes/media/media.routes.js';
@@ -36,6 +39,9 @@ import { playbackRoutes } from './http/routes/media/playback.routes.js';
 import { quizRoutes } from './http/routes/media/quiz.routes.js';
 import { viewingRoutes } from './http/routes/media/viewing.routes.js';
 import { uploadsRoutes } from './http/routes/uploads/uploads.routes.js';
+import { defaultRoomRateLimits, type RoomRateLimits } from './realtime/rate-limiter.js';
+import { roomGateway } from './realtime/room-gateway.js';
+import { RoomHub } from './realtime/room-hub.js';
 import { createServices, type Services } from './services/index.js';
 
 export interface AppDeps {
@@ -48,8 +54,12 @@ export interface AppDeps {
   clock?: () => number;
   logger?: Logger;
   redis?: Redis;
-  /** Message bus between modules and processes; defaults to the in-process one. */
+  /** Message bus between modules and processes; defaults to Redis pub/sub with REDIS_URL, else in-process. */
   bus?: Bus;
+  /** Per-person rate limits in live rooms (benchmarks raise them). */
+  roomRateLimits?: Partial<RoomRateLimits>;
+  /** How often live-room sockets are pinged and presence refreshed (default 30 s). */
+  roomHeartbeatMs?: number;
   /** Folder of the built web app; defaults to dist/web next to the build. */
   webRoot?: string;
   /** Defaults to BullMQ with REDIS_URL, else the database queue; runs in this process unless JOBS_IN_PROCESS=false. */
@@ -72,7 +82,12 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   mkdirSync(config.mediaDir, { recursive: true });
   const storage = deps.storage ?? new DiskStorage(config.mediaDir);
   const mailer: Mailer = deps.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
-  const bus = deps.bus ?? new MemoryBus();
+  const ownBus = deps.bus
+    ? undefined
+    : deps.redis || config.redisUrl
+      ? new RedisBus({ publisher: deps.redis, url: config.redisUrl, logger })
+      : new MemoryBus();
+  const bus = deps.bus ?? ownBus!;
   const jobs = deps.jobs ?? createJobQueue({ config, db: database.db, logger });
   const services = createServices({ config, db: database.db, mailer, storage, clock, logger, bus, jobs });
 
@@ -112,6 +127,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   await app.register(multipart);
   await app.register(rateLimit, { global: false, ...(deps.redis ? { redis: deps.redis, nameSpace: 'foyer-rl-' } : {}) });
   await app.register(fastifyStatic, { root: config.mediaDir, serve: false });
+  const hub = new RoomHub({ room: services.room, liveEvents: services.liveEvents, bus, logger, clock, heartbeatMs: deps.roomHeartbeatMs });
+  await app.register(websocket, {
+    options: { maxPayload: 64 * 1024 },
+    // 1012 "service restart": browsers reconnect and resume from the last event they saw
+    preClose(done) {
+      void hub.close().finally(() => {
+        for (const client of this.websocketServer.clients) client.close(1012, 'Server restarting');
+        this.websocketServer.close();
+        done();
+      });
+    },
+  });
 
   await app.register(swagger, {
     openapi: {
@@ -137,6 +164,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(adminRoutes, { services });
       await api.register(inviteRoutes, { services });
       await api.register(settingsRoutes, { services });
+      await api.register(eventRoutes, { services, storage, mediaRoot: config.mediaDir, clock });
+      await api.register(roomGateway, {
+        room: services.room,
+        auth: services.auth,
+        hub,
+        publicUrl: config.publicUrl,
+        clock,
+        rateLimits: { ...defaultRoomRateLimits, ...deps.roomRateLimits },
+        logger,
+      });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },
@@ -156,6 +193,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     services.uploads.close();
     await services.mail.stop();
     await mailer.close?.();
+    await ownBus?.close();
   });
 
   return { app, services };

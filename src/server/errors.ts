@@ -34,6 +34,9 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   code_invalid: 403,
   out_of_scope: 403,
   role_not_allowed: 400,
+  event_not_started: 403,
+  event_ended: 410,
+  muted: 403,
 };
 
 /** Default human message per code; services may pass a more specific one. */
@@ -70,6 +73,9 @@ export const defaultMessageOf: Record<ErrorCode, string> = {
   code_invalid: 'That code is not right or has expired.',
   out_of_scope: 'Your invite gives you access only to the media you were invited to.',
   role_not_allowed: 'That role is not available for this media.',
+  event_not_started: 'The event has not started yet. The room opens at the start time.',
+  event_ended: 'This event has ended.',
+  muted: 'A moderator has muted you in this room.',
 };
 
 export class AppError extends Error {

@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider } from 'k
 import * as foundation from './migrations/20261127000000_foundation.js';
 import * as invites from './migrations/20261127010000_invites.js';
 import * as pipeline from './migrations/20261127020000_pipeline.js';
+import * as live from './migrations/20261127030000_live.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -11,6 +12,7 @@ export const migrations: Record<string, Migration> = {
   '20261127000000_foundation': foundation,
   '20261127010000_invites': invites,
   '20261127020000_pipeline': pipeline,
+  '20261127030000_live': live,
 };
 
 class StaticProvider implements MigrationProvider {

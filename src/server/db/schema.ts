@@ -1,5 +1,6 @@
 import type { Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { PipelineTables } from './schema-pipeline.js';
+import type { LiveTables } from './schema-live.js';
 
 /** Times are stored as milliseconds since the epoch (bigint) and booleans as 0/1, the same on SQLite and PostgreSQL. */
 export interface UsersTable {
@@ -154,7 +155,7 @@ export interface AuditLogTable {
   details_json: string | null;
 }
 
-export interface DB extends PipelineTables {
+export interface DB extends PipelineTables, LiveTables {
   site_settings: SiteSettingsTable;
   invites: InvitesTable;
   grants: GrantsTable;

@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { JobQueue } from '../adapters/jobs/job-queue.js';
+import type { Bus } from '../adapters/bus/bus.js';
 import type { Mailer } from '../adapters/mail/mailer.js';
 import type { Storage } from '../adapters/storage/storage.js';
 import type { Config } from '../config.js';
 import type { DB } from '../db/schema.js';
 import type { RequestAuth } from '../http/plugins/session.js';
-import type { Bus } from '../adapters/bus/bus.js';
 import { higherRole } from '../domain/invite-rules.js';
 import { AccessService } from './access.service.js';
 import { AuditService } from './audit.service.js';
@@ -15,6 +15,9 @@ import { InviteService } from './invite.service.js';
 import { LobbyService } from './lobby.service.js';
 import { SettingsService } from './settings.service.js';
 import { AuthService } from './auth.service.js';
+import { createLiveServices } from './live.js';
+import type { LiveEventService } from './live-event.service.js';
+import type { RoomService } from './room.service.js';
 import { MailService } from './mail.service.js';
 import { MediaService } from './media.service.js';
 import { createPipelineServices, type PipelineServices } from './pipeline.js';
@@ -34,6 +37,9 @@ export interface Services extends PipelineServices {
   audit: AuditService;
   invites: InviteService;
   lobby: LobbyService;
+  liveEvents: LiveEventService;
+  room: RoomService;
+  /** Publish/subscribe between modules and server processes (access changes, live rooms). */
   bus: Bus;
   /** Set by the invite module: what an invite session may open, for the browser. */
   describeGuest(auth: RequestAuth): Promise<GuestInfo | null>;
@@ -73,5 +79,6 @@ export function createServices(deps: ServiceDeps): Services {
     if (!grants.length) return null;
     return { mediaId: a.guest.mediaId, mediaTitle: a.guest.mediaTitle, role: grants.map((g) => g.role).reduce(higherRole) };
   };
-  return { auth, mail, media, access, settings, audit, invites, lobby, bus: deps.bus, describeGuest, ...createPipelineServices(deps, { media, access }) };
+  const { liveEvents, room } = createLiveServices({ db: deps.db, media, access, storage: deps.storage, bus: deps.bus, clock: deps.clock, publicUrl: deps.config.publicUrl, logger: deps.logger });
+  return { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, room, bus: deps.bus, describeGuest, ...createPipelineServices(deps, { media, access }) };
 }

@@ -22,6 +22,8 @@ export interface MediaHooks {
   onDeleted?: (media: Media, trx: Kysely<DB>) => Promise<(() => Promise<void>) | void>;
   /** After a new media row is stored (committed): the pipeline queues its processing here. */
   onCreated?: (media: Media) => Promise<void>;
+  /** After the deletion committed: for network calls such as bus announcements. Errors are the hook's to handle. */
+  afterDeleted?: (media: Media) => Promise<void>;
 }
 
 export class MediaService {
@@ -134,6 +136,7 @@ export class MediaService {
     });
     await this.deps.storage.remove(`media/${media.id}/`);
     for (const fn of after) await fn();
+    for (const h of this.hooks) await h.afterDeleted?.(media);
   }
 }
 

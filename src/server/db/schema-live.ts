@@ -1,0 +1,164 @@
+import type { Selectable } from 'kysely';
+
+/** Tables of live events and rooms (migration 20261127030000_live). Times are epoch ms, booleans 0/1. */
+export interface LiveEventsTable {
+  media_id: string;
+  kind: 'webcast' | 'simulive' | 'diy_live';
+  starts_at: number;
+  ends_at: number;
+  time_zone: string;
+  qa_mode: 'pre_moderated' | 'open';
+  early_entry_minutes: number;
+  recording_media_id: string | null;
+  started_at: number | null;
+  ended_at: number | null;
+  schedule_revision: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface LiveSpeakersTable {
+  id: string;
+  media_id: string;
+  position: number;
+  name: string;
+  title: string;
+  photo_key: string | null;
+  photo_mime: string | null;
+}
+
+export interface RoomParticipantsTable {
+  id: string;
+  room_id: string;
+  /** `u:<user id>` for accounts, `s:<session id>` for invite guests: one person, however many tabs. */
+  participant_key: string;
+  name: string;
+  role: string;
+  first_joined_at: number;
+  last_seen_at: number;
+  muted_at: number | null;
+  muted_by: string | null;
+}
+
+export interface RoomPresenceTable {
+  connection_id: string;
+  room_id: string;
+  participant_id: string;
+  process_id: string;
+  joined_at: number;
+}
+
+export interface RoomProcessesTable {
+  process_id: string;
+  /** Heartbeat: the process's presence rows count while this is fresh. */
+  seen_at: number;
+}
+
+export interface RoomSequencesTable {
+  room_id: string;
+  stream: 'public' | 'staff';
+  last_seq: number;
+}
+
+export interface RoomEventsTable {
+  room_id: string;
+  stream: 'public' | 'staff';
+  seq: number;
+  kind: string;
+  data_json: string;
+  created_at: number;
+}
+
+export interface RoomMessagesTable {
+  id: string;
+  room_id: string;
+  channel: 'chat' | 'backchannel' | 'announcement';
+  author_id: string;
+  author_name: string;
+  author_role: string;
+  body: string;
+  likes: number;
+  client_ref: string | null;
+  /** Position of its creation in the room's log: the order of the chat, whatever the clocks say. */
+  seq: number | null;
+  created_at: number;
+  deleted_at: number | null;
+  deleted_by: string | null;
+}
+
+export interface RoomMessageLikesTable {
+  message_id: string;
+  participant_id: string;
+}
+
+export interface RoomQuestionsTable {
+  id: string;
+  room_id: string;
+  author_id: string;
+  author_name: string;
+  anonymous: number;
+  body: string;
+  status: 'pending' | 'approved' | 'dismissed';
+  pinned: number;
+  upvotes: number;
+  answer_text: string | null;
+  answered_by: string | null;
+  answered_at: number | null;
+  answered_live_at: number | null;
+  client_ref: string | null;
+  /** Raised on every change, so clients keep the newest copy whichever stream it came by. */
+  rev: number;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface RoomQuestionVotesTable {
+  question_id: string;
+  participant_id: string;
+}
+
+export interface RoomPollsTable {
+  id: string;
+  room_id: string;
+  question: string;
+  options_json: string;
+  multiple: number;
+  status: 'open' | 'closed';
+  results_shown: number;
+  created_by: string;
+  /** Raised on every change (votes included), so clients keep the newest copy whichever stream it came by. */
+  rev: number;
+  created_at: number;
+  closed_at: number | null;
+}
+
+export interface RoomPollVotesTable {
+  poll_id: string;
+  participant_id: string;
+  option_id: string;
+  created_at: number;
+}
+
+export interface LiveTables {
+  live_events: LiveEventsTable;
+  live_speakers: LiveSpeakersTable;
+  room_participants: RoomParticipantsTable;
+  room_presence: RoomPresenceTable;
+  room_processes: RoomProcessesTable;
+  room_sequences: RoomSequencesTable;
+  room_events: RoomEventsTable;
+  room_messages: RoomMessagesTable;
+  room_message_likes: RoomMessageLikesTable;
+  room_questions: RoomQuestionsTable;
+  room_question_votes: RoomQuestionVotesTable;
+  room_polls: RoomPollsTable;
+  room_poll_votes: RoomPollVotesTable;
+}
+
+export type LiveEvent = Selectable<LiveEventsTable>;
+export type LiveSpeaker = Selectable<LiveSpeakersTable>;
+export type RoomParticipant = Selectable<RoomParticipantsTable>;
+export type RoomMessage = Selectable<RoomMessagesTable>;
+export type RoomQuestion = Selectable<RoomQuestionsTable>;
+export type RoomPoll = Selectable<RoomPollsTable>;
+export type RoomEventRow = Selectable<RoomEventsTable>;

@@ -1,0 +1,46 @@
+import type { EventPageDto, LiveEventDto } from '../../../../contracts/live.js';
+import type { LiveEventService, EventView } from '../../../services/live-event.service.js';
+import { presentStream } from '../../../services/room-presenters.js';
+import { iso } from '../../presenters.js';
+
+export const presentEvent = (v: EventView): LiveEventDto => ({
+  id: v.media.id,
+  kind: v.event.kind,
+  title: v.media.title,
+  description: v.media.description,
+  owner: v.owner,
+  startsAt: iso(v.event.starts_at),
+  endsAt: iso(v.event.ends_at),
+  timeZone: v.event.time_zone,
+  qaMode: v.event.qa_mode,
+  earlyEntryMinutes: v.event.early_entry_minutes,
+  startedAt: v.event.started_at === null ? null : iso(v.event.started_at),
+  endedAt: v.event.ended_at === null ? null : iso(v.event.ended_at),
+  speakers: v.speakers.map((s) => ({
+    id: s.id,
+    name: s.name,
+    title: s.title,
+    photoUrl: s.photo_key ? `/api/events/${v.media.id}/speakers/${s.id}/photo?v=${encodeURIComponent(s.photo_key.slice(-12))}` : null,
+  })),
+  recording: v.recording ? { mediaId: v.recording.id, title: v.recording.title } : null,
+  canManage: v.canManage,
+  createdAt: iso(v.media.created_at),
+  updatedAt: iso(Math.max(v.media.updated_at, v.event.updated_at)),
+});
+
+export const presentEventPage = (v: EventView, now: number): EventPageDto => ({
+  event: presentEvent(v),
+  role: v.role,
+  phase: v.entry.phase,
+  serverNow: iso(now),
+  opensAt: iso(v.entry.opensAt),
+  closesAt: iso(v.entry.closesAt),
+  canEnter: v.entry.canEnter,
+  enterAt: v.entry.enterAt === null ? null : iso(v.entry.enterAt),
+  recordingUrl: v.leadsToRecording && v.recording ? `/media/${v.recording.id}` : null,
+  roomUrl: `/api/events/${v.media.id}/room`,
+  calendarUrl: `/api/events/${v.media.id}/calendar.ics`,
+  stream: presentStream(v),
+});
+
+export type { LiveEventService };

@@ -1,0 +1,101 @@
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { fileTypeFromBuffer } from 'file-type';
+import path from 'node:path';
+import { z } from 'zod';
+import { idParams } from '../../../../contracts/api.js';
+import { eventCreateBody, eventPageSchema, eventPatchBody, recordingBody } from '../../../../contracts/live.js';
+import type { Storage } from '../../../adapters/storage/storage.js';
+import { AppError } from '../../../errors.js';
+import type { Services } from '../../../services/index.js';
+import { requireUser } from '../../plugins/session.js';
+import { presentEventPage } from './events.presenters.js';
+
+const PHOTO_LIMIT_BYTES = 2 * 1024 * 1024;
+const photoTypes = new Set(['image/png', 'image/jpeg', 'image/webp']);
+const speakerParams = z.object({ id: z.string().min(1).max(100), speakerId: z.string().min(1).max(100) });
+
+export interface EventRouteOpts {
+  services: Services;
+  storage: Storage;
+  mediaRoot: string;
+  clock: () => number;
+}
+
+export async function eventRoutes(app: FastifyInstance, opts: EventRouteOpts) {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { liveEvents } = opts.services;
+  const page = { 200: eventPageSchema };
+  const tags = ['live events'];
+
+  r.post('/events', { schema: { tags, summary: 'Create a live event', body: eventCreateBody, response: { 201: eventPageSchema } } }, async (request, reply) => {
+    const view = await liveEvents.create(requireUser(request), request.body);
+    return reply.code(201).send(presentEventPage(view, opts.clock()));
+  });
+
+  r.get('/events/:id', { schema: { tags, summary: 'The event page: details, phase and the server time for the countdown', params: idParams, response: page } }, async (request, reply) => {
+    const view = await liveEvents.viewAs(request.auth, request.params.id);
+    reply.header('Cache-Control', 'private, no-store');
+    return presentEventPage(view, opts.clock());
+  });
+
+  r.patch('/events/:id', { schema: { tags, summary: 'Edit a live event', params: idParams, body: eventPatchBody, response: page } }, async (request) => {
+    return presentEventPage(await liveEvents.update(requireUser(request), request.params.id, request.body), opts.clock());
+  });
+
+  r.post('/events/:id/start', { schema: { tags, summary: 'Open the room now, before the scheduled start', params: idParams, response: page } }, async (request) => {
+    return presentEventPage(await liveEvents.startEarly(requireUser(request), request.params.id), opts.clock());
+  });
+
+  r.post('/events/:id/end', { schema: { tags, summary: 'Close the room now, before the scheduled end', params: idParams, response: page } }, async (request) => {
+    return presentEventPage(await liveEvents.endEarly(requireUser(request), request.params.id), opts.clock());
+  });
+
+  r.put('/events/:id/recording', { schema: { tags, summary: 'Attach (or detach, with null) a library video as the recording', params: idParams, body: recordingBody, response: page } }, async (request) => {
+    return presentEventPage(await liveEvents.setRecording(requireUser(request), request.params.id, request.body.mediaId), opts.clock());
+  });
+
+  r.get('/events/:id/calendar.ics', { schema: { tags, summary: 'The event as an iCalendar file ("add to calendar")', params: idParams } }, async (request, reply) => {
+    const { fileName, ics } = await liveEvents.calendar(request.auth, request.params.id);
+    reply.header('Content-Type', 'text/calendar; charset=utf-8');
+    reply.header('Content-Disposition', `attachment; filename="${fileName}"`);
+    reply.header('Cache-Control', 'private, no-store');
+    return ics;
+  });
+
+  r.put(
+    '/events/:id/speakers/:speakerId/photo',
+    { schema: { tags, summary: 'Upload a speaker photo (PNG, JPEG or WebP, up to 2 MB; multipart field "file")', params: speakerParams, consumes: ['multipart/form-data'], response: page } },
+    async (request) => {
+      const user = requireUser(request);
+      if (!request.isMultipart()) throw new AppError('validation_failed', { message: 'Send the photo as multipart/form-data in a field named "file".' });
+      const part = await request.file({ limits: { fileSize: PHOTO_LIMIT_BYTES, files: 1 } });
+      if (!part) throw new AppError('validation_failed', { message: 'Choose a photo.', details: { file: 'required' } });
+      const bytes = await part.toBuffer().catch((err: unknown) => {
+        throw new AppError('payload_too_large', { message: 'The photo is larger than 2 MB.', details: { limitBytes: PHOTO_LIMIT_BYTES }, cause: err });
+      });
+      const type = await fileTypeFromBuffer(bytes);
+      if (!type || !photoTypes.has(type.mime)) throw new AppError('unsupported_media', { message: 'Use a PNG, JPEG or WebP image.', details: { detected: type?.mime ?? 'unknown' } });
+      const view = await liveEvents.setSpeakerPhoto(user, request.params.id, request.params.speakerId, { bytes, mime: type.mime, ext: type.ext });
+      return presentEventPage(view, opts.clock());
+    },
+  );
+
+  r.get('/events/:id/speakers/:speakerId/photo', { schema: { tags, summary: 'A speaker photo', params: speakerParams } }, async (request, reply) => {
+    const photo = await liveEvents.speakerPhoto(request.auth, request.params.id, request.params.speakerId);
+    reply.header('Content-Type', photo.mime);
+    reply.header('Cache-Control', 'private, max-age=86400');
+    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+    return reply.send(opts.storage.get(photo.key));
+  });
+
+  // Progressive file with Range, only while the room is open to this visitor. The player keeps
+  // viewers at the live position; HLS segments served up to "now" replace this with the media pipeline.
+  r.get('/events/:id/source', { schema: { tags, summary: 'The simulive source video, while the room is open (supports Range)', params: idParams } }, async (request, reply) => {
+    const source = await liveEvents.simuliveSource(request.auth, request.params.id);
+    reply.header('Cache-Control', 'private, no-store');
+    reply.header('Content-Disposition', 'inline');
+    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+    return reply.sendFile(path.relative(opts.mediaRoot, path.join(opts.mediaRoot, source.storage_key!)), opts.mediaRoot, { cacheControl: false, acceptRanges: true });
+  });
+}

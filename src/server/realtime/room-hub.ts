@@ -1,0 +1,189 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { accessTopic, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
+import type { LiveEventService } from '../services/live-event.service.js';
+import { roomTopic, type RoomBusMessage } from '../services/room-bus.js';
+import type { RoomService } from '../services/room.service.js';
+import { LocalRoom } from './local-room.js';
+import type { RoomConnection } from './room-connection.js';
+
+/** What the hub asks of the connection protocol when the world changes under a connection. */
+export interface ConnectionHooks {
+  /** Access may have changed: check again now, apply a new role, or close. */
+  recheck(conn: RoomConnection, reason?: AccessChanged['reason']): void;
+  /** The person's standing (mute) changed: send them `you` again. */
+  refreshYou(conn: RoomConnection): void;
+}
+
+export interface RoomHubDeps {
+  room: RoomService;
+  liveEvents: LiveEventService;
+  bus: Bus;
+  logger: Logger;
+  clock: () => number;
+  presenceTtlMs?: number;
+  attendeesEveryMs?: number;
+  heartbeatMs?: number;
+}
+
+/**
+ * All rooms that have sockets in this process. A room subscribes to its bus topics while it has
+ * sockets here; every process keeps its own sockets and presence rows.
+ */
+export class RoomHub {
+  readonly processId = randomUUID();
+  readonly presenceTtlMs: number;
+  private readonly rooms = new Map<string, LocalRoom>();
+  private readonly opening = new Map<string, Promise<LocalRoom>>();
+  private readonly heartbeat: NodeJS.Timeout;
+  hooks?: ConnectionHooks;
+
+  constructor(private readonly deps: RoomHubDeps) {
+    this.presenceTtlMs = deps.presenceTtlMs ?? 90_000;
+    const every = deps.heartbeatMs ?? 30_000;
+    this.heartbeat = setInterval(() => {
+      void this.beat();
+      this.pingAll();
+    }, every);
+    this.heartbeat.unref();
+  }
+
+  private registered?: Promise<void>;
+
+  /** Marks this process alive in the presence table (once before its first socket, then every heartbeat). */
+  private beat(): Promise<void> {
+    return this.deps.room.heartbeat(this.processId, this.presenceTtlMs).catch((err) => this.deps.logger.warn({ err }, 'room presence heartbeat failed'));
+  }
+
+  /**
+   * WebSocket ping to every socket: keeps proxies and load balancers from closing quiet sockets, and
+   * drops sockets whose peer vanished without a close (no pong since the last round).
+   */
+  private pingAll(): void {
+    for (const room of this.rooms.values()) {
+      for (const c of room.conns) {
+        if (!c.alive) {
+          c.ws.terminate();
+          continue;
+        }
+        c.alive = false;
+        c.ws.ping();
+      }
+    }
+  }
+
+  /** The connection's key in the presence table, unique across processes. */
+  presenceId(conn: RoomConnection): string {
+    return `${this.processId}:${conn.id}`;
+  }
+
+  /** Whether this person still has a socket in this process (their rate limits are kept until not). */
+  hasParticipant(participantId: string): boolean {
+    for (const r of this.rooms.values()) if (r.hasParticipant(participantId)) return true;
+    return false;
+  }
+
+  get size() {
+    let n = 0;
+    for (const r of this.rooms.values()) n += r.conns.size;
+    return n;
+  }
+
+  /** The local room, subscribed to its topics; hold it with `pending` until attached or released. */
+  async open(roomId: string): Promise<LocalRoom> {
+    const existing = this.rooms.get(roomId);
+    if (existing) {
+      existing.pending++;
+      return existing;
+    }
+    let opening = this.opening.get(roomId);
+    if (!opening) {
+      opening = this.create(roomId).finally(() => this.opening.delete(roomId));
+      this.opening.set(roomId, opening);
+    }
+    const room = await opening;
+    room.pending++;
+    return room;
+  }
+
+  private async create(roomId: string): Promise<LocalRoom> {
+    await (this.registered ??= this.beat());
+    const room = new LocalRoom(roomId, {
+      room: this.deps.room,
+      logger: this.deps.logger,
+      clock: this.deps.clock,
+      processId: this.processId,
+      publishPresence: (m) => void this.deps.bus.publish(roomTopic(roomId), m).catch(() => undefined),
+      presenceTtlMs: 15_000,
+      attendeesEveryMs: this.deps.attendeesEveryMs ?? 1_000,
+    });
+    room.unsubscribe.push(await this.deps.bus.subscribe(roomTopic(roomId), (m) => this.onRoomMessage(room, m as RoomBusMessage)));
+    room.unsubscribe.push(await this.deps.bus.subscribe(accessTopic(roomId), (m) => this.onAccessChanged(room, m as AccessChanged)));
+    room.event = await this.deps.liveEvents.repo.find(roomId);
+    room.applyPhase();
+    this.rooms.set(roomId, room);
+    return room;
+  }
+
+  release(room: LocalRoom): void {
+    room.pending = Math.max(0, room.pending - 1);
+    this.maybeDispose(room);
+  }
+
+  /** A socket closed: forget it here and in the presence table. */
+  remove(room: LocalRoom, conn: RoomConnection): void {
+    room.detach(conn);
+    void this.deps.room.removePresence(this.presenceId(conn)).catch((err) => this.deps.logger.warn({ err }, 'could not remove room presence'));
+    this.maybeDispose(room);
+  }
+
+  private maybeDispose(room: LocalRoom): void {
+    if (room.conns.size || room.pending || this.rooms.get(room.id) !== room) return;
+    this.rooms.delete(room.id);
+    room.dispose();
+    for (const off of room.unsubscribe) void off().catch(() => undefined);
+  }
+
+  private onRoomMessage(room: LocalRoom, m: RoomBusMessage): void {
+    switch (m.t) {
+      case 'event':
+        void room.onEvent(m);
+        return;
+      case 'changed':
+        void room.run(async () => {
+          room.event = (await this.deps.liveEvents.repo.find(room.id)) ?? room.event;
+          room.applyPhase();
+        });
+        return;
+      case 'direct':
+        for (const c of room.conns) if (c.actor && m.participantIds.includes(c.actor.participantId)) c.send(m.message);
+        return;
+      case 'participant':
+        for (const c of room.conns) if (c.actor?.participantId === m.participantId) this.hooks?.refreshYou(c);
+        return;
+      case 'presence':
+        room.onPresence(m);
+        return;
+    }
+  }
+
+  /** Role change, revoke or deletion: the affected sockets check again at once (closing within the 2 s promised). */
+  private onAccessChanged(room: LocalRoom, m: AccessChanged): void {
+    const everyone = !m.sessionIds?.length && !m.userIds?.length;
+    for (const c of room.conns) {
+      const hit = everyone || (c.sessionId !== undefined && m.sessionIds?.includes(c.sessionId)) || (c.userId !== undefined && m.userIds?.includes(c.userId));
+      if (hit) this.hooks?.recheck(c, m.reason);
+    }
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const room of this.rooms.values()) {
+      for (const c of room.conns) c.close(1012, 'Server restarting; reconnect to resume.');
+      room.dispose();
+      for (const off of room.unsubscribe) await off().catch(() => undefined);
+    }
+    this.rooms.clear();
+    await this.deps.room.removeProcess(this.processId).catch(() => undefined);
+  }
+}

@@ -1,0 +1,59 @@
+import type { Insertable, Kysely, Updateable } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { LiveEvent, LiveEventsTable, LiveSpeaker, LiveSpeakersTable } from '../db/schema-live.js';
+
+export class LiveEventRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async insert(row: Insertable<LiveEventsTable>, db: Kysely<DB> = this.db): Promise<void> {
+    await db.insertInto('live_events').values(row).execute();
+  }
+
+  find(mediaId: string, db: Kysely<DB> = this.db): Promise<LiveEvent | undefined> {
+    return db.selectFrom('live_events').selectAll().where('media_id', '=', mediaId).executeTakeFirst();
+  }
+
+  async update(mediaId: string, patch: Updateable<LiveEventsTable>, db: Kysely<DB> = this.db): Promise<void> {
+    await db.updateTable('live_events').set(patch).where('media_id', '=', mediaId).execute();
+  }
+
+  /** Live events (not deleted) that show this media as their recording. */
+  withRecording(mediaId: string): Promise<LiveEvent[]> {
+    return this.db
+      .selectFrom('live_events')
+      .innerJoin('media', 'media.id', 'live_events.media_id')
+      .selectAll('live_events')
+      .where('live_events.recording_media_id', '=', mediaId)
+      .where('media.deleted_at', 'is', null)
+      .execute();
+  }
+
+  speakers(mediaId: string, db: Kysely<DB> = this.db): Promise<LiveSpeaker[]> {
+    return db.selectFrom('live_speakers').selectAll().where('media_id', '=', mediaId).orderBy('position').execute();
+  }
+
+  findSpeaker(mediaId: string, speakerId: string): Promise<LiveSpeaker | undefined> {
+    return this.db.selectFrom('live_speakers').selectAll().where('media_id', '=', mediaId).where('id', '=', speakerId).executeTakeFirst();
+  }
+
+  /** Makes the speaker list exactly `rows` (in order); returns the rows that were dropped, for photo clean-up. */
+  async replaceSpeakers(mediaId: string, rows: Insertable<LiveSpeakersTable>[], db: Kysely<DB> = this.db): Promise<LiveSpeaker[]> {
+    const existing = await this.speakers(mediaId, db);
+    const keep = new Set(rows.map((r) => r.id));
+    const dropped = existing.filter((s) => !keep.has(s.id));
+    if (dropped.length) await db.deleteFrom('live_speakers').where('id', 'in', dropped.map((s) => s.id)).execute();
+    const existingIds = new Set(existing.map((s) => s.id));
+    for (const row of rows) {
+      if (existingIds.has(row.id)) {
+        await db.updateTable('live_speakers').set({ position: row.position, name: row.name, title: row.title }).where('id', '=', row.id).execute();
+      } else {
+        await db.insertInto('live_speakers').values(row).execute();
+      }
+    }
+    return dropped;
+  }
+
+  async setSpeakerPhoto(speakerId: string, photo: { key: string; mime: string }): Promise<void> {
+    await this.db.updateTable('live_speakers').set({ photo_key: photo.key, photo_mime: photo.mime }).where('id', '=', speakerId).execute();
+  }
+}

@@ -1,0 +1,56 @@
+import type { PollDto, QuestionDto, RoomMessageDto, RoomStreamDto } from '../../contracts/live.js';
+import type { RoomMessage, RoomPoll, RoomQuestion } from '../db/schema-live.js';
+import type { EventView } from './live-event.service.js';
+
+/** Room rows as they travel to browsers (and are stored in the event log). */
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export const presentMessage = (m: RoomMessage): RoomMessageDto => ({
+  id: m.id,
+  channel: m.channel,
+  author: { id: m.author_id, name: m.author_name, role: m.author_role },
+  body: m.body,
+  likes: Number(m.likes),
+  createdAt: iso(m.created_at),
+});
+
+/** Anonymous questions carry no author for anyone in the room; the database keeps it for abuse handling. */
+export const presentQuestion = (q: RoomQuestion): QuestionDto => ({
+  id: q.id,
+  author: q.anonymous ? null : { id: q.author_id, name: q.author_name },
+  body: q.body,
+  status: q.status,
+  pinned: q.pinned === 1,
+  upvotes: Number(q.upvotes),
+  answer: q.answer_text !== null && q.answered_at !== null ? { text: q.answer_text, by: q.answered_by ?? '', at: iso(q.answered_at) } : null,
+  answeredLiveAt: q.answered_live_at === null ? null : iso(q.answered_live_at),
+  createdAt: iso(q.created_at),
+  rev: Number(q.rev),
+});
+
+export interface PollOption {
+  id: string;
+  text: string;
+}
+
+export const pollOptions = (p: RoomPoll): PollOption[] => JSON.parse(p.options_json) as PollOption[];
+
+/** `results` only for audiences allowed to see them (staff always, everyone once shown). */
+export const presentPoll = (p: RoomPoll, results: PollDto['results']): PollDto => ({
+  id: p.id,
+  question: p.question,
+  options: pollOptions(p),
+  multiple: p.multiple === 1,
+  status: p.status,
+  resultsShown: p.results_shown === 1,
+  results,
+  createdAt: iso(p.created_at),
+  rev: Number(p.rev),
+});
+
+/** What plays in the room; webcast and diy_live show a placeholder until live video exists. */
+export const presentStream = (v: Pick<EventView, 'media' | 'event' | 'entry'>): RoomStreamDto =>
+  v.event.kind === 'simulive'
+    ? { kind: 'simulive', sourceUrl: `/api/events/${v.media.id}/source`, playbackStartsAt: iso(v.entry.opensAt) }
+    : { kind: 'placeholder', message: 'The stream will appear here when the speakers go live.' };
+

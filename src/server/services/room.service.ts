@@ -1,0 +1,215 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { ClientMessage, RoomEventDto, SnapshotDto } from '../../contracts/live.js';
+import type { Bus } from '../adapters/bus/bus.js';
+import type { DB, Media } from '../db/schema.js';
+import type { LiveEvent } from '../db/schema-live.js';
+import { roomEntry } from '../domain/event-phase.js';
+import { can, seesStaffStream, toRoomRole, type RoomRole } from '../domain/room-capabilities.js';
+import { AppError } from '../errors.js';
+import type { RequestAuth } from '../http/plugins/session.js';
+import { RoomContentRepository } from '../repositories/room-content.repository.js';
+import { RoomLogRepository, type StreamName } from '../repositories/room-log.repository.js';
+import type { AccessService } from './access.service.js';
+import { scheduleOf, type EventView, type LiveEventService } from './live-event.service.js';
+import { performAction, type ActionResult } from './room-actions.js';
+import { roomTopic, type RoomBusMessage } from './room-bus.js';
+import { presentMessage, presentPoll, presentQuestion } from './room-presenters.js';
+
+/** Who is acting in a room, with the role they hold at this moment. */
+export interface RoomActor {
+  roomId: string;
+  participantId: string;
+  name: string;
+  role: RoomRole;
+}
+
+export interface Entered {
+  actor: RoomActor;
+  view: EventView;
+  muted: boolean;
+}
+
+/** Resolves a guest's display name (the invite module knows the invited person's name). */
+export type GuestNameResolver = (auth: RequestAuth, media: Media) => Promise<string | undefined>;
+
+export interface RoomDeps {
+  db: Kysely<DB>;
+  access: AccessService;
+  liveEvents: LiveEventService;
+  bus: Bus;
+  clock: () => number;
+  logger: Logger;
+}
+
+const HISTORY = { chat: 500, backchannel: 500, announcements: 100, questions: 2000, polls: 100 } as const;
+
+/** One pending event of a write, appended to the log inside the transaction. */
+export interface Emit {
+  (stream: StreamName, event: RoomEventDto): void;
+}
+
+/**
+ * The room's use cases. Every action runs in one transaction that changes the current state and
+ * appends the matching events to the log; the events are published on the bus only after commit.
+ */
+export class RoomService {
+  readonly log: RoomLogRepository;
+  readonly content: RoomContentRepository;
+  readonly guestNames: GuestNameResolver[] = [];
+
+  constructor(private readonly deps: RoomDeps) {
+    this.log = new RoomLogRepository(deps.db);
+    this.content = new RoomContentRepository(deps.db);
+  }
+
+  get clock() {
+    return this.deps.clock;
+  }
+
+  /**
+   * The role this visitor holds in the room now. Runs before every action, so it reads only what
+   * the decision needs. Throws when they may not be in the room.
+   */
+  async check(auth: RequestAuth, mediaId: string): Promise<{ role: RoomRole; media: Media; event: LiveEvent; canManage: boolean }> {
+    const grant = await this.deps.access.view(auth, mediaId);
+    const event = grant.media.type === 'live' ? await this.deps.liveEvents.repo.find(mediaId) : undefined;
+    if (!event) throw new AppError('not_found', { message: 'This media is not a live event.' });
+    const role = toRoomRole(grant.role);
+    if (!role) throw new AppError('forbidden', { message: 'Your access to this event does not include its room.' });
+    const entry = roomEntry(scheduleOf(event), this.deps.clock(), role);
+    if (!entry.canEnter) {
+      if (entry.phase === 'ended') throw new AppError('event_ended');
+      throw new AppError('event_not_started', { details: { enterAt: entry.enterAt === null ? null : new Date(entry.enterAt).toISOString() } });
+    }
+    return { role, media: grant.media, event, canManage: grant.canManage };
+  }
+
+  /** Admits a visitor to the room and records them as a participant. */
+  async enter(auth: RequestAuth, mediaId: string): Promise<Entered> {
+    const { role, media, canManage } = await this.check(auth, mediaId);
+    const view = await this.deps.liveEvents.viewFor(media, role, canManage);
+    const key = auth.user ? `u:${auth.user.id}` : auth.session ? `s:${auth.session.id}` : undefined;
+    if (!key) throw new AppError('unauthenticated');
+    const name = auth.user?.name ?? (await this.guestName(auth, view.media)) ?? 'Guest';
+    const p = await this.log.upsertParticipant({ id: randomUUID(), roomId: mediaId, key, name, role, now: this.deps.clock() });
+    return { actor: { roomId: mediaId, participantId: p.id, name: p.name, role }, view, muted: p.muted_at !== null };
+  }
+
+  private async guestName(auth: RequestAuth, media: Media): Promise<string | undefined> {
+    for (const resolve of this.guestNames) {
+      const name = await resolve(auth, media);
+      if (name?.trim()) return name.trim().slice(0, 120);
+    }
+    return undefined;
+  }
+
+  async isMuted(roomId: string, participantId: string): Promise<boolean> {
+    const p = await this.log.findParticipant(roomId, participantId);
+    return Boolean(p?.muted_at);
+  }
+
+  async recordRole(participantId: string, role: RoomRole): Promise<void> {
+    await this.log.setRole(participantId, role);
+  }
+
+  /** What a joining client sees: current state and the sequence each of its streams is at. */
+  async snapshot(actor: RoomActor): Promise<Omit<SnapshotDto, 'type'>> {
+    const staff = seesStaffStream(actor.role);
+    const room = actor.roomId;
+    // one consistent read: the heads match the state exactly (on PostgreSQL thanks to REPEATABLE READ)
+    return this.deps.db
+      .transaction()
+      .setIsolationLevel('repeatable read')
+      .execute(async (trx) => {
+        const heads = await this.log.heads(room, trx);
+        const [messages, announcements, backchannel, questions, polls] = await Promise.all([
+          this.content.listMessages(room, 'chat', HISTORY.chat, trx),
+          this.content.listMessages(room, 'announcement', HISTORY.announcements, trx),
+          staff ? this.content.listMessages(room, 'backchannel', HISTORY.backchannel, trx) : Promise.resolve(undefined),
+          this.content.listQuestions(room, { statuses: staff ? ['pending', 'approved', 'dismissed'] : ['approved'], limit: HISTORY.questions }, trx),
+          this.content.listPolls(room, HISTORY.polls, trx),
+        ]);
+        const pollDtos = [];
+        for (const p of polls) {
+          const showResults = staff || p.results_shown === 1;
+          pollDtos.push(presentPoll(p, showResults ? await this.content.results(p.id, trx) : null));
+        }
+        const likeable = [...messages, ...announcements, ...(backchannel ?? [])].map((m) => m.id);
+        return {
+          streams: staff ? { public: heads.public, staff: heads.staff } : { public: heads.public },
+          messages: messages.map(presentMessage),
+          announcements: announcements.map(presentMessage),
+          ...(backchannel ? { backchannel: backchannel.map(presentMessage) } : {}),
+          questions: questions.map(presentQuestion),
+          polls: pollDtos,
+          mine: {
+            likes: await this.content.likedBy(actor.participantId, likeable, trx),
+            upvotes: await this.content.upvotedBy(actor.participantId, questions.map((q) => q.id), trx),
+            votes: await this.content.votesBy(actor.participantId, polls.map((p) => p.id), trx),
+            questions: staff ? [] : (await this.content.questionsBy(room, actor.participantId, ['pending', 'dismissed'], trx)).map(presentQuestion),
+          },
+        };
+      });
+  }
+
+  /** Stored events after a sequence number, for resuming or filling a gap. */
+  async eventsAfter(roomId: string, stream: StreamName, afterSeq: number, opts: { untilSeq?: number; limit: number }) {
+    const rows = await this.log.eventsAfter(roomId, stream, afterSeq, opts);
+    return rows.map((r) => ({ stream, seq: Number(r.seq), at: Number(r.created_at), event: JSON.parse(r.data_json) as RoomEventDto }));
+  }
+
+  heads(roomId: string) {
+    return this.log.heads(roomId);
+  }
+
+  async participants(actor: RoomActor, freshSince: number) {
+    if (!can(actor.role, 'participants.list')) throw new AppError('forbidden', { message: 'Only moderators can see the participants.', details: { action: 'participants.list' } });
+    const [all, online] = await Promise.all([this.log.participants(actor.roomId), this.log.onlineParticipantIds(actor.roomId, freshSince)]);
+    return all
+      .map((p) => ({ id: p.id, name: p.name, role: p.role, online: online.has(p.id), muted: p.muted_at !== null }))
+      .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
+  }
+
+  /** Runs one client action for an actor whose role was checked just now. */
+  async perform(actor: RoomActor, message: Exclude<ClientMessage, { type: 'hello' | 'participants.list' }>, ctx: { qaMode: 'pre_moderated' | 'open' }): Promise<ActionResult> {
+    const after: RoomBusMessage[] = [];
+    const published: RoomBusMessage[] = [];
+    const result = await this.deps.db.transaction().execute(async (trx) => {
+      const pending: Array<{ stream: StreamName; event: RoomEventDto }> = [];
+      const emit: Emit = (stream, event) => pending.push({ stream, event });
+      const r = await performAction({ trx, repo: this.content, log: this.log, actor, message, now: this.deps.clock(), qaMode: ctx.qaMode, emit, after: (m) => after.push(m) });
+      // appended last and always public before staff: counters stay locked briefly and in one order
+      pending.sort((a, b) => (a.stream === b.stream ? 0 : a.stream === 'public' ? -1 : 1));
+      const at = this.deps.clock();
+      for (const p of pending) {
+        const seq = await this.log.append(trx, { roomId: actor.roomId, stream: p.stream, kind: p.event.kind, data: p.event, at });
+        if (p.event.kind === 'message') await this.content.setMessageSeq(p.event.message.id, seq, trx);
+        published.push({ t: 'event', stream: p.stream, seq, at, event: p.event });
+      }
+      return r;
+    });
+    for (const m of [...published, ...after]) {
+      await this.deps.bus.publish(roomTopic(actor.roomId), m).catch((err) => this.deps.logger.warn({ err, roomId: actor.roomId }, 'room event stored but not published; clients catch up on the next one'));
+    }
+    return result;
+  }
+
+  // presence in the database: who is online, for the participants list across server processes
+  addPresence(p: { connectionId: string; roomId: string; participantId: string; processId: string }) {
+    return this.log.addPresence({ ...p, now: this.deps.clock() });
+  }
+  removePresence(connectionId: string) {
+    return this.log.removePresence(connectionId);
+  }
+  /** Marks this process alive and forgets processes silent for longer than `ttlMs`. */
+  async heartbeat(processId: string, ttlMs: number) {
+    const now = this.deps.clock();
+    await this.log.heartbeat(processId, now);
+    await this.log.deleteStale(now - ttlMs);
+  }
+  removeProcess(processId: string) {
+    return this.log.removeProcess(processId);
+  }
+}

@@ -1,0 +1,122 @@
+import { useCallback, useEffect, useState } from 'react';
+import type { EventPageDto } from '../../../contracts/live.js';
+import { Countdown } from './Countdown.js';
+import { LiveRoom } from './LiveRoom.js';
+import { fetchEventPage, LiveApiError } from './liveApi.js';
+import { formatEventTime } from './time.js';
+
+/** How often the "event ended" page looks for a newly attached recording. */
+const RECORDING_POLL_MS = 15_000;
+
+/**
+ * Everything at an event's address, by phase: the event page with its countdown (which opens the
+ * room by itself at the start, without a reload), the room while it is open, and after the end the
+ * recording — or an "event ended" page that moves on by itself once a recording is attached.
+ * `onRecording` navigates (the router's navigate); by default the browser goes there.
+ */
+export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRecording?: (url: string) => void }) {
+  const [page, setPage] = useState<EventPageDto>();
+  const [offset, setOffset] = useState(0);
+  const [error, setError] = useState<LiveApiError>();
+  const [inRoom, setInRoom] = useState(false);
+
+  const load = useCallback(async () => {
+    try {
+      const sentAt = Date.now();
+      const p = await fetchEventPage(eventId);
+      // the midpoint of the request is the best guess of when the server read its clock
+      setOffset(Date.parse(p.serverNow) - (sentAt + Date.now()) / 2);
+      setPage(p);
+      setError(undefined);
+      setInRoom(p.canEnter);
+      return p;
+    } catch (err) {
+      if (err instanceof LiveApiError) setError(err);
+      return undefined;
+    }
+  }, [eventId]);
+
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // ended without a recording yet: look again now and then
+  useEffect(() => {
+    if (page?.phase !== 'ended' || page.recordingUrl) return;
+    const t = setInterval(() => void load(), RECORDING_POLL_MS);
+    return () => clearInterval(t);
+  }, [page, load]);
+
+  useEffect(() => {
+    if (page?.recordingUrl) (onRecording ?? ((url) => location.assign(url)))(page.recordingUrl);
+  }, [page?.recordingUrl, onRecording]);
+
+  const onRoomClosed = useCallback(() => {
+    setInRoom(false);
+    void load();
+  }, [load]);
+
+  if (error) {
+    return (
+      <div className="live-page" role="alert">
+        <p>{error.message}</p>
+      </div>
+    );
+  }
+  if (!page) return <div className="live-page" role="status">Loading…</div>;
+  if (inRoom && page.phase !== 'ended') return <LiveRoom eventId={eventId} onClosed={onRoomClosed} />;
+
+  const e = page.event;
+  const start = formatEventTime(e.startsAt, e.timeZone);
+  const end = formatEventTime(e.endsAt, e.timeZone);
+  return (
+    <article className="live-page">
+      <h1>{e.title}</h1>
+      <p className="live-when">
+        <time dateTime={e.startsAt}>{start.local}</time> – <time dateTime={e.endsAt}>{end.local}</time>
+        {start.organiser && <span className="live-note"> · {start.organiser}</span>}
+      </p>
+      {page.phase === 'ended' ? (
+        <p className="live-ended" role="status">
+          This event has ended. {page.recordingUrl ? 'Opening the recording…' : 'The recording will appear here when it is available.'}
+        </p>
+      ) : (
+        page.enterAt && (
+          <Countdown
+            target={Date.parse(page.enterAt)}
+            serverOffsetMs={offset}
+            label={Date.parse(page.enterAt) < Date.parse(page.opensAt) ? 'You can enter early in' : 'Starts in'}
+            onZero={() => {
+              // the server decides; a moment's clock difference just means another look a second later
+              const look = (tries: number) =>
+                void load().then((p) => {
+                  if (p && !p.canEnter && p.phase !== 'ended' && tries > 0) setTimeout(() => look(tries - 1), 1_000);
+                });
+              look(10);
+            }}
+          />
+        )
+      )}
+      {e.description && <p className="live-description">{e.description}</p>}
+      {e.speakers.length > 0 && (
+        <section aria-label="Speakers" className="live-speakers">
+          <h2>Speakers</h2>
+          <ul>
+            {e.speakers.map((s) => (
+              <li key={s.id}>
+                {s.photoUrl && <img src={s.photoUrl} alt="" width={48} height={48} />}
+                <span className="live-author">{s.name}</span>
+                {s.title && <span className="live-note"> {s.title}</span>}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {page.phase !== 'ended' && (
+        <a className="live-calendar" href={page.calendarUrl} download>
+          Add to calendar
+        </a>
+      )}
+    </article>
+  );
+}

@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import type { QuestionDto, RoomMessageDto, ServerMessage, YouDto } from '../../../contracts/live.js';
+import { initialRoomState, roomReducer, visibleQuestions, type RoomState } from './roomState.js';
+
+const at = '2026-11-27T09:00:00.000Z';
+const msg = (id: string, body = id): RoomMessageDto => ({ id, channel: 'chat', author: { id: 'p', name: 'P', role: 'viewer' }, body, likes: 0, createdAt: at });
+const q = (id: string, over: Partial<QuestionDto> = {}): QuestionDto => ({ id, author: null, body: id, status: 'approved', pinned: false, upvotes: 0, answer: null, answeredLiveAt: null, createdAt: at, rev: 0, ...over });
+const you = (role: 'viewer' | 'moderator'): YouDto => ({
+  participantId: 'me',
+  name: 'Me',
+  role,
+  panels: role === 'viewer' ? ['chat', 'qa', 'polls'] : ['chat', 'qa', 'polls', 'backchannel', 'participants'],
+  capabilities: role === 'viewer' ? ['chat.send'] : ['chat.send', 'backchannel.read'],
+  muted: false,
+});
+const serve = (s: RoomState, ...messages: ServerMessage[]) => messages.reduce((acc, message) => roomReducer(acc, { type: 'server', message, receivedAt: Date.parse(at) }), s);
+const snapshot = (streams: { public: number; staff?: number }, over: Partial<Extract<ServerMessage, { type: 'snapshot' }>> = {}): ServerMessage => ({
+  type: 'snapshot',
+  streams,
+  messages: [],
+  announcements: [],
+  questions: [],
+  polls: [],
+  mine: { likes: [], upvotes: [], votes: {}, questions: [] },
+  ...over,
+});
+const ev = (stream: 'public' | 'staff', seq: number, event: Extract<ServerMessage, { type: 'event' }>['event']): ServerMessage => ({ type: 'event', stream, seq, at, event });
+
+describe('room state in the browser', () => {
+  it('applies events after the snapshot once, in sequence, and remembers where it is', () => {
+    let s = serve(initialRoomState, { type: 'you', you: you('viewer') }, snapshot({ public: 3 }, { messages: [msg('a')] }));
+    s = serve(s, ev('public', 3, { kind: 'message', message: msg('old') }), ev('public', 4, { kind: 'message', message: msg('b') }), ev('public', 4, { kind: 'message', message: msg('b') }));
+    expect(s.messages.map((m) => m.id)).toEqual(['a', 'b']);
+    expect(s.cursors).toEqual({ public: 4 });
+    s = serve(s, ev('public', 5, { kind: 'message.likes', id: 'b', likes: 2 }), ev('public', 6, { kind: 'message.removed', id: 'a', channel: 'chat' }));
+    expect(s.messages).toEqual([{ ...msg('b'), likes: 2 }]);
+    // a stream this role does not hold is ignored entirely
+    s = serve(s, ev('staff', 1, { kind: 'message', message: { ...msg('secret'), channel: 'backchannel' } }));
+    expect(s.backchannel).toBeUndefined();
+  });
+
+  it('keeps the newest question revision whichever stream brings it; staff follow the staff stream', () => {
+    let s = serve(initialRoomState, { type: 'you', you: you('moderator') }, snapshot({ public: 0, staff: 0 }));
+    s = serve(s, ev('staff', 1, { kind: 'question', question: q('q1', { status: 'pending', rev: 0 }) }));
+    s = serve(s, ev('staff', 2, { kind: 'question', question: q('q1', { status: 'approved', rev: 1 }) }));
+    s = serve(s, ev('public', 1, { kind: 'question', question: q('q1', { status: 'approved', rev: 1, upvotes: 0 }) }));
+    s = serve(s, ev('staff', 3, { kind: 'question', question: q('q1', { status: 'approved', rev: 3, upvotes: 2 }) }));
+    s = serve(s, ev('staff', 4, { kind: 'question', question: q('q1', { status: 'approved', rev: 2, upvotes: 1 }) }));
+    expect(s.questions.q1).toMatchObject({ rev: 3, upvotes: 2 });
+  });
+
+  it('shows viewers approved questions and their own waiting ones, pinned and most upvoted first', () => {
+    let s = serve(
+      initialRoomState,
+      { type: 'you', you: you('viewer') },
+      snapshot({ public: 0 }, { questions: [q('low'), q('high', { upvotes: 5 }), q('pin', { pinned: true })], mine: { likes: [], upvotes: [], votes: {}, questions: [q('mine', { status: 'pending' })] } }),
+    );
+    s = serve(s, ev('public', 1, { kind: 'question', question: q('low', { status: 'dismissed', rev: 1 }) }));
+    expect(visibleQuestions(s).map((x) => x.id)).toEqual(['pin', 'high', 'mine']);
+  });
+
+  it('follows role changes, phase changes and counts; a new snapshot replaces everything', () => {
+    let s = serve(initialRoomState, snapshot({ public: 9 }, { messages: [msg('a')] }), { type: 'attendees', count: 3 });
+    s = serve(s, { type: 'you', you: you('moderator') }, snapshot({ public: 9, staff: 2 }, { messages: [msg('a')], backchannel: [] }));
+    expect(s.cursors).toEqual({ public: 9, staff: 2 });
+    expect(s.backchannel).toEqual([]);
+    expect(s.attendees).toBe(3);
+    s = serve(s, { type: 'you', you: you('viewer') }, snapshot({ public: 9 }, { messages: [msg('a')] }));
+    expect(s.backchannel).toBeUndefined();
+    expect(s.cursors).toEqual({ public: 9 });
+  });
+});
