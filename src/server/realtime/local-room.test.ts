@@ -91,12 +91,11 @@ describe('local room sequencing', () => {
         async (total, busOrder, joinAt) => {
           const { room, commit, socket } = setup();
           const sockets: Array<{ got: number[]; start: number }> = [];
-          let committed: number;
           // the bus delivers a shuffled, lossy, duplicating selection; the last event always arrives
           const deliveries = busOrder.filter(([s]) => s <= total).map(([s]) => s);
           deliveries.push(total);
           for (let s = 1; s <= total; s++) commit(s);
-          committed = total;
+          const committed = total;
           let step = 0;
           for (const s of deliveries) {
             for (const j of joinAt.filter((x) => x === step)) {

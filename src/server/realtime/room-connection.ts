@@ -53,8 +53,8 @@ export class RoomConnection implements Bucket {
   constructor(
     readonly ws: WebSocket,
     readonly roomId: string,
-    /** The session, to re-check access before every action and on access changes. */
-    readonly sessionId: string | undefined,
+    /** The session, to re-check access before every action and on access changes; follows a rotation (upgrade). */
+    public sessionId: string | undefined,
     readonly userId: string | undefined,
   ) {}
 

@@ -172,7 +172,10 @@ export class RoomHub {
     const everyone = !m.sessionIds?.length && !m.userIds?.length;
     for (const c of room.conns) {
       const hit = everyone || (c.sessionId !== undefined && m.sessionIds?.includes(c.sessionId)) || (c.userId !== undefined && m.userIds?.includes(c.userId));
-      if (hit) this.hooks?.recheck(c, m.reason);
+      // An upgrade through a newer invite rotates the person's session: the open socket follows it.
+      const rotated = c.sessionId !== undefined ? m.rotatedSessions?.[c.sessionId] : undefined;
+      if (rotated) c.sessionId = rotated;
+      if (hit || rotated) this.hooks?.recheck(c, m.reason);
     }
   }
 

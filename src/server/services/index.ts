@@ -13,6 +13,7 @@ import { AuditService } from './audit.service.js';
 import { InviteAccessRule } from './invite-access.rule.js';
 import { InviteService } from './invite.service.js';
 import { LobbyService } from './lobby.service.js';
+import { connectInvitesToLive } from './live-invites.js';
 import { SettingsService } from './settings.service.js';
 import { AuthService } from './auth.service.js';
 import { createLiveServices } from './live.js';
@@ -80,5 +81,6 @@ export function createServices(deps: ServiceDeps): Services {
     return { mediaId: a.guest.mediaId, mediaTitle: a.guest.mediaTitle, role: grants.map((g) => g.role).reduce(higherRole) };
   };
   const { liveEvents, room } = createLiveServices({ db: deps.db, media, access, storage: deps.storage, bus: deps.bus, clock: deps.clock, publicUrl: deps.config.publicUrl, logger: deps.logger });
+  connectInvitesToLive({ invites, liveEvents, room, settings, publicUrl: deps.config.publicUrl });
   return { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, room, bus: deps.bus, describeGuest, ...createPipelineServices(deps, { media, access }) };
 }
