@@ -18,6 +18,7 @@ import { AuthService } from './auth.service.js';
 import { MailService } from './mail.service.js';
 import { MediaService } from './media.service.js';
 import { createPipelineServices, type PipelineServices } from './pipeline.js';
+import type { ViewerLabeler } from './viewers.js';
 
 export interface GuestInfo {
   mediaId: string;
@@ -73,5 +74,30 @@ export function createServices(deps: ServiceDeps): Services {
     if (!grants.length) return null;
     return { mediaId: a.guest.mediaId, mediaTitle: a.guest.mediaTitle, role: grants.map((g) => g.role).reduce(higherRole) };
   };
-  return { auth, mail, media, access, settings, audit, invites, lobby, bus: deps.bus, describeGuest, ...createPipelineServices(deps, { media, access }) };
+  const pipeline = createPipelineServices(deps, { media, access });
+  pipeline.viewers.labelers.push(guestLabeler(deps.db));
+  return { auth, mail, media, access, settings, audit, invites, lobby, bus: deps.bus, describeGuest, ...pipeline };
+}
+
+/**
+ * Names invite guests in quiz results and viewing analytics by the invite behind their session, so
+ * the owner sees the invited person (and "People with access" can put the figures on their row).
+ */
+function guestLabeler(db: ServiceDeps['db']): ViewerLabeler {
+  return async (viewers) => {
+    const out = new Map<string, { name: string | null; email: string | null }>();
+    const bySession = new Map(viewers.filter((v) => v.sessionId && !v.userId).map((v) => [v.sessionId!, v.key]));
+    if (!bySession.size) return out;
+    const rows = await db
+      .selectFrom('grants')
+      .innerJoin('invites', 'invites.id', 'grants.invite_id')
+      .select(['grants.session_id', 'invites.email', 'invites.first_name', 'invites.last_name'])
+      .where('grants.session_id', 'in', [...bySession.keys()])
+      .execute();
+    for (const r of rows) {
+      const key = r.session_id ? bySession.get(r.session_id) : undefined;
+      if (key) out.set(key, { name: [r.first_name, r.last_name].filter(Boolean).join(' ') || null, email: r.email });
+    }
+    return out;
+  };
 }

@@ -32,7 +32,7 @@ const parseTime = (v: string) => {
  * The owner's quiz editor: questions at times of the video (optionally at the player's current time),
  * the right answers, points, and the quiz settings. Saving turns the video into a quiz.
  */
-export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentTime?: () => number }) {
+export function QuizEditor({ mediaId, currentTime, onSaved }: { mediaId: string; currentTime?: () => number; onSaved?: () => void }) {
   const [settings, setSettings] = useState<QuizSettings>({ maxAttempts: 1, showCorrectAnswers: 'at_end', passingScorePercent: 70 });
   const [questions, setQuestions] = useState<QuizQuestion[]>([]);
   const [status, setStatus] = useState<string | null>(null);
@@ -55,6 +55,7 @@ export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentT
     try {
       await playerApi.saveQuiz(mediaId, { settings, questions });
       setStatus('Saved.');
+      onSaved?.();
     } catch (err) {
       setStatus(err instanceof PlayerApiError ? err.message : 'The quiz could not be saved.');
       if (err instanceof PlayerApiError && err.details && typeof err.details === 'object') setProblems(err.details as Record<string, string>);
