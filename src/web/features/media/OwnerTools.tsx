@@ -42,7 +42,7 @@ function BlockDownload({ media }: { media: MediaDto }) {
     <>
       <CheckboxField
         label="Block download"
-        hint="Viewers get no download button and no download link; the file is only shown in the page."
+        hint="Viewers get no download button or link; they can only watch or read it here. You keep your own download."
         checked={change.isPending ? Boolean(change.variables) : media.blockDownload}
         disabled={change.isPending}
         onChange={(e) => change.mutate(e.target.checked)}

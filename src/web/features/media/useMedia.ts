@@ -7,9 +7,17 @@ export const PROCESSING_POLL_MS = 2_000;
 const inFlight = (m: MediaDto) => m.status === 'queued' || m.status === 'processing';
 
 export function useMediaList() {
+  const qc = useQueryClient();
   return useQuery({
     queryKey: queryKeys.media,
-    queryFn: endpoints.listMedia,
+    // Items already cached (e.g. seeded by an upload) follow the list, so opening one never shows an older status.
+    queryFn: async () => {
+      const list = await endpoints.listMedia();
+      for (const media of list.items) {
+        qc.setQueryData<{ media: MediaDto; role: string }>(queryKeys.mediaItem(media.id), (prev) => (prev ? { ...prev, media } : prev));
+      }
+      return list;
+    },
     select: (d) => d.items,
     refetchInterval: (q) => (q.state.data?.items.some(inFlight) ? PROCESSING_POLL_MS : false),
   });
