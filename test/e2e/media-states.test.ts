@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCorruptVideo, makeVideo } from '../factories/media.js';
-import { launchBrowser, screenshot, startApp, type Site } from './harness.js';
+import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
 import { expectVideoPlays, inviteOne, signUpVerified, submitLobbyEmail, uniqueEmail, waitForPlayer } from './invite-flows.js';
 
 describe('media page states in Chromium: processing turns into the player, a corrupt file fails with the reason', () => {
@@ -83,6 +83,7 @@ describe('media page states in Chromium: processing turns into the player, a cor
     await waitForPlayer(page);
     await expect.poll(() => page.locator('video[data-testid=player-media] track').count()).toBe(1);
     await screenshot(page, 'media-ready-owner');
+    expect(await hasHorizontalScroll(page)).toBe(false);
     expect(site.problems()).toEqual([]);
   });
 });

@@ -73,12 +73,12 @@ export function PeopleTable({
             <th scope="col">Person</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
+            {stats && <th scope="col">Watched</th>}
+            {stats?.isQuiz && <th scope="col">Quiz score</th>}
             <th scope="col">Uses left</th>
             <th scope="col">Expires</th>
             <th scope="col">Device bound</th>
             <th scope="col">Last access</th>
-            {stats && <th scope="col">Watched</th>}
-            {stats?.isQuiz && <th scope="col">Quiz score</th>}
             <th scope="col" className="cell-actions">
               <span className="visually-hidden">Actions</span>
             </th>
@@ -117,6 +117,16 @@ export function PeopleTable({
                     {statusLabel[r.status]}
                   </span>
                 </td>
+                {stats && (
+                  <td data-label="Watched" className="cell-watched">
+                    <Watched stats={stats.get(r.email)} />
+                  </td>
+                )}
+                {stats?.isQuiz && (
+                  <td data-label="Quiz score" className="nowrap">
+                    <Score stats={stats.get(r.email)} />
+                  </td>
+                )}
                 <td data-label="Uses left">{r.usesLeft === null ? 'Unlimited' : r.usesLeft.toLocaleString()}</td>
                 <td data-label="Expires" className="nowrap">
                   <time dateTime={r.expiresAt} title={formatDateTime(r.expiresAt)}>
@@ -129,16 +139,6 @@ export function PeopleTable({
                       {formatWhen(r.lastAccessAt)}
                     </time> : <span className="muted">Never</span>}
                 </td>
-                {stats && (
-                  <td data-label="Watched" className="cell-watched">
-                    <Watched stats={stats.get(r.email)} />
-                  </td>
-                )}
-                {stats?.isQuiz && (
-                  <td data-label="Quiz score" className="nowrap">
-                    <Score stats={stats.get(r.email)} />
-                  </td>
-                )}
                 <td className="cell-actions">
                   <Menu
                     label={`Actions for ${who(r)}`}
@@ -174,12 +174,12 @@ function Watched({ stats }: { stats?: PersonStats }) {
         <div className="progress-bar" style={{ width: `${Math.min(100, Math.round(v.percentSeen))}%` }} />
       </div>
       <div className="watched-when muted small">
-        First <time dateTime={v.firstViewAt} title={formatDateTime(v.firstViewAt)}>{formatWhen(v.firstViewAt)}</time>
-        {v.lastViewAt !== v.firstViewAt && (
-          <>
-            , last <time dateTime={v.lastViewAt} title={formatDateTime(v.lastViewAt)}>{formatWhen(v.lastViewAt)}</time>
-          </>
-        )}
+        <span>
+          First <time dateTime={v.firstViewAt} title={formatDateTime(v.firstViewAt)}>{formatWhen(v.firstViewAt)}</time>
+        </span>
+        <span>
+          Last <time dateTime={v.lastViewAt} title={formatDateTime(v.lastViewAt)}>{formatWhen(v.lastViewAt)}</time>
+        </span>
       </div>
     </div>
   );
