@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useEffect, useState, type FormEvent } from 'react';
 import type { MediaDto } from '../../../contracts/api.js';
 import { api, csrfToken, ensureCsrfToken, errorFromResponse, isApiError } from '../../api/client.js';
 import { queryKeys } from '../../api/endpoints.js';
@@ -30,22 +30,30 @@ export function OwnerTools({ media }: { media: MediaDto }) {
 function BlockDownload({ media }: { media: MediaDto }) {
   const qc = useQueryClient();
   const toast = useToast();
+  // The box follows the click at once; the server's answer confirms it or puts it back.
+  const [checked, setChecked] = useState(media.blockDownload);
+  useEffect(() => setChecked(media.blockDownload), [media.blockDownload]);
   const change = useMutation({
     mutationFn: (blockDownload: boolean) => api(`/api/media/${encodeURIComponent(media.id)}/block-download`, { method: 'PUT', body: { blockDownload } }),
     onSuccess: async (_r, blockDownload) => {
       toast.show(blockDownload ? 'Downloads are blocked. Viewers can only watch or read it here.' : 'Viewers may download the original file.');
+      qc.setQueryData<{ media: MediaDto; role: string }>(queryKeys.mediaItem(media.id), (prev) => (prev ? { ...prev, media: { ...prev.media, blockDownload } } : prev));
       await qc.invalidateQueries({ queryKey: queryKeys.mediaItem(media.id) });
       await qc.invalidateQueries({ queryKey: playbackKey(media.id) });
     },
+    onError: () => setChecked(media.blockDownload),
   });
   return (
     <>
       <CheckboxField
         label="Block download"
         hint="Viewers get no download button or link; they can only watch or read it here. You keep your own download."
-        checked={change.isPending ? Boolean(change.variables) : media.blockDownload}
+        checked={checked}
         disabled={change.isPending}
-        onChange={(e) => change.mutate(e.target.checked)}
+        onChange={(e) => {
+          setChecked(e.target.checked);
+          change.mutate(e.target.checked);
+        }}
       />
       {change.isError && <Alert tone="error">{message(change.error)}</Alert>}
     </>
