@@ -30,5 +30,10 @@ describe.runIf(redisUrl)('login rate limit shared through Redis', () => {
     // 8 attempts per window in total, whichever instance answers.
     expect(codes.slice(0, 8).every((c) => c === 401)).toBe(true);
     expect(codes.slice(8)).toEqual([429, 429]);
+
+    // The counter is per address and email: someone else logging in from the same address is not blocked.
+    const other = uniqueEmail('other');
+    await signUp(b, { email: other });
+    expect((await new Agent(a.app).post('/api/auth/login', { email: other, password: 'wrong password' })).statusCode).toBe(401);
   });
 });

@@ -108,18 +108,18 @@ describe('foundation in Chromium', () => {
       }, [...pdf]);
       await page.getByText('“Quarterly report” is uploaded.').waitFor();
       await page.getByRole('link', { name: /Quarterly report/ }).click();
-      const frame = page.locator('iframe[title="Document: Quarterly report"]');
-      await frame.waitFor();
-      expect(await frame.getAttribute('src')).toMatch(/^\/api\/media\/[\w-]+\/file$/);
+      // Documents are ready at once and open in the pdf.js viewer.
+      await expect.poll(() => page.getByTestId('pdf-page').textContent()).toMatch(/of 1/);
       await screenshot(page, 'media-pdf');
       await page.getByRole('link', { name: 'Library', exact: true }).first().click();
 
-      // An audio file gets an audio player that loads it.
+      // An audio file is transcoded; its page shows the state and turns into the player by itself.
       const audio = makeAudio({ seconds: 2 });
       await page.getByRole('button', { name: 'Upload' }).click();
       await dialog.locator('input[type=file]').setInputFiles(audio.path);
       await page.getByText('“tone-2s” is uploaded.').waitFor();
       await page.getByRole('link', { name: /tone-2s/ }).click();
+      await page.locator('audio[data-testid=player-media]').waitFor({ timeout: 60_000 });
       await page.waitForFunction(() => {
         const a = document.querySelector('audio');
         return a !== null && a.readyState >= 1 && Math.round(a.duration) === 2;
@@ -167,6 +167,7 @@ describe('foundation in Chromium', () => {
       await page.waitForURL('**/media/*');
       await page.getByRole('heading', { name: 'e2e-clip-6s' }).waitFor();
       const player = page.locator('video');
+      await player.waitFor({ timeout: 60_000 });
       await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1);
       await player.click();
       await page.waitForFunction(() => {

@@ -41,7 +41,14 @@ export async function uploadVideo(page: Page, name: string): Promise<string> {
   await page.getByText(`“${name}” is uploaded.`).waitFor();
   await page.getByRole('link', { name: new RegExp(name) }).click();
   await page.getByRole('heading', { name, level: 1 }).waitFor();
+  // Transcoding runs after the upload; the page polls and swaps in the player when it is ready.
+  await waitForPlayer(page);
   return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+/** The media page shows the player (the transcode has finished). */
+export async function waitForPlayer(page: Page) {
+  await page.locator('[data-testid=player-media]').waitFor({ timeout: 90_000 });
 }
 
 /** The owner's "Invite people" dialog, one person. Leaves the dialog open on its result. */
@@ -69,6 +76,7 @@ export async function submitLobbyEmail(page: Page, email: string) {
 
 /** The video on the page plays: after a click its time moves on (polling, no fixed wait). */
 export async function expectVideoPlays(page: Page) {
+  await waitForPlayer(page);
   await page.waitForFunction(() => (document.querySelector('video')?.readyState ?? 0) >= 1);
   await page.locator('video').click();
   await page.waitForFunction(

@@ -22,6 +22,7 @@ import type { RoomService } from './room.service.js';
 import { MailService } from './mail.service.js';
 import { MediaService } from './media.service.js';
 import { createPipelineServices, type PipelineServices } from './pipeline.js';
+import type { ViewerLabeler } from './viewers.js';
 
 export interface GuestInfo {
   mediaId: string;
@@ -82,5 +83,30 @@ export function createServices(deps: ServiceDeps): Services {
   };
   const { liveEvents, room } = createLiveServices({ db: deps.db, media, access, storage: deps.storage, bus: deps.bus, clock: deps.clock, publicUrl: deps.config.publicUrl, logger: deps.logger });
   connectInvitesToLive({ invites, liveEvents, room, settings, publicUrl: deps.config.publicUrl });
-  return { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, room, bus: deps.bus, describeGuest, ...createPipelineServices(deps, { media, access }) };
+  const pipeline = createPipelineServices(deps, { media, access });
+  pipeline.viewers.labelers.push(guestLabeler(deps.db));
+  return { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, room, bus: deps.bus, describeGuest, ...pipeline };
+}
+
+/**
+ * Names invite guests in quiz results and viewing analytics by the invite behind their session, so
+ * the owner sees the invited person (and "People with access" can put the figures on their row).
+ */
+function guestLabeler(db: ServiceDeps['db']): ViewerLabeler {
+  return async (viewers) => {
+    const out = new Map<string, { name: string | null; email: string | null }>();
+    const bySession = new Map(viewers.filter((v) => v.sessionId && !v.userId).map((v) => [v.sessionId!, v.key]));
+    if (!bySession.size) return out;
+    const rows = await db
+      .selectFrom('grants')
+      .innerJoin('invites', 'invites.id', 'grants.invite_id')
+      .select(['grants.session_id', 'invites.email', 'invites.first_name', 'invites.last_name'])
+      .where('grants.session_id', 'in', [...bySession.keys()])
+      .execute();
+    for (const r of rows) {
+      const key = r.session_id ? bySession.get(r.session_id) : undefined;
+      if (key) out.set(key, { name: [r.first_name, r.last_name].filter(Boolean).join(' ') || null, email: r.email });
+    }
+    return out;
+  };
 }

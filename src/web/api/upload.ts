@@ -1,5 +1,6 @@
 import type { MediaDto } from '../../contracts/api.js';
 import { ApiError, csrfToken, errorFromResponse, networkError } from './client.js';
+import { resumableUpload, UploadError } from '../features/upload/resumableUpload.js';
 
 export interface UploadProgress {
   loaded: number;
@@ -42,4 +43,24 @@ export function uploadMedia(file: File, onProgress: (p: UploadProgress) => void)
     xhr.send(form);
   });
   return { promise, abort: () => xhr.abort() };
+}
+
+/**
+ * Uploads through the resumable (tus) endpoint: a dropped connection continues where it stopped,
+ * also after a reload. Resolves with the new item once the server has taken the whole file.
+ */
+export function uploadMediaResumable(file: File, onProgress: (p: UploadProgress) => void): UploadHandle {
+  const abort = new AbortController();
+  const promise = (async () => {
+    try {
+      const { mediaId } = await resumableUpload(file, { signal: abort.signal, onProgress: (loaded, total) => onProgress({ loaded, total }) });
+      const res = await fetch(`/api/media/${encodeURIComponent(mediaId)}`, { credentials: 'same-origin', headers: { Accept: 'application/json' } });
+      if (!res.ok) throw errorFromResponse(res.status, await res.text());
+      return ((await res.json()) as { media: MediaDto }).media;
+    } catch (err) {
+      if (err instanceof UploadError) throw err.status === 0 ? networkError() : new ApiError({ code: err.code as ApiError['code'], message: err.message, status: err.status });
+      throw err;
+    }
+  })();
+  return { promise, abort: () => abort.abort() };
 }

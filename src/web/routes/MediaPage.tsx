@@ -6,7 +6,12 @@ import { isAccessRefusalCode } from '../features/access/refusal-store.js';
 import { DeleteMediaDialog } from '../features/media/DeleteMediaDialog.js';
 import { EditMediaForm } from '../features/media/EditMediaForm.js';
 import { MediaTypeBadge } from '../features/media/MediaThumb.js';
-import { MediaViewer } from '../features/media/MediaViewer.js';
+import { MediaStatusBadge, MediaViewer } from '../features/media/MediaViewer.js';
+import { OwnerTools } from '../features/media/OwnerTools.js';
+import { QuizEditor } from '../features/quiz/QuizEditor.js';
+import { QuizResults } from '../features/quiz/QuizResults.js';
+import { queryKeys } from '../api/endpoints.js';
+import { useQueryClient } from '@tanstack/react-query';
 import { useForgetMedia, useMediaItem } from '../features/media/useMedia.js';
 import { useSession } from '../features/session/useSession.js';
 import { InviteButtonSlot, PeopleWithAccessSlot } from '../features/sharing/slots.js';
@@ -28,6 +33,7 @@ export function MediaPage() {
   const forget = useForgetMedia();
   const [editing, setEditing] = useState(false);
   const [deleting, setDeleting] = useState(false);
+  const qc = useQueryClient();
   const session = useSession();
   const user = session.data?.user ?? null;
   const guest = user ? null : (session.data?.guest ?? null);
@@ -107,12 +113,31 @@ export function MediaPage() {
                 </div>
                 <div className="media-meta">
                   <MediaTypeBadge type={media.type} />
+                  <MediaStatusBadge media={media} showPercent />
                   <span>by {media.owner.name}</span>
                 </div>
                 {media.description ? <p className="media-description">{media.description}</p> : media.canManage && <p className="muted">No description yet.</p>}
               </>
             )}
           </section>
+
+          {media.canManage && media.status === 'ready' && (media.type === 'video' || media.type === 'quiz') && (
+            <section className="panel quiz-section" aria-labelledby="quiz-editor-title">
+              <h2 id="quiz-editor-title" className="panel-title">
+                {media.type === 'quiz' ? 'Quiz questions' : 'Make it a quiz'}
+              </h2>
+              <p className="muted small">
+                {media.type === 'quiz'
+                  ? 'The player stops at each question’s time. New questions start at the player’s current position.'
+                  : 'Add questions at moments of the video; viewers answer them as it plays. New questions start at the player’s current position.'}
+              </p>
+              <QuizEditor
+                mediaId={media.id}
+                currentTime={currentPlayerTime}
+                onSaved={() => void qc.invalidateQueries({ queryKey: queryKeys.mediaItem(media.id) })}
+              />
+            </section>
+          )}
         </div>
 
         <aside className="media-side" aria-label="About this media">
@@ -141,10 +166,16 @@ export function MediaPage() {
               </div>
             </dl>
           </section>
+          {media.canManage && <OwnerTools media={media} />}
         </aside>
       </div>
 
       {media.canManage && <PeopleWithAccessSlot media={media} />}
+      {media.canManage && media.type === 'quiz' && (
+        <section className="panel quiz-section" aria-label="Quiz answers and scores">
+          <QuizResults key={media.updatedAt} mediaId={media.id} />
+        </section>
+      )}
 
       {media.canManage && (
         <DeleteMediaDialog
@@ -160,4 +191,9 @@ export function MediaPage() {
       )}
     </div>
   );
+}
+
+/** The position of the player on the page (the quiz editor places new questions there). */
+function currentPlayerTime(): number {
+  return document.querySelector<HTMLMediaElement>('[data-testid="player-media"]')?.currentTime ?? 0;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import type { MediaDto } from '../../../contracts/api.js';
 import { isApiError, type ApiError } from '../../api/client.js';
-import { uploadMedia, type UploadHandle } from '../../api/upload.js';
+import { uploadMediaResumable, type UploadHandle } from '../../api/upload.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { Dialog } from '../../ui/Dialog.js';
@@ -47,7 +47,7 @@ export function UploadDialog({ open, onClose, onUploaded }: { open: boolean; onC
 
   const start = (file: File) => {
     setState({ kind: 'uploading', file, loaded: 0, total: file.size });
-    const h = uploadMedia(file, ({ loaded, total }) => setState((s) => (s.kind === 'uploading' && s.file === file ? { ...s, loaded, total } : s)));
+    const h = uploadMediaResumable(file, ({ loaded, total }) => setState((s) => (s.kind === 'uploading' && s.file === file ? { ...s, loaded, total } : s)));
     handle.current = h;
     h.promise.then(
       (media) => {

@@ -2,12 +2,34 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import type { MediaDto, MediaPatchBody } from '../../../contracts/api.js';
 import { endpoints, queryKeys } from '../../api/endpoints.js';
 
+/** How often a page asks again while something is still being transcoded. */
+export const PROCESSING_POLL_MS = 2_000;
+const inFlight = (m: MediaDto) => m.status === 'queued' || m.status === 'processing';
+
 export function useMediaList() {
-  return useQuery({ queryKey: queryKeys.media, queryFn: endpoints.listMedia, select: (d) => d.items });
+  const qc = useQueryClient();
+  return useQuery({
+    queryKey: queryKeys.media,
+    // Items already cached (e.g. seeded by an upload) follow the list, so opening one never shows an older status.
+    queryFn: async () => {
+      const list = await endpoints.listMedia();
+      for (const media of list.items) {
+        qc.setQueryData<{ media: MediaDto; role: string }>(queryKeys.mediaItem(media.id), (prev) => (prev ? { ...prev, media } : prev));
+      }
+      return list;
+    },
+    select: (d) => d.items,
+    refetchInterval: (q) => (q.state.data?.items.some(inFlight) ? PROCESSING_POLL_MS : false),
+  });
 }
 
+/** One item; polled while it is queued or processing, so the page turns into the player by itself. */
 export function useMediaItem(id: string) {
-  return useQuery({ queryKey: queryKeys.mediaItem(id), queryFn: () => endpoints.getMedia(id) });
+  return useQuery({
+    queryKey: queryKeys.mediaItem(id),
+    queryFn: () => endpoints.getMedia(id),
+    refetchInterval: (q) => (q.state.data && inFlight(q.state.data.media) ? PROCESSING_POLL_MS : false),
+  });
 }
 
 /** Keeps the list and the item caches in step after a change. */

@@ -82,7 +82,7 @@ export function QuestionCard(props: {
           {props.error}
         </p>
       )}
-      <button type="submit" className="quiz-submit" disabled={props.busy || (!feedback && !answer)}>
+      <button type="submit" className="btn btn-primary quiz-submit" disabled={props.busy || (!feedback && !answer)}>
         {feedback ? 'Continue' : 'Answer'}
       </button>
     </form>

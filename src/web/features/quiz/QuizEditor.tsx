@@ -32,7 +32,7 @@ const parseTime = (v: string) => {
  * The owner's quiz editor: questions at times of the video (optionally at the player's current time),
  * the right answers, points, and the quiz settings. Saving turns the video into a quiz.
  */
-export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentTime?: () => number }) {
+export function QuizEditor({ mediaId, currentTime, onSaved }: { mediaId: string; currentTime?: () => number; onSaved?: () => void }) {
   const [settings, setSettings] = useState<QuizSettings>({ maxAttempts: 1, showCorrectAnswers: 'at_end', passingScorePercent: 70 });
   const [questions, setQuestions] = useState<QuizQuestion[]>([]);
   const [status, setStatus] = useState<string | null>(null);
@@ -55,6 +55,7 @@ export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentT
     try {
       await playerApi.saveQuiz(mediaId, { settings, questions });
       setStatus('Saved.');
+      onSaved?.();
     } catch (err) {
       setStatus(err instanceof PlayerApiError ? err.message : 'The quiz could not be saved.');
       if (err instanceof PlayerApiError && err.details && typeof err.details === 'object') setProblems(err.details as Record<string, string>);
@@ -63,11 +64,11 @@ export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentT
 
   return (
     <section className="quiz-editor" aria-label="Quiz editor">
-      <fieldset className="quiz-editor-row">
+      <fieldset className="quiz-editor-row quiz-editor-settings">
         <legend>Settings</legend>
         <label>
           Attempts{' '}
-          <select value={settings.maxAttempts ?? 0} onChange={(e) => setSettings({ ...settings, maxAttempts: Number(e.target.value) || null })}>
+          <select className="input select select-inline" value={settings.maxAttempts ?? 0} onChange={(e) => setSettings({ ...settings, maxAttempts: Number(e.target.value) || null })}>
             {[1, 2, 3, 5].map((n) => (
               <option key={n} value={n}>
                 {n === 1 ? '1 (no retakes)' : n}
@@ -78,7 +79,7 @@ export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentT
         </label>
         <label>
           Show right answers{' '}
-          <select value={settings.showCorrectAnswers} onChange={(e) => setSettings({ ...settings, showCorrectAnswers: e.target.value as QuizSettings['showCorrectAnswers'] })}>
+          <select className="input select select-inline" value={settings.showCorrectAnswers} onChange={(e) => setSettings({ ...settings, showCorrectAnswers: e.target.value as QuizSettings['showCorrectAnswers'] })}>
             <option value="never">Never</option>
             <option value="after_each">After each question</option>
             <option value="at_end">At the end</option>
@@ -86,7 +87,7 @@ export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentT
         </label>
         <label>
           Passing score %{' '}
-          <input type="number" min={0} max={100} value={settings.passingScorePercent} onChange={(e) => setSettings({ ...settings, passingScorePercent: Number(e.target.value) })} />
+          <input className="input input-narrow" type="number" min={0} max={100} value={settings.passingScorePercent} onChange={(e) => setSettings({ ...settings, passingScorePercent: Number(e.target.value) })} />
         </label>
       </fieldset>
 
@@ -95,16 +96,16 @@ export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentT
           <div className="quiz-editor-row">
             <strong>{KINDS.find((k) => k.kind === q.kind)?.label}</strong>
             <label>
-              at <input aria-label="Time (m:ss)" defaultValue={mmss(q.atSeconds)} onBlur={(e) => update(i, { ...q, atSeconds: parseTime(e.target.value) })} size={6} />
+              at <input className="input input-narrow" aria-label="Time (m:ss)" defaultValue={mmss(q.atSeconds)} onBlur={(e) => update(i, { ...q, atSeconds: parseTime(e.target.value) })} size={6} />
             </label>
             <label>
-              points <input type="number" min={0} max={100} value={q.points} onChange={(e) => update(i, { ...q, points: Number(e.target.value) })} />
+              points <input className="input input-narrow" type="number" min={0} max={100} value={q.points} onChange={(e) => update(i, { ...q, points: Number(e.target.value) })} />
             </label>
-            <button type="button" onClick={() => setQuestions(questions.filter((_, j) => j !== i))}>
+            <button type="button" className="btn btn-ghost btn-sm quiz-editor-remove" onClick={() => setQuestions(questions.filter((_, j) => j !== i))}>
               Remove
             </button>
           </div>
-          <input aria-label="Question" placeholder="Question" value={q.prompt} onChange={(e) => update(i, { ...q, prompt: e.target.value })} />
+          <input className="input" aria-label="Question" placeholder="Question" value={q.prompt} onChange={(e) => update(i, { ...q, prompt: e.target.value })} />
           {(q.kind === 'single' || q.kind === 'multiple') &&
             q.options.map((o, oi) => (
               <div key={o.id} className="quiz-editor-row">
@@ -116,18 +117,18 @@ export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentT
                     update(i, { ...q, correctOptionIds: q.kind === 'single' ? [o.id] : e.target.checked ? [...q.correctOptionIds, o.id] : q.correctOptionIds.filter((c) => c !== o.id) })
                   }
                 />
-                <input aria-label={`Choice ${oi + 1}`} value={o.text} onChange={(e) => update(i, { ...q, options: q.options.map((x) => (x.id === o.id ? { ...x, text: e.target.value } : x)) })} />
+                <input className="input" aria-label={`Choice ${oi + 1}`} value={o.text} onChange={(e) => update(i, { ...q, options: q.options.map((x) => (x.id === o.id ? { ...x, text: e.target.value } : x)) })} />
               </div>
             ))}
           {(q.kind === 'single' || q.kind === 'multiple') && q.options.length < 10 && (
-            <button type="button" onClick={() => update(i, { ...q, options: [...q.options, { id: newId(), text: '' }] })}>
+            <button type="button" className="btn btn-ghost btn-sm quiz-editor-add-choice" onClick={() => update(i, { ...q, options: [...q.options, { id: newId(), text: '' }] })}>
               Add a choice
             </button>
           )}
           {q.kind === 'true_false' && (
             <label>
               Right answer{' '}
-              <select value={String(q.correct)} onChange={(e) => update(i, { ...q, correct: e.target.value === 'true' })}>
+              <select className="input select select-inline" value={String(q.correct)} onChange={(e) => update(i, { ...q, correct: e.target.value === 'true' })}>
                 <option value="true">True</option>
                 <option value="false">False</option>
               </select>
@@ -143,18 +144,18 @@ export function QuizEditor({ mediaId, currentTime }: { mediaId: string; currentT
         </div>
       ))}
 
-      <div className="quiz-editor-row">
+      <div className="quiz-editor-row quiz-editor-add">
         {KINDS.map((k) => (
-          <button key={k.kind} type="button" onClick={() => setQuestions([...questions, blank(k.kind, Math.floor(currentTime?.() ?? 0))])}>
+          <button key={k.kind} type="button" className="btn btn-secondary btn-sm" onClick={() => setQuestions([...questions, blank(k.kind, Math.floor(currentTime?.() ?? 0))])}>
             Add {k.label.toLowerCase()}
           </button>
         ))}
       </div>
       <div className="quiz-editor-row">
-        <button type="button" onClick={() => void save()}>
+        <button type="button" className="btn btn-primary" onClick={() => void save()}>
           Save quiz
         </button>
-        {status && <span role="status">{status}</span>}
+        {status && <span role="status" className="quiz-editor-status">{status}</span>}
       </div>
     </section>
   );

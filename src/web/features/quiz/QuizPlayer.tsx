@@ -143,11 +143,12 @@ export function QuizPlayer({ mediaId, title }: { mediaId: string; title: string 
             <QuizScore attempt={result} questions={questions} attemptsLeft={quiz.attemptsLeft} onRetake={() => void start()} />
           ) : (
             <>
-              <p>
+              <p className="quiz-intro-title">Quiz: {title}</p>
+              <p className="quiz-intro-text">
                 This video has {questions.length} question{questions.length === 1 ? '' : 's'}. It stops at each one for your answer.
                 {quiz.settings.maxAttempts !== null && ` You have ${quiz.attemptsLeft} attempt${quiz.attemptsLeft === 1 ? '' : 's'}.`}
               </p>
-              <button type="button" onClick={() => void start()} disabled={busy || quiz.attemptsLeft === 0} data-testid="quiz-start">
+              <button type="button" className="btn btn-primary" onClick={() => void start()} disabled={busy || quiz.attemptsLeft === 0} data-testid="quiz-start">
                 Start the quiz
               </button>
             </>

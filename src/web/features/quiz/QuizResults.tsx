@@ -27,7 +27,7 @@ export function QuizResults({ mediaId }: { mediaId: string }) {
     <section className="quiz-results" aria-label="Quiz results" data-testid="quiz-results">
       <div className="quiz-editor-row">
         <h3>Quiz results</h3>
-        <a href={`/api/media/${encodeURIComponent(mediaId)}/quiz/results.csv`} download>
+        <a className="btn btn-secondary btn-sm" href={`/api/media/${encodeURIComponent(mediaId)}/quiz/results.csv`} download>
           Export CSV
         </a>
       </div>
@@ -53,7 +53,7 @@ export function QuizResults({ mediaId }: { mediaId: string }) {
                   <td>{v.passed ? 'Yes' : 'No'}</td>
                   <td>{v.attempts.length}</td>
                   <td>
-                    <button type="button" aria-expanded={open === v.viewer.key} onClick={() => setOpen(open === v.viewer.key ? null : v.viewer.key)}>
+                    <button type="button" className="btn btn-ghost btn-sm" aria-expanded={open === v.viewer.key} onClick={() => setOpen(open === v.viewer.key ? null : v.viewer.key)}>
                       Answers
                     </button>
                   </td>

@@ -24,7 +24,7 @@ export function QuizScore({ attempt, questions, attemptsLeft, onRetake }: { atte
         </ol>
       )}
       {onRetake && (attemptsLeft === null || attemptsLeft > 0) && (
-        <button type="button" onClick={onRetake}>
+        <button type="button" className="btn btn-secondary" onClick={onRetake}>
           Try again{attemptsLeft !== null ? ` (${attemptsLeft} left)` : ''}
         </button>
       )}

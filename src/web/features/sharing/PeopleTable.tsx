@@ -6,6 +6,7 @@ import { formatDateTime, formatWhen } from '../../ui/format.js';
 import { LinkIcon, MoreIcon, SendIcon, TrashIcon } from '../../ui/icons.js';
 import { Menu } from '../../ui/Menu.js';
 import { roleLabel, rolesFor, statusHelp, statusLabel } from './labels.js';
+import type { PersonStats, ViewingStats } from './useViewingStats.js';
 
 export interface RowHandlers {
   onResend: (row: InviteRowDto) => void;
@@ -44,12 +45,14 @@ export function PeopleTable({
   selected,
   onSelect,
   handlers,
+  stats,
 }: {
   media: MediaDto;
   rows: InviteRowDto[];
   selected: Set<string>;
   onSelect: (s: Set<string>) => void;
   handlers: RowHandlers;
+  stats?: ViewingStats;
 }) {
   const roles = rolesFor(media.type);
   const toggle = (id: string, on: boolean) => {
@@ -70,6 +73,8 @@ export function PeopleTable({
             <th scope="col">Person</th>
             <th scope="col">Role</th>
             <th scope="col">Status</th>
+            {stats && <th scope="col">Watched</th>}
+            {stats?.isQuiz && <th scope="col">Quiz score</th>}
             <th scope="col">Uses left</th>
             <th scope="col">Expires</th>
             <th scope="col">Device bound</th>
@@ -112,6 +117,16 @@ export function PeopleTable({
                     {statusLabel[r.status]}
                   </span>
                 </td>
+                {stats && (
+                  <td data-label="Watched" className="cell-watched">
+                    <Watched stats={stats.get(r.email)} />
+                  </td>
+                )}
+                {stats?.isQuiz && (
+                  <td data-label="Quiz score" className="nowrap">
+                    <Score stats={stats.get(r.email)} />
+                  </td>
+                )}
                 <td data-label="Uses left">{r.usesLeft === null ? 'Unlimited' : r.usesLeft.toLocaleString()}</td>
                 <td data-label="Expires" className="nowrap">
                   <time dateTime={r.expiresAt} title={formatDateTime(r.expiresAt)}>
@@ -141,5 +156,45 @@ export function PeopleTable({
         </tbody>
       </table>
     </div>
+  );
+}
+
+/** Percent of the media seen and minutes watched, with first and last view on hover and below. */
+function Watched({ stats }: { stats?: PersonStats }) {
+  const v = stats?.viewing;
+  if (!v) return <span className="muted">Not yet</span>;
+  const minutes = v.minutesWatched < 1 ? '< 1 min' : `${Math.round(v.minutesWatched)} min`;
+  return (
+    <div className="watched" data-testid="person-watched">
+      <div className="watched-figures">
+        <span className="watched-percent">{Math.round(v.percentSeen)}% seen</span>
+        <span className="muted"> · {minutes}</span>
+      </div>
+      <div className="progress progress-thin" aria-hidden="true">
+        <div className="progress-bar" style={{ width: `${Math.min(100, Math.round(v.percentSeen))}%` }} />
+      </div>
+      <div className="watched-when muted small">
+        <span>
+          First <time dateTime={v.firstViewAt} title={formatDateTime(v.firstViewAt)}>{formatWhen(v.firstViewAt)}</time>
+        </span>
+        <span>
+          Last <time dateTime={v.lastViewAt} title={formatDateTime(v.lastViewAt)}>{formatWhen(v.lastViewAt)}</time>
+        </span>
+      </div>
+    </div>
+  );
+}
+
+/** Best quiz score so far and whether it passes; "in progress" while only an open attempt exists. */
+function Score({ stats }: { stats?: PersonStats }) {
+  const q = stats?.quiz;
+  if (!q) return <span className="muted">Not taken</span>;
+  if (q.bestPercent === null) return <span className="muted">In progress</span>;
+  const best = q.attempts.filter((a) => a.percent !== null).sort((a, b) => (b.percent ?? 0) - (a.percent ?? 0))[0];
+  return (
+    <span className="quiz-score-cell" data-testid="person-score">
+      <span className={`badge ${q.passed ? 'badge-success' : 'badge-danger'}`}>{q.passed ? 'Passed' : 'Not passed'}</span>{' '}
+      {best ? `${best.score} of ${best.maxScore} (${Math.round(q.bestPercent)}%)` : `${Math.round(q.bestPercent)}%`}
+    </span>
   );
 }

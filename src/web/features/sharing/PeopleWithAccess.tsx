@@ -15,6 +15,7 @@ import { roleLabel, statusLabel } from './labels.js';
 import { fullName, PeopleTable } from './PeopleTable.js';
 import { NewLinkDialog, RevokeDialog } from './SharingDialogs.js';
 import { useInviteActions, useInviteList } from './useInvites.js';
+import { useViewingStats } from './useViewingStats.js';
 
 const PAGE = 50;
 
@@ -22,6 +23,7 @@ const PAGE = 50;
 export function PeopleWithAccess({ media }: { media: MediaDto }) {
   const list = useInviteList(media.id);
   const actions = useInviteActions(media.id);
+  const stats = useViewingStats(media);
   const toast = useToast();
   const [inviting, setInviting] = useState(false);
   const [status, setStatus] = useState<InviteStatus | 'all'>('all');
@@ -90,6 +92,12 @@ export function PeopleWithAccess({ media }: { media: MediaDto }) {
         <p className="muted small">Only the people listed here can open it with their personal link, plus you and site admins.</p>
       </div>
       <div className="sharing-head-actions">
+        {rows.length > 0 && media.type === 'quiz' && (
+          <a className="btn btn-secondary btn-sm" href={`/api/media/${encodeURIComponent(media.id)}/quiz/results.csv`} download>
+            <DownloadIcon size={16} />
+            <span>Quiz results CSV</span>
+          </a>
+        )}
         {rows.length > 0 && (
           <a className="btn btn-secondary btn-sm" href={endpoints.invitesCsvUrl(media.id)} download>
             <DownloadIcon size={16} />
@@ -176,7 +184,7 @@ export function PeopleWithAccess({ media }: { media: MediaDto }) {
               </button>
             </p>
           ) : (
-            <PeopleTable media={media} rows={filtered.slice(0, shown)} selected={selected} onSelect={setSelected} handlers={handlers} />
+            <PeopleTable media={media} rows={filtered.slice(0, shown)} selected={selected} onSelect={setSelected} handlers={handlers} stats={stats} />
           )}
           {filtered.length > shown && (
             <div className="load-more">

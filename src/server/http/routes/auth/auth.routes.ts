@@ -40,6 +40,9 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOpts) {
         rateLimit: {
           max: 8,
           timeWindow: 15 * 60_000,
+          // After body parsing: on the default onRequest hook the body is not there yet, so the key
+          // lost its email and every login from one address shared one counter.
+          hook: 'preHandler',
           keyGenerator: (req: { ip: string; body?: unknown }) => {
             const email = (req.body as { email?: string } | undefined)?.email ?? '';
             return `login:${req.ip}:${canonicalEmail(email) ?? email.toLowerCase()}`;
