@@ -285,9 +285,17 @@ describe('invite links in Chromium, with a real SMTP server', () => {
 
     // A live event offers the event roles; the owner changes a role in the table and the person is told by email.
     const ownerId = (await owner.page.evaluate(() => fetch('/api/session').then((r) => r.json()))).user.id as string;
-    const eventId = `event-${Date.now().toString(36)}`;
-    const now = Date.now();
-    await site.services.media.repo.insert({ id: eventId, owner_id: ownerId, type: 'live', title: 'All-hands', description: '', status: 'ready', mime_type: 'application/octet-stream', size_bytes: 0, storage_key: null, original_name: 'All-hands', created_at: now, updated_at: now, deleted_at: null });
+    const ownerUser = (await site.services.auth.users.findById(ownerId))!;
+    const startsAt = Date.now() + 3600_000;
+    const created = await site.services.liveEvents.create(ownerUser, {
+      kind: 'webcast',
+      title: 'All-hands',
+      description: '',
+      startsAt: new Date(startsAt).toISOString(),
+      endsAt: new Date(startsAt + 3600_000).toISOString(),
+      timeZone: 'UTC',
+    } as Parameters<typeof site.services.liveEvents.create>[1]);
+    const eventId = created.media.id;
     await owner.page.goto(`/media/${eventId}`);
     const speakerEmail = uniqueEmail('sam');
     await owner.page.getByRole('button', { name: 'Invite people' }).first().click();
