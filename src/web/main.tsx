@@ -21,6 +21,7 @@ import './styles/lobby.css';
 import './styles/sharing.css';
 import './styles/invite-dialog.css';
 import './styles/settings.css';
+import './features/live/live.css';
 
 /** A refused invite session (revoked, media deleted) also changes who the visitor is: ask again. */
 const onApiError = (err: unknown) => {

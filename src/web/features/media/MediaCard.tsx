@@ -7,7 +7,7 @@ import { MediaThumb, MediaTypeBadge } from './MediaThumb.js';
 export function MediaCard({ media, highlight }: { media: MediaDto; highlight?: boolean }) {
   return (
     <li className={`media-card ${highlight ? 'media-card-new' : ''}`}>
-      <Link to={`/media/${media.id}`} className="media-card-link">
+      <Link to={media.type === 'live' ? `/events/${media.id}` : `/media/${media.id}`} className="media-card-link">
         <MediaThumb type={media.type} />
         <div className="media-card-body">
           <h3 className="media-card-title">{media.title}</h3>
