@@ -91,6 +91,7 @@ describe('live events in Chromium, through real invites and SMTP', () => {
     const viewerMail = await site.smtp!.waitFor(viewerEmail, (m) => /invited you to/.test(m.subject));
     const modMail = await site.smtp!.waitFor(modEmail, (m) => /invited you to/.test(m.subject));
     expect(viewerMail.attachments?.some((a) => a.filename.endsWith('.ics'))).toBe(true);
+    await screenshot(o, 'live-event-owner');
 
     // Bring the start close (as the owner, through the API the edit form uses).
     const startsAt = new Date(Date.now() + LEAD_MS).toISOString();

@@ -14,8 +14,9 @@ export function LiveEventRoute() {
   return (
     <div className="page page-live">
       <PageTitle>Live event</PageTitle>
-      <OwnerControls eventId={id} onPhaseChanged={() => setGeneration((g) => g + 1)} />
-      <LiveEventPage key={`${id}:${generation}`} eventId={id} onRecording={onRecording} />
+      <OwnerControls eventId={id} onPhaseChanged={() => setGeneration((g) => g + 1)}>
+        <LiveEventPage key={`${id}:${generation}`} eventId={id} onRecording={onRecording} />
+      </OwnerControls>
     </div>
   );
 }

@@ -117,9 +117,15 @@ export function EventForm({ event, onSaved, onCancel }: { event?: LiveEventDto; 
         ))}
       </SelectField>
       <div className="field-row">
-        <SelectField label="Q&A" value={qaMode} onChange={(e) => setQaMode(e.target.value as QaMode)} error={errors.qaMode}>
-          <option value="pre_moderated">Pre-moderated: a moderator approves each question</option>
-          <option value="open">Open: questions show at once</option>
+        <SelectField
+          label="Q&A"
+          value={qaMode}
+          onChange={(e) => setQaMode(e.target.value as QaMode)}
+          error={errors.qaMode}
+          hint={qaMode === 'open' ? 'Questions show to everyone at once.' : 'A moderator approves each question before others see it.'}
+        >
+          <option value="pre_moderated">Pre-moderated</option>
+          <option value="open">Open</option>
         </SelectField>
         <TextField
           label="Early entry (minutes)"

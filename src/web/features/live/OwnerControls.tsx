@@ -1,5 +1,5 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useState, type ReactNode } from 'react';
 import type { EventPageDto } from '../../../contracts/live.js';
 import { api, isApiError } from '../../api/client.js';
 import { Button, ButtonLink } from '../../ui/Button.js';
@@ -14,9 +14,11 @@ export const eventPageKey = (id: string) => ['live-event', id] as const;
 /**
  * The owner's tools on the event page: edit, start early, end early, the recording, invites and
  * "People with access". Renders nothing for anyone who may not manage the event.
- * `onPhaseChanged` lets the page reload its own view after a start or an end.
+ * `onPhaseChanged` lets the page reload its own view after a start or an end. The event page itself
+ * (`children`) sits between the controls and the people list, always at the same place in the tree
+ * so it never remounts when the controls appear.
  */
-export function OwnerControls({ eventId, onPhaseChanged }: { eventId: string; onPhaseChanged: () => void }) {
+export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: string; onPhaseChanged: () => void; children: ReactNode }) {
   const qc = useQueryClient();
   const page = useQuery({ queryKey: eventPageKey(eventId), queryFn: () => fetchEventPage(eventId) });
   const canManage = page.data?.event.canManage ?? false;
@@ -24,7 +26,15 @@ export function OwnerControls({ eventId, onPhaseChanged }: { eventId: string; on
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
 
-  if (!page.data || !canManage) return null;
+  if (!page.data || !canManage) {
+    return (
+      <>
+        {null}
+        {children}
+        {null}
+      </>
+    );
+  }
   const { phase, event } = page.data;
 
   const run = async (what: string, call: () => Promise<EventPageDto>, phaseChange: boolean) => {
@@ -75,7 +85,8 @@ export function OwnerControls({ eventId, onPhaseChanged }: { eventId: string; on
           </p>
         )}
       </section>
-      {media.data && <PeopleWithAccessSlot media={media.data.media} />}
+      {children}
+      {media.data ? <PeopleWithAccessSlot media={media.data.media} /> : null}
     </>
   );
 }
