@@ -9,6 +9,8 @@ const started = Date.now();
 const OWNER_ZONE = 'Europe/Berlin';
 /** How far ahead the event starts once everyone is invited: long enough for a guest to pass the lobby. */
 const LEAD_MS = 20_000;
+/** A 1×1 PNG, enough for a speaker photo (the server sniffs the bytes). */
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** The owner's "Invite people" dialog for a live event: one person with a live role. */
 async function inviteAs(page: Page, person: { email: string; firstName: string; role: 'Viewer' | 'Moderator' }) {
@@ -64,6 +66,7 @@ describe('live events in Chromium, through real invites and SMTP', () => {
     const speaker = o.getByRole('group', { name: 'Speaker 1' });
     await speaker.getByLabel('Name').fill('Sam Speaker');
     await speaker.getByLabel('Title').fill('Head of Product');
+    await speaker.getByLabel('Photo').setInputFiles({ name: 'sam.png', mimeType: 'image/png', buffer: PNG });
     const inAnHour = new Date(Date.now() + 3_600_000).toISOString();
     await o.getByLabel('Starts').fill(toZonedInput(inAnHour, OWNER_ZONE));
     await o.getByLabel('Ends').fill(toZonedInput(new Date(Date.now() + 1_800_000).toISOString(), OWNER_ZONE));
@@ -79,9 +82,10 @@ describe('live events in Chromium, through real invites and SMTP', () => {
     await o.getByRole('region', { name: 'Event controls' }).waitFor();
 
     // The form's wall-clock start, read in Berlin, is the instant we meant (to the second).
-    const created = (await o.evaluate(async (id) => (await fetch(`/api/events/${id}`)).json(), eventId)) as { event: { startsAt: string; timeZone: string; speakers: { name: string }[] } };
+    const created = (await o.evaluate(async (id) => (await fetch(`/api/events/${id}`)).json(), eventId)) as { event: { startsAt: string; timeZone: string; speakers: { name: string; photoUrl: string | null }[] } };
     expect(Math.abs(Date.parse(created.event.startsAt) - Date.parse(inAnHour))).toBeLessThan(1_000);
     expect(created.event).toMatchObject({ timeZone: OWNER_ZONE, speakers: [{ name: 'Sam Speaker' }] });
+    expect(created.event.speakers[0]!.photoUrl).toMatch(/\/photo/);
 
     // Invites: a viewer and a moderator, by email.
     const viewerEmail = uniqueEmail('vera');
@@ -114,6 +118,7 @@ describe('live events in Chromium, through real invites and SMTP', () => {
     await v.waitForURL(`${site.url}/events/${eventId}`);
     await v.getByRole('timer', { name: 'Starts in' }).waitFor();
     await v.getByRole('heading', { name: 'Town hall Q&A', level: 1 }).waitFor();
+    await v.waitForFunction(() => (document.querySelector<HTMLImageElement>('.live-speakers img')?.naturalWidth ?? 0) > 0);
     await screenshot(v, 'live-countdown');
     await v.evaluate(() => ((window as unknown as { roomMarker: string }).roomMarker = 'same page'));
 

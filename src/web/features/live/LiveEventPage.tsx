@@ -7,6 +7,8 @@ import { formatEventTime } from './time.js';
 
 /** How often the "event ended" page looks for a newly attached recording. */
 const RECORDING_POLL_MS = 15_000;
+/** How often the countdown page looks again, so a "start early" or a new schedule reaches it. */
+const SCHEDULE_POLL_MS = 30_000;
 
 /**
  * Everything at an event's address, by phase: the event page with its countdown (which opens the
@@ -39,6 +41,13 @@ export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRec
   useEffect(() => {
     void load();
   }, [load]);
+
+  // waiting for the start: the owner may start early or move the schedule
+  useEffect(() => {
+    if (page?.phase !== 'scheduled' || inRoom) return;
+    const t = setInterval(() => void load(), SCHEDULE_POLL_MS);
+    return () => clearInterval(t);
+  }, [page?.phase, inRoom, load]);
 
   // ended without a recording yet: look again now and then
   useEffect(() => {
