@@ -5,6 +5,7 @@ import { defaultSiteSettings } from '../../src/contracts/invites.js';
 import { hashToken } from '../../src/server/domain/tokens.js';
 import { Agent, createTestApp, MemoryMailer, signUp, uniqueEmail, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
+import { createEvent } from '../factories/live.js';
 import { enter, errorCode, invite, mediaRow, openLink, ownerWithVideo, setSettings } from '../factories/invites.js';
 
 describe.each(testDialects())('inviting and managing people on %s', (dialect) => {
@@ -95,7 +96,7 @@ describe.each(testDialects())('inviting and managing people on %s', (dialect) =>
     const res = await owner.agent.post(`/api/media/${media.id}/invites`, { people: [{ email: uniqueEmail() }], role: 'moderator' });
     expect(res.statusCode).toBe(400);
     expect(res.json().error.code).toBe('role_not_allowed');
-    const event = await mediaRow(t, owner.user.id, 'live');
+    const event = (await createEvent(t, owner.agent)).event;
     const ok = await owner.agent.post(`/api/media/${event.id}/invites`, { people: [{ email: uniqueEmail() }], role: 'speaker', sendEmail: false });
     expect(ok.statusCode).toBe(201);
   });
@@ -211,7 +212,7 @@ describe.each(testDialects())('inviting and managing people on %s', (dialect) =>
 
   it('keeps an audit log: created, sent, opened, redeemed, refused (with code), revoked, role changed — never the token', async () => {
     const owner = await signUp(t);
-    const event = await mediaRow(t, owner.user.id, 'live', 'Town hall');
+    const event = (await createEvent(t, owner.agent, { title: 'Town hall' })).event;
     const email = uniqueEmail('aud');
     await owner.agent.post(`/api/media/${event.id}/invites`, { people: [{ email }], role: 'viewer' });
     const mail = await (t.mailer as MemoryMailer).waitFor(email);

@@ -3,6 +3,7 @@ import { defaultSiteSettings } from '../../src/contracts/invites.js';
 import { accessTopic, type AccessChanged } from '../../src/server/adapters/bus/bus.js';
 import { Agent, createTestApp, MemoryMailer, signUp, uniqueEmail, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
+import { createEvent } from '../factories/live.js';
 import { enter, errorCode, invite, mediaRow, openLink, ownerWithVideo, setSettings } from '../factories/invites.js';
 
 describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
@@ -356,7 +357,7 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
 
   it('a newer invite with a higher role upgrades at once and rotates the session; a lower one never downgrades', async () => {
     const owner = await signUp(t);
-    const event = await mediaRow(t, owner.user.id, 'live', 'All-hands');
+    const event = (await createEvent(t, owner.agent, { title: 'All-hands' })).event;
     const email = uniqueEmail('speaker');
     const viewer = await invite(t, owner.agent, event.id, { email, role: 'viewer' });
     const guest = new Agent(t.app);
@@ -390,7 +391,7 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
 
   it('the owner changes a role explicitly, up or down, and open sessions follow', async () => {
     const owner = await signUp(t);
-    const event = await mediaRow(t, owner.user.id, 'live');
+    const event = (await createEvent(t, owner.agent)).event;
     const inv = await invite(t, owner.agent, event.id, { role: 'speaker' });
     const guest = new Agent(t.app);
     await openLink(guest, inv.link);

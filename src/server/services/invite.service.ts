@@ -301,12 +301,15 @@ export class InviteService {
     const grants = await this.grants.liveForPerson(media.id, invite.email_canonical);
     if (invite.role !== role) {
       const ownerName = await this.ownerName(media);
+      // Read before the transaction: the landing hook queries outside it, which would wait on the
+      // transaction's own connection (SQLite has one) and never return.
+      const url = `${this.deps.publicUrl}${await this.landingUrl(media, role)}`;
       await this.deps.db.transaction().execute(async (trx) => {
         await this.invites.update(invite.id, { role }, trx);
         await this.grants.update(grants.map((g) => g.id), { role }, trx);
         await this.deps.audit.record({ action: 'invite.role_changed', actor: userActor(actor), mediaId: media.id, inviteId: invite.id, details: { from: invite.role, to: role } }, trx);
         await this.deps.mail.queue(
-          { kind: 'role_changed', to: invite.email, ...roleChangedEmail({ invite: { ...invite, role }, media, ownerName, url: `${this.deps.publicUrl}${await this.landingUrl(media, role)}` }) },
+          { kind: 'role_changed', to: invite.email, ...roleChangedEmail({ invite: { ...invite, role }, media, ownerName, url }) },
           trx,
         );
       });
