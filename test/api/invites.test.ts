@@ -6,7 +6,7 @@ import { hashToken } from '../../src/server/domain/tokens.js';
 import { Agent, createTestApp, MemoryMailer, signUp, uniqueEmail, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
 import { createEvent } from '../factories/live.js';
-import { enter, errorCode, invite, mediaRow, openLink, ownerWithVideo, setSettings } from '../factories/invites.js';
+import { enter, errorCode, invite, openLink, ownerWithVideo, setSettings } from '../factories/invites.js';
 
 describe.each(testDialects())('inviting and managing people on %s', (dialect) => {
   let t: TestApp;

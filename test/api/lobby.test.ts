@@ -4,7 +4,7 @@ import { accessTopic, type AccessChanged } from '../../src/server/adapters/bus/b
 import { Agent, createTestApp, MemoryMailer, signUp, uniqueEmail, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
 import { createEvent } from '../factories/live.js';
-import { enter, errorCode, invite, mediaRow, openLink, ownerWithVideo, setSettings } from '../factories/invites.js';
+import { enter, errorCode, invite, openLink, ownerWithVideo, setSettings } from '../factories/invites.js';
 
 describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
   let t: TestApp;
