@@ -22,6 +22,7 @@ import './styles/sharing.css';
 import './styles/invite-dialog.css';
 import './styles/settings.css';
 import './styles/pipeline.css';
+import './features/live/live.css';
 
 /** A refused invite session (revoked, media deleted) also changes who the visitor is: ask again. */
 const onApiError = (err: unknown) => {

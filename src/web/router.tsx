@@ -5,6 +5,8 @@ import { AdminSettingsPage } from './routes/AdminSettingsPage.js';
 import { AppLayout } from './routes/AppLayout.js';
 import { ErrorPage } from './routes/ErrorPage.js';
 import { LibraryPage } from './routes/LibraryPage.js';
+import { LiveEventEditorPage } from './routes/LiveEventEditorPage.js';
+import { LiveEventRoute } from './routes/LiveEventRoute.js';
 import { LobbyPage } from './routes/LobbyPage.js';
 import { LoginPage } from './routes/LoginPage.js';
 import { MediaPage } from './routes/MediaPage.js';
@@ -37,6 +39,24 @@ export const router = createBrowserRouter([
           },
           // Not behind RequireUser: invite guests (no account) open their one media here too.
           { path: '/media/:id', element: <MediaPage /> },
+          // Live events: guests with an event invite land on /events/:id too.
+          { path: '/events/:id', element: <LiveEventRoute /> },
+          {
+            path: '/events/new',
+            element: (
+              <RequireUser>
+                <LiveEventEditorPage />
+              </RequireUser>
+            ),
+          },
+          {
+            path: '/events/:id/edit',
+            element: (
+              <RequireUser>
+                <LiveEventEditorPage />
+              </RequireUser>
+            ),
+          },
           {
             path: '/admin/outbox',
             element: (

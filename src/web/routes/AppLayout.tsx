@@ -23,7 +23,7 @@ export function AppLayout() {
   const refusal = useAccessRefusal(location.key);
   const { pathname } = location;
   // A media page is part of the library.
-  const libraryActive = pathname === '/' || pathname.startsWith('/media/');
+  const libraryActive = pathname === '/' || pathname.startsWith('/media/') || pathname.startsWith('/events/');
 
   const page = refusal ? (
     <AccessRefusedPage

@@ -3,11 +3,11 @@ import type { MediaDto } from '../../contracts/api.js';
 import { MediaCard } from '../features/media/MediaCard.js';
 import { UploadDialog } from '../features/media/UploadDialog.js';
 import { useAddUploadedMedia, useMediaList } from '../features/media/useMedia.js';
-import { Button } from '../ui/Button.js';
+import { Button, ButtonLink } from '../ui/Button.js';
 import { PageTitle } from '../ui/PageTitle.js';
 import { EmptyState } from '../ui/EmptyState.js';
 import { ErrorState } from '../ui/ErrorState.js';
-import { LibraryIcon, UploadIcon } from '../ui/icons.js';
+import { LibraryIcon, LiveIcon, UploadIcon } from '../ui/icons.js';
 import { useToast } from '../ui/Toasts.js';
 
 export function LibraryPage() {
@@ -39,7 +39,12 @@ export function LibraryPage() {
             {list.data ? `${list.data.length} ${list.data.length === 1 ? 'item' : 'items'}` : 'Your videos, audio and documents'}
           </p>
         </div>
-        {list.data && list.data.length > 0 && uploadButton}
+        <div className="page-header-actions">
+          <ButtonLink to="/events/new" icon={<LiveIcon size={18} />}>
+            New live event
+          </ButtonLink>
+          {list.data && list.data.length > 0 && uploadButton}
+        </div>
       </div>
 
       {list.isPending ? (

@@ -73,6 +73,7 @@ export function MediaPage() {
   }
 
   const { media } = item.data;
+  if (media.type === 'live') return <Navigate to={`/events/${encodeURIComponent(media.id)}`} replace />;
   return (
     <div className="page page-media">
       <PageTitle>{media.title}</PageTitle>

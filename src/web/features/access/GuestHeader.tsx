@@ -13,7 +13,7 @@ export function GuestHeader({ guest }: { guest: Guest }) {
   // Same query as the media page, so it costs nothing extra there.
   const media = useMediaItem(guest.mediaId);
   const owner = media.data?.media.owner.name;
-  const home = `/media/${guest.mediaId}`;
+  const home = media.data?.media.type === 'live' ? `/events/${guest.mediaId}` : `/media/${guest.mediaId}`;
   return (
     <>
       <header className="app-header">

@@ -7,6 +7,8 @@ import { formatEventTime } from './time.js';
 
 /** How often the "event ended" page looks for a newly attached recording. */
 const RECORDING_POLL_MS = 15_000;
+/** How often the countdown page looks again, so a "start early" or a new schedule reaches it. */
+const SCHEDULE_POLL_MS = 30_000;
 
 /**
  * Everything at an event's address, by phase: the event page with its countdown (which opens the
@@ -40,16 +42,25 @@ export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRec
     void load();
   }, [load]);
 
+  // waiting for the start: the owner may start early or move the schedule
+  useEffect(() => {
+    if (page?.phase !== 'scheduled' || inRoom) return;
+    const t = setInterval(() => void load(), SCHEDULE_POLL_MS);
+    return () => clearInterval(t);
+  }, [page?.phase, inRoom, load]);
+
   // ended without a recording yet: look again now and then
   useEffect(() => {
-    if (page?.phase !== 'ended' || page.recordingUrl) return;
+    if (page?.phase !== 'ended' || page.recordingUrl || page.event.canManage) return;
     const t = setInterval(() => void load(), RECORDING_POLL_MS);
     return () => clearInterval(t);
   }, [page, load]);
 
+  // Owners stay on the event page (their controls live here); everyone else moves on to the recording.
+  const leadsToRecording = page?.recordingUrl && !page.event.canManage ? page.recordingUrl : undefined;
   useEffect(() => {
-    if (page?.recordingUrl) (onRecording ?? ((url) => location.assign(url)))(page.recordingUrl);
-  }, [page?.recordingUrl, onRecording]);
+    if (leadsToRecording) (onRecording ?? ((url) => location.assign(url)))(leadsToRecording);
+  }, [leadsToRecording, onRecording]);
 
   const onRoomClosed = useCallback(() => {
     setInRoom(false);
@@ -78,7 +89,18 @@ export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRec
       </p>
       {page.phase === 'ended' ? (
         <p className="live-ended" role="status">
-          This event has ended. {page.recordingUrl ? 'Opening the recording…' : 'The recording will appear here when it is available.'}
+          This event has ended.{' '}
+          {page.event.canManage ? (
+            page.event.recording ? (
+              <a href={`/media/${encodeURIComponent(page.event.recording.mediaId)}`}>Watch the recording</a>
+            ) : (
+              'Attach a recording for the people you invited.'
+            )
+          ) : page.recordingUrl ? (
+            'Opening the recording…'
+          ) : (
+            'The recording will appear here when it is available.'
+          )}
         </p>
       ) : (
         page.enterAt && (

@@ -8,7 +8,7 @@ import { MediaStatusBadge } from './MediaViewer.js';
 export function MediaCard({ media, highlight }: { media: MediaDto; highlight?: boolean }) {
   return (
     <li className={`media-card ${highlight ? 'media-card-new' : ''}`}>
-      <Link to={`/media/${media.id}`} className="media-card-link">
+      <Link to={media.type === 'live' ? `/events/${media.id}` : `/media/${media.id}`} className="media-card-link">
         <MediaThumb type={media.type} />
         {media.status !== 'ready' && (
           <span className="media-card-status">

@@ -1,0 +1,122 @@
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useState, type ReactNode } from 'react';
+import type { EventPageDto } from '../../../contracts/live.js';
+import { api, isApiError } from '../../api/client.js';
+import { Button, ButtonLink } from '../../ui/Button.js';
+import { PencilIcon } from '../../ui/icons.js';
+import { endpoints, queryKeys } from '../../api/endpoints.js';
+import { useMediaList } from '../media/useMedia.js';
+import { InviteButtonSlot, PeopleWithAccessSlot } from '../sharing/slots.js';
+import { fetchEventPage } from './liveApi.js';
+
+export const eventPageKey = (id: string) => ['live-event', id] as const;
+
+/**
+ * The owner's tools on the event page: edit, start early, end early, the recording, invites and
+ * "People with access". Renders nothing for anyone who may not manage the event.
+ * `onPhaseChanged` lets the page reload its own view after a start or an end. The event page itself
+ * (`children`) sits between the controls and the people list, always at the same place in the tree
+ * so it never remounts when the controls appear.
+ */
+export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: string; onPhaseChanged: () => void; children: ReactNode }) {
+  const qc = useQueryClient();
+  const page = useQuery({ queryKey: eventPageKey(eventId), queryFn: () => fetchEventPage(eventId) });
+  const canManage = page.data?.event.canManage ?? false;
+  const media = useQuery({ queryKey: queryKeys.mediaItem(eventId), queryFn: () => endpoints.getMedia(eventId), enabled: canManage });
+  const [busy, setBusy] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  if (!page.data || !canManage) {
+    return (
+      <>
+        {null}
+        {children}
+        {null}
+      </>
+    );
+  }
+  const { phase, event } = page.data;
+
+  const run = async (what: string, call: () => Promise<EventPageDto>, phaseChange: boolean) => {
+    setBusy(what);
+    setError(undefined);
+    try {
+      qc.setQueryData(eventPageKey(eventId), await call());
+      if (phaseChange) onPhaseChanged();
+    } catch (err) {
+      setError(isApiError(err) ? err.message : 'Something went wrong. Try again.');
+    } finally {
+      setBusy(undefined);
+    }
+  };
+  const path = `/api/events/${encodeURIComponent(eventId)}`;
+
+  return (
+    <>
+      <section className="panel live-owner" aria-label="Event controls">
+        <div className="live-owner-row">
+          <span className={`live-phase live-phase-${phase}`}>{phase === 'scheduled' ? 'Scheduled' : phase === 'live' ? 'Live now' : 'Ended'}</span>
+          <div className="live-owner-actions">
+            {media.data && <InviteButtonSlot media={media.data.media} />}
+            <ButtonLink to={`/events/${encodeURIComponent(eventId)}/edit`} size="sm" icon={<PencilIcon size={16} />}>
+              Edit event
+            </ButtonLink>
+            {phase === 'scheduled' && (
+              <Button size="sm" busy={busy === 'start'} onClick={() => void run('start', () => api(`${path}/start`, { method: 'POST' }), true)}>
+                Start now
+              </Button>
+            )}
+            {phase === 'live' && (
+              <Button size="sm" variant="danger" busy={busy === 'end'} onClick={() => void run('end', () => api(`${path}/end`, { method: 'POST' }), true)}>
+                End now
+              </Button>
+            )}
+          </div>
+        </div>
+        <RecordingPicker
+          current={event.recording?.mediaId ?? null}
+          required={event.kind === 'simulive'}
+          busy={busy === 'recording'}
+          onSave={(mediaId) => void run('recording', () => api(`${path}/recording`, { method: 'PUT', body: { mediaId } }), false)}
+        />
+        {error && (
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+        )}
+      </section>
+      {children}
+      {media.data ? <PeopleWithAccessSlot media={media.data.media} /> : null}
+    </>
+  );
+}
+
+function RecordingPicker({ current, required, busy, onSave }: { current: string | null; required: boolean; busy: boolean; onSave: (mediaId: string | null) => void }) {
+  const library = useMediaList();
+  const videos = (library.data ?? []).filter((m) => m.type === 'video');
+  const [choice, setChoice] = useState(current ?? '');
+  return (
+    <form
+      className="live-owner-recording"
+      onSubmit={(e) => {
+        e.preventDefault();
+        onSave(choice || null);
+      }}
+    >
+      <label htmlFor="live-recording" className="field-label">
+        Recording
+      </label>
+      <select id="live-recording" className="input" value={choice} onChange={(e) => setChoice(e.target.value)}>
+        {!required && <option value="">None</option>}
+        {videos.map((v) => (
+          <option key={v.id} value={v.id}>
+            {v.title}
+          </option>
+        ))}
+      </select>
+      <Button size="sm" type="submit" busy={busy} disabled={(choice || null) === current}>
+        {current ? 'Change recording' : 'Attach recording'}
+      </Button>
+    </form>
+  );
+}
