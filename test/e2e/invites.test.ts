@@ -284,11 +284,14 @@ describe('invite links in Chromium, with a real SMTP server', () => {
     expect(await member.page.getByLabel('Email address this invite was sent to').count()).toBe(0);
 
     // A live event offers the event roles; the owner changes a role in the table and the person is told by email.
-    const ownerId = (await owner.page.evaluate(() => fetch('/api/session').then((r) => r.json()))).user.id as string;
-    const eventId = `event-${Date.now().toString(36)}`;
-    const now = Date.now();
-    await site.services.media.repo.insert({ id: eventId, owner_id: ownerId, type: 'live', title: 'All-hands', description: '', status: 'ready', mime_type: 'application/octet-stream', size_bytes: 0, storage_key: null, original_name: 'All-hands', created_at: now, updated_at: now, deleted_at: null });
-    await owner.page.goto(`/media/${eventId}`);
+    const eventId = await owner.page.evaluate(async () => {
+      const csrf = decodeURIComponent(/(?:^|; )foyer_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '');
+      const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+      const endsAt = new Date(Date.now() + 90_000_000).toISOString();
+      const res = await fetch('/api/events', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ kind: 'webcast', title: 'All-hands', startsAt, endsAt, timeZone: 'UTC' }) });
+      return ((await res.json()) as { event: { id: string } }).event.id;
+    });
+    await owner.page.goto(`/events/${eventId}`);
     const speakerEmail = uniqueEmail('sam');
     await owner.page.getByRole('button', { name: 'Invite people' }).first().click();
     expect(await dialog.getByLabel('Role').locator('option').allTextContents()).toEqual(['Viewer', 'Moderator', 'Speaker']);
