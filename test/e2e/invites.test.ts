@@ -284,19 +284,14 @@ describe('invite links in Chromium, with a real SMTP server', () => {
     expect(await member.page.getByLabel('Email address this invite was sent to').count()).toBe(0);
 
     // A live event offers the event roles; the owner changes a role in the table and the person is told by email.
-    const ownerId = (await owner.page.evaluate(() => fetch('/api/session').then((r) => r.json()))).user.id as string;
-    const ownerUser = (await site.services.auth.users.findById(ownerId))!;
-    const startsAt = Date.now() + 3600_000;
-    const created = await site.services.liveEvents.create(ownerUser, {
-      kind: 'webcast',
-      title: 'All-hands',
-      description: '',
-      startsAt: new Date(startsAt).toISOString(),
-      endsAt: new Date(startsAt + 3600_000).toISOString(),
-      timeZone: 'UTC',
-    } as Parameters<typeof site.services.liveEvents.create>[1]);
-    const eventId = created.media.id;
-    await owner.page.goto(`/media/${eventId}`);
+    const eventId = await owner.page.evaluate(async () => {
+      const csrf = decodeURIComponent(/(?:^|; )foyer_csrf=([^;]+)/.exec(document.cookie)?.[1] ?? '');
+      const startsAt = new Date(Date.now() + 86_400_000).toISOString();
+      const endsAt = new Date(Date.now() + 90_000_000).toISOString();
+      const res = await fetch('/api/events', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': csrf }, body: JSON.stringify({ kind: 'webcast', title: 'All-hands', startsAt, endsAt, timeZone: 'UTC' }) });
+      return ((await res.json()) as { event: { id: string } }).event.id;
+    });
+    await owner.page.goto(`/events/${eventId}`);
     const speakerEmail = uniqueEmail('sam');
     await owner.page.getByRole('button', { name: 'Invite people' }).first().click();
     expect(await dialog.getByLabel('Role').locator('option').allTextContents()).toEqual(['Viewer', 'Moderator', 'Speaker']);
