@@ -20,6 +20,9 @@ export default defineConfig({
           hookTimeout: 180_000,
           globalSetup: ['test/e2e/global-setup.ts'],
           fileParallelism: false,
+          // On a loaded 2-core machine two browser steps have timed out now and then (docs/e2e-tests.md,
+          // "Known flaky steps"); one retry keeps CI meaningful while that is investigated.
+          retry: 1,
         },
       },
     ],

@@ -182,6 +182,8 @@ export class DatabaseJobQueue implements JobQueue {
   }
 
   private launch(def: JobDefinition<unknown>, job: JobRow): void {
+    // Claimed while stopping: leave it; its lease runs out and another run picks it up.
+    if (!this.started) return;
     const abort = new AbortController();
     const key = `${def.name}\0${job.id}`;
     const heartbeat = setInterval(() => {
@@ -190,11 +192,14 @@ export class DatabaseJobQueue implements JobQueue {
       });
     }, Math.max(50, Math.floor(this.leaseMs / 3)));
     heartbeat.unref();
-    const done = this.execute(def, job, abort.signal).finally(() => {
-      clearInterval(heartbeat);
-      this.running.delete(key);
-      this.kick();
-    });
+    // A run's bookkeeping can fail (database gone during shutdown): log it; the lease brings the job back.
+    const done = this.execute(def, job, abort.signal)
+      .catch((err: unknown) => this.opts.logger.error({ err, jobId: job.id }, 'job bookkeeping failed; the lease will hand it back'))
+      .finally(() => {
+        clearInterval(heartbeat);
+        this.running.delete(key);
+        this.kick();
+      });
     this.running.set(key, { abort, done });
   }
 
