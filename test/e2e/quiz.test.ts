@@ -66,7 +66,12 @@ describe('quiz in Chromium: the owner builds it, an invited guest takes it, the 
     await screenshot(g, 'quiz-guest-start');
     await g.getByTestId('quiz-start').click();
     await waitForPlayer(g);
-    await g.locator('[data-testid=player-media]').click();
+    // Start playback only if it is not already running: a click on a playing video would pause it.
+    await g.evaluate(async () => {
+      const v = document.querySelector<HTMLVideoElement>('[data-testid=player-media]')!;
+      v.muted = true;
+      if (v.paused) await v.play();
+    });
 
     // The player stops at each question; the guest answers.
     const card = g.getByTestId('quiz-question');
