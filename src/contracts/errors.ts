@@ -4,6 +4,22 @@ import { z } from 'zod';
  * Every error code Foyer can answer with, on HTTP and on sockets.
  * The browser branches on these codes, never on message text.
  */
+/** The outcomes an invite link can have (PRODUCT.md, lobby outcomes), listed once for both lists below. */
+const inviteOutcomeCodes = [
+  'email_mismatch',
+  'link_expired',
+  'link_used',
+  'device_mismatch',
+  'invite_revoked',
+  'media_deleted',
+  'domain_blocked',
+  'too_many_attempts',
+  'invalid_link',
+  'code_required',
+  'code_invalid',
+  'out_of_scope',
+] as const;
+
 export const errorCodes = [
   // generic
   'validation_failed',
@@ -27,18 +43,7 @@ export const errorCodes = [
   'signature_invalid',
   'signature_expired',
   // invites and lobby (PRODUCT.md, lobby outcomes)
-  'email_mismatch',
-  'link_expired',
-  'link_used',
-  'device_mismatch',
-  'invite_revoked',
-  'media_deleted',
-  'domain_blocked',
-  'too_many_attempts',
-  'invalid_link',
-  'code_required',
-  'code_invalid',
-  'out_of_scope',
+  ...inviteOutcomeCodes,
   'role_not_allowed',
   // live events and rooms
   'event_not_started',
@@ -50,18 +55,7 @@ export type ErrorCode = (typeof errorCodes)[number];
 
 /** Codes the lobby and an invite guest's pages can meet; the web app has a message and a next step for each. */
 export const lobbyErrorCodes = [
-  'email_mismatch',
-  'link_expired',
-  'link_used',
-  'device_mismatch',
-  'invite_revoked',
-  'media_deleted',
-  'domain_blocked',
-  'too_many_attempts',
-  'invalid_link',
-  'code_required',
-  'code_invalid',
-  'out_of_scope',
+  ...inviteOutcomeCodes,
   'rate_limited',
   'validation_failed',
 ] as const satisfies readonly ErrorCode[];
