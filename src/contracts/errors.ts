@@ -38,6 +38,7 @@ export const errorCodes = [
   'verification_invalid',
   // media
   'unsupported_media',
+  'unsupported_content_type',
   'upload_incomplete',
   // signed media URLs (the player asks for fresh ones on signature_expired)
   'signature_invalid',
@@ -62,6 +63,33 @@ export const lobbyErrorCodes = [
 export type LobbyErrorCode = (typeof lobbyErrorCodes)[number];
 
 export const errorCodeSchema = z.enum(errorCodes);
+
+/**
+ * The code for an HTTP status that came without our error body (a proxy, a plugin, a dropped
+ * connection's retry). Server and browser both use this, so they never disagree.
+ */
+export function codeForStatus(status: number): ErrorCode {
+  switch (status) {
+    case 400:
+      return 'validation_failed';
+    case 401:
+      return 'unauthenticated';
+    case 403:
+      return 'forbidden';
+    case 404:
+      return 'not_found';
+    case 409:
+      return 'conflict';
+    case 413:
+      return 'payload_too_large';
+    case 415:
+      return 'unsupported_content_type';
+    case 429:
+      return 'rate_limited';
+    default:
+      return status >= 400 && status < 500 ? 'validation_failed' : 'internal_error';
+  }
+}
 
 /** The one wire shape of an error, on HTTP and on sockets. */
 export const errorBodySchema = z.object({
