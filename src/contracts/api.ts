@@ -60,7 +60,6 @@ export const mediaSchema = z.object({
   createdAt: z.string(),
   updatedAt: z.string(),
   owner: z.object({ id: z.string(), name: z.string() }),
-  fileUrl: z.string(),
   /** What the current visitor may do with it. */
   canManage: z.boolean(),
 });

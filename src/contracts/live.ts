@@ -1,5 +1,8 @@
 import { z } from 'zod';
 
+/** Minutes before the start that moderators and speakers may enter, unless the owner says otherwise. */
+export const DEFAULT_EARLY_ENTRY_MINUTES = 15;
+
 /**
  * Live events and live rooms: REST shapes and every room message, client→server and server→client.
  * Shared by the server (validation at the edge) and the browser.
@@ -107,7 +110,7 @@ const eventFields = {
   /** The organiser's time zone, shown next to each viewer's own. */
   timeZone: timeZoneSchema,
   qaMode: z.enum(qaModes).default('pre_moderated'),
-  earlyEntryMinutes: z.number().int().min(0).max(240).default(15),
+  earlyEntryMinutes: z.number().int().min(0).max(240).default(DEFAULT_EARLY_ENTRY_MINUTES),
   speakers: z.array(speakerInput).max(20).default([]),
   /** simulive: the source video (required); others: a library video to show after the end. */
   recordingMediaId: z.string().min(1).max(100).nullable().optional(),

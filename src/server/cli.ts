@@ -1,11 +1,8 @@
 import { parseArgs } from 'node:util';
-import { openRuntime } from './bootstrap.js';
+import pino from 'pino';
 import { ConfigError } from './config.js';
 import { isAppError } from './errors.js';
-import { AuthService } from './services/auth.service.js';
-import { MailService } from './services/mail.service.js';
-import { OutboxMailer } from './adapters/mail/mailer.js';
-import pino from 'pino';
+import { openRuntime } from './runtime.js';
 
 const usage = `Usage:
   foyer admin create --email EMAIL --name NAME [--password PASSWORD]
@@ -17,7 +14,7 @@ const usage = `Usage:
 async function main(argv: string[]) {
   const [group, action, ...rest] = argv;
   if (group === 'migrate') {
-    const rt = await openRuntime();
+    const rt = await openRuntime({ logger: () => pino({ level: 'silent' }) });
     await rt.close();
     console.log('Database is up to date.');
     return;
@@ -33,12 +30,11 @@ async function main(argv: string[]) {
       console.error('The password must have at least 10 characters.');
       process.exit(2);
     }
-    const rt = await openRuntime();
+    // The same composition root as the server; nothing is mailed (the admin is verified at once).
+    const logger = pino({ level: 'silent' });
+    const rt = await openRuntime({ logger: () => logger });
     try {
-      const logger = pino({ level: 'silent' });
-      const mail = new MailService({ db: rt.database.db, mailer: new OutboxMailer(logger), from: rt.config.mailFrom, clock: Date.now, logger });
-      const auth = new AuthService({ db: rt.database.db, mail, clock: Date.now, publicUrl: rt.config.publicUrl, sessionTtlMs: rt.config.sessionTtlMs });
-      const { user, created } = await auth.createAdmin({ email: values.email, name: values.name, password });
+      const { user, created } = await rt.services.auth.createAdmin({ email: values.email, name: values.name, password });
       console.log(created ? `Created site admin ${user.email}.` : `${user.email} already had an account; it is now a site admin.`);
     } finally {
       await rt.close();

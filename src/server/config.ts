@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDir, readOrCreateSecret } from './adapters/storage/local-files.js';
 import { z } from 'zod';
 
 const emptyToUndefined = (v: unknown) => (v === '' ? undefined : v);
@@ -130,7 +130,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
-  mkdirSync(dataDir, { recursive: true });
+  ensureDir(dataDir);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
 
   let database: Config['database'];
@@ -138,7 +138,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   else if (/^postgres/.test(e.DATABASE_URL)) database = { kind: 'postgres', url: e.DATABASE_URL };
   else database = { kind: 'sqlite', file: path.resolve(e.DATABASE_URL.replace(/^(sqlite:|file:)(\/\/)?/, '')) };
 
-  const sessionSecret = e.SESSION_SECRET ?? loadOrCreateSecret(dataDir);
+  const sessionSecret = e.SESSION_SECRET ?? readOrCreateSecret(path.join(dataDir, 'session-secret'), () => randomBytes(48).toString('base64url'));
   return {
     port: e.PORT,
     host: e.HOST,
@@ -164,12 +164,4 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     mediaUrlSecret: e.MEDIA_URL_SECRET ?? createHmac('sha256', sessionSecret).update('foyer media url key').digest('base64url'),
     uploadsDir: path.join(dataDir, 'uploads'),
   };
-}
-
-function loadOrCreateSecret(dataDir: string): string {
-  const file = path.join(dataDir, 'session-secret');
-  if (existsSync(file)) return readFileSync(file, 'utf8').trim();
-  const secret = randomBytes(48).toString('base64url');
-  writeFileSync(file, secret + '\n', { mode: 0o600 });
-  return secret;
 }

@@ -1,4 +1,4 @@
-import type { ErrorCode } from '../contracts/errors.js';
+import { codeForStatus, type ErrorBody, type ErrorCode } from '../contracts/errors.js';
 
 export type { ErrorCode };
 
@@ -94,6 +94,27 @@ export class AppError extends Error {
     this.code = code;
     this.details = opts.details;
     this.status = httpStatusOf[code];
+  }
+
+  /** The one wire shape, on HTTP and on sockets. Internal errors never carry their cause's text. */
+  toWire(): ErrorBody {
+    return { error: { code: this.code, message: this.message, ...(this.details !== undefined ? { details: this.details } : {}) } };
+  }
+
+  /**
+   * Anything thrown, as an AppError: an AppError as it is; an error carrying an HTTP status (a
+   * Fastify or plugin error) by the shared status -> code list, keeping its message for 4xx;
+   * everything else `internal_error` with a generic message (the cause stays for the log).
+   */
+  static from(err: unknown): AppError {
+    if (err instanceof AppError) return err;
+    const status = (err as { statusCode?: unknown } | null)?.statusCode;
+    if (typeof status === 'number' && status >= 400 && status < 500) {
+      const code = codeForStatus(status);
+      const message = err instanceof Error && err.message ? err.message : defaultMessageOf[code];
+      return new AppError(code, { message, cause: err });
+    }
+    return new AppError('internal_error', { cause: err });
   }
 }
 

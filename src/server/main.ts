@@ -1,12 +1,12 @@
 import { buildApp } from './app.js';
-import { openRuntime } from './bootstrap.js';
 import { ConfigError } from './config.js';
+import { openRuntime } from './runtime.js';
 
 async function main() {
   const started = performance.now();
   const runtime = await openRuntime();
-  const { config } = runtime;
-  const { app, services } = await buildApp({ config, database: runtime.database, redis: runtime.redis });
+  const { config, services } = runtime;
+  const { app } = await buildApp({ runtime });
   services.mail.start();
 
   let closing = false;
@@ -17,8 +17,8 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
+      // Closing the app closes the runtime: jobs, mail, bus, then the database.
       await app.close();
-      await runtime.close();
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'shutdown failed');

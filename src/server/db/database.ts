@@ -1,8 +1,8 @@
 import SQLite from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import pg from 'pg';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
+import { ensureDir } from '../adapters/storage/local-files.js';
 import type { Config } from '../config.js';
 import type { DB } from './schema.js';
 
@@ -28,7 +28,7 @@ export interface DatabaseOptions {
 
 export function createDatabase(database: Config['database'], opts: DatabaseOptions = {}): Database {
   if (database.kind === 'sqlite') {
-    if (database.file !== ':memory:') mkdirSync(path.dirname(database.file), { recursive: true });
+    if (database.file !== ':memory:') ensureDir(path.dirname(database.file));
     const sqlite = new SQLite(database.file);
     sqlite.pragma('journal_mode = WAL');
     sqlite.pragma('synchronous = NORMAL');

@@ -17,7 +17,7 @@ export interface EventSchedule {
 
 export type EventPhase = 'scheduled' | 'live' | 'ended';
 
-export const DEFAULT_EARLY_ENTRY_MINUTES = 15;
+export { DEFAULT_EARLY_ENTRY_MINUTES } from '../../contracts/live.js';
 
 /** When the event actually opens: the scheduled start, or earlier if the owner started it early. */
 export const effectiveStart = (s: EventSchedule): number => (s.startedAt !== null && s.startedAt < s.startsAt ? s.startedAt : s.startsAt);

@@ -5,7 +5,6 @@ import { canonicalDomain, domainCoveredBy, emailDomain } from './email.js';
 /** Roles from least to most: a newer invite only ever moves a person up this list. */
 const rank: Record<InviteRole, number> = { viewer: 0, speaker: 1, moderator: 2 };
 
-export const roleRank = (r: InviteRole): number => rank[r];
 export const higherRole = (a: InviteRole, b: InviteRole): InviteRole => (rank[b] > rank[a] ? b : a);
 
 /** Roles an invite to this kind of media may carry. */

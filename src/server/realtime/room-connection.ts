@@ -1,6 +1,6 @@
 import type { WebSocket } from 'ws';
 import { roomCloseCodes, type RoomStream, type ServerMessage } from '../../contracts/live.js';
-import { AppError, defaultMessageOf, isAppError } from '../errors.js';
+import { AppError } from '../errors.js';
 import type { Entered, RoomActor } from '../services/room.service.js';
 import type { LocalRoom } from './local-room.js';
 import type { Bucket } from './rate-limiter.js';
@@ -86,8 +86,7 @@ export class RoomConnection implements Bucket {
   }
 
   sendError(err: unknown, ref?: string): void {
-    const e = isAppError(err) ? err : new AppError('internal_error');
-    this.send({ type: 'error', ...(ref ? { ref } : {}), error: { code: e.code, message: isAppError(err) ? e.message : defaultMessageOf.internal_error, ...(e.details !== undefined ? { details: e.details } : {}) } });
+    this.send({ type: 'error', ...(ref ? { ref } : {}), ...AppError.from(err).toWire() });
   }
 
   /** Tells the client why, then closes with the matching code. */

@@ -24,6 +24,8 @@ export interface RoomHubDeps {
   presenceTtlMs?: number;
   attendeesEveryMs?: number;
   heartbeatMs?: number;
+  /** The connection protocol, told when access or a person's standing changes under a connection. */
+  hooks: ConnectionHooks;
 }
 
 /**
@@ -36,7 +38,6 @@ export class RoomHub {
   private readonly rooms = new Map<string, LocalRoom>();
   private readonly opening = new Map<string, Promise<LocalRoom>>();
   private readonly heartbeat: NodeJS.Timeout;
-  hooks?: ConnectionHooks;
 
   constructor(private readonly deps: RoomHubDeps) {
     this.presenceTtlMs = deps.presenceTtlMs ?? 90_000;
@@ -119,7 +120,7 @@ export class RoomHub {
     });
     room.unsubscribe.push(await this.deps.bus.subscribe(roomTopic(roomId), (m) => this.onRoomMessage(room, m as RoomBusMessage)));
     room.unsubscribe.push(await this.deps.bus.subscribe(accessTopic(roomId), (m) => this.onAccessChanged(room, m as AccessChanged)));
-    room.event = await this.deps.liveEvents.repo.find(roomId);
+    room.event = await this.deps.liveEvents.find(roomId);
     room.applyPhase();
     this.rooms.set(roomId, room);
     return room;
@@ -151,7 +152,7 @@ export class RoomHub {
         return;
       case 'changed':
         void room.run(async () => {
-          room.event = (await this.deps.liveEvents.repo.find(room.id)) ?? room.event;
+          room.event = (await this.deps.liveEvents.find(room.id)) ?? room.event;
           room.applyPhase();
         });
         return;
@@ -159,7 +160,7 @@ export class RoomHub {
         for (const c of room.conns) if (c.actor && m.participantIds.includes(c.actor.participantId)) c.send(m.message);
         return;
       case 'participant':
-        for (const c of room.conns) if (c.actor?.participantId === m.participantId) this.hooks?.refreshYou(c);
+        for (const c of room.conns) if (c.actor?.participantId === m.participantId) this.deps.hooks.refreshYou(c);
         return;
       case 'presence':
         room.onPresence(m);
@@ -175,7 +176,7 @@ export class RoomHub {
       // An upgrade through a newer invite rotates the person's session: the open socket follows it.
       const rotated = c.sessionId !== undefined ? m.rotatedSessions?.[c.sessionId] : undefined;
       if (rotated) c.sessionId = rotated;
-      if (hit || rotated) this.hooks?.recheck(c, m.reason);
+      if (hit || rotated) this.deps.hooks.recheck(c, m.reason);
     }
   }
 

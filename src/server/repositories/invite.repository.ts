@@ -41,6 +41,10 @@ export class InviteRepository {
       .execute();
   }
 
+  async insertMany(rows: Insertable<InvitesTable>[], db: Kysely<DB> = this.db): Promise<void> {
+    if (rows.length) await db.insertInto('invites').values(rows).execute();
+  }
+
   async update(id: string, patch: Updateable<InvitesTable>, db: Kysely<DB> = this.db): Promise<void> {
     await db.updateTable('invites').set(patch).where('id', '=', id).execute();
   }
@@ -119,6 +123,29 @@ export class GrantRepository {
 
   liveForMedia(mediaId: string, db: Kysely<DB> = this.db): Promise<Grant[]> {
     return db.selectFrom('grants').selectAll().where('media_id', '=', mediaId).where('revoked_at', 'is', null).execute();
+  }
+
+  /** A rotated session keeps its access: live grants move to the new session (for guests, only this media's). */
+  async moveToSession(from: string, to: string, opts: { mediaId?: string }, db: Kysely<DB> = this.db): Promise<void> {
+    let q = db.updateTable('grants').set({ session_id: to }).where('session_id', '=', from).where('revoked_at', 'is', null);
+    if (opts.mediaId) q = q.where('media_id', '=', opts.mediaId);
+    await q.execute();
+  }
+
+  /** A replaced link: the grants it gave now belong to the link that replaced it. */
+  async moveToInvite(from: string, to: string, db: Kysely<DB> = this.db): Promise<void> {
+    await db.updateTable('grants').set({ invite_id: to }).where('invite_id', '=', from).execute();
+  }
+
+  /** The invited person behind each of these guest sessions (for naming guests to the owner). */
+  inviteesBySession(sessionIds: string[]): Promise<Array<{ session_id: string | null; email: string; first_name: string; last_name: string }>> {
+    if (sessionIds.length === 0) return Promise.resolve([]);
+    return this.db
+      .selectFrom('grants')
+      .innerJoin('invites', 'invites.id', 'grants.invite_id')
+      .select(['grants.session_id', 'invites.email', 'invites.first_name', 'invites.last_name'])
+      .where('grants.session_id', 'in', sessionIds)
+      .execute();
   }
 
   async update(ids: string[], patch: Partial<Pick<Grant, 'role' | 'revoked_at' | 'last_access_at' | 'session_id' | 'invite_id'>>, db: Kysely<DB> = this.db): Promise<void> {

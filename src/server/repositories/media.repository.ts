@@ -17,6 +17,13 @@ export class MediaRepository {
     return this.db.selectFrom('media').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
   }
 
+  /** Titles of media rows (deleted ones too), in one query. */
+  async titles(ids: string[]): Promise<Map<string, string>> {
+    if (ids.length === 0) return new Map();
+    const rows = await this.db.selectFrom('media').select(['id', 'title']).where('id', 'in', ids).execute();
+    return new Map(rows.map((r) => [r.id, r.title]));
+  }
+
   listByOwner(ownerId: string): Promise<Media[]> {
     return this.db
       .selectFrom('media')

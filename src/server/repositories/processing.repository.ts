@@ -24,10 +24,6 @@ export class ProcessingRepository {
     return Number(res.numUpdatedRows) === 1;
   }
 
-  async setBlockDownload(id: string, block: boolean, now: number): Promise<void> {
-    await this.db.updateTable('media').set({ block_download: block ? 1 : 0, updated_at: now }).where('id', '=', id).execute();
-  }
-
   async setProgress(id: string, percent: number): Promise<void> {
     await this.db.updateTable('media').set({ processing_progress: percent }).where('id', '=', id).where('status', '=', 'processing').execute();
   }

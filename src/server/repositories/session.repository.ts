@@ -20,6 +20,12 @@ export class SessionRepository {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
   }
 
+  /** Ends these guest sessions (never an account's) with the reason their next request is refused with. */
+  async endGuests(ids: string[], reason: 'invite_revoked' | 'media_deleted', db: Kysely<DB> = this.db): Promise<void> {
+    if (ids.length === 0) return;
+    await db.updateTable('sessions').set({ ended_reason: reason }).where('id', 'in', ids).where('user_id', 'is', null).execute();
+  }
+
   async deleteExpired(now: number): Promise<void> {
     await this.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
   }

@@ -8,6 +8,17 @@ export class UserRepository {
     return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** Names and addresses of several accounts in one query. */
+  findByIds(ids: string[]): Promise<Array<Pick<User, 'id' | 'name' | 'email'>>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', ids).execute();
+  }
+
+  /** Whether any account exists yet (the first one becomes the site admin). */
+  async any(db: Kysely<DB> = this.db): Promise<boolean> {
+    return (await db.selectFrom('users').select('id').limit(1).executeTakeFirst()) !== undefined;
+  }
+
   findByCanonicalEmail(email: string): Promise<User | undefined> {
     return this.db.selectFrom('users').selectAll().where('email_canonical', '=', email).executeTakeFirst();
   }

@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { AuditActionName } from '../../contracts/invites.js';
-import type { AuditEntry, DB } from '../db/schema.js';
+import type { AuditEntry, User } from '../db/schema.js';
+import { auditScope } from '../domain/audit-visibility.js';
+import type { AuditRepository } from '../repositories/audit.repository.js';
+import type { Tx } from '../repositories/transaction.js';
+import type { MediaService } from './media.service.js';
 
 /** The list lives in contracts so the admin page can offer it as a filter. */
 export type AuditAction = AuditActionName;
@@ -24,21 +27,27 @@ export interface AuditRecord {
 export interface AuditFilter {
   action?: string;
   mediaId?: string;
-  mediaIds?: string[];
   inviteId?: string;
   from?: number;
   to?: number;
   limit: number;
 }
 
+/** Audit entries with the titles of the media they are about (looked up in one query). */
+export interface AuditPage {
+  entries: AuditEntry[];
+  titles: Map<string, string>;
+}
+
+export const userActor = (u: User): AuditActor => ({ kind: 'user', id: u.id, label: u.email });
+
 /** Who did what to which invite, when. Written in the same transaction as the change it describes. */
 export class AuditService {
-  constructor(private readonly deps: { db: Kysely<DB>; clock: () => number }) {}
+  constructor(private readonly deps: { repo: AuditRepository; media: MediaService; clock: () => number }) {}
 
-  async record(entry: AuditRecord, db: Kysely<DB> = this.deps.db): Promise<void> {
-    await db
-      .insertInto('audit_log')
-      .values({
+  async record(entry: AuditRecord, trx?: Tx): Promise<void> {
+    await this.deps.repo.insert(
+      {
         id: randomUUID(),
         at: this.deps.clock(),
         action: entry.action,
@@ -48,18 +57,29 @@ export class AuditService {
         media_id: entry.mediaId ?? null,
         invite_id: entry.inviteId ?? null,
         details_json: entry.details ? JSON.stringify(entry.details) : null,
-      })
-      .execute();
+      },
+      trx,
+    );
   }
 
-  list(f: AuditFilter): Promise<AuditEntry[]> {
-    let q = this.deps.db.selectFrom('audit_log').selectAll().orderBy('at', 'desc').orderBy('id').limit(f.limit);
-    if (f.action) q = q.where('action', '=', f.action);
-    if (f.mediaId) q = q.where('media_id', '=', f.mediaId);
-    if (f.mediaIds) q = f.mediaIds.length ? q.where('media_id', 'in', f.mediaIds) : q.where('id', '=', '');
-    if (f.inviteId) q = q.where('invite_id', '=', f.inviteId);
-    if (f.from !== undefined) q = q.where('at', '>=', f.from);
-    if (f.to !== undefined) q = q.where('at', '<=', f.to);
-    return q.execute();
+  /** The site's whole audit log, for admins. */
+  async forAdmin(viewer: User, f: AuditFilter): Promise<AuditPage> {
+    auditScope({ viewer, adminLog: true, managedMediaIds: () => [] });
+    return this.page(await this.deps.repo.list(f));
+  }
+
+  /** Entries about media this account manages: one item (`f.mediaId`) or all of theirs. */
+  async forManager(viewer: User, f: AuditFilter): Promise<AuditPage> {
+    if (f.mediaId) await this.deps.media.getManaged(viewer, f.mediaId);
+    const mine = f.mediaId ? [] : (await this.deps.media.list(viewer)).map((m) => m.id);
+    const scope = auditScope({ viewer, adminLog: false, requestedMediaId: f.mediaId, managedMediaIds: () => mine });
+    if (scope.all) return this.page(await this.deps.repo.list(f));
+    if (!scope.mediaIds.length) return { entries: [], titles: new Map() };
+    return this.page(await this.deps.repo.list({ ...f, ...(f.mediaId ? {} : { mediaIds: scope.mediaIds }) }));
+  }
+
+  private async page(entries: AuditEntry[]): Promise<AuditPage> {
+    const ids = [...new Set(entries.map((e) => e.media_id).filter((x): x is string => !!x))];
+    return { entries, titles: await this.deps.media.titles(ids) };
   }
 }

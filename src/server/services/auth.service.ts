@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
-import type { DB, Session, User } from '../db/schema.js';
+import type { Session, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
 import { hashToken, looksLikeToken, newToken } from '../domain/tokens.js';
 import { AppError } from '../errors.js';
-import { EmailTokenRepository } from '../repositories/email-token.repository.js';
-import { SessionRepository } from '../repositories/session.repository.js';
-import { UserRepository } from '../repositories/user.repository.js';
+import type { Visitor } from '../domain/visitor.js';
+import type { EmailTokenRepository } from '../repositories/email-token.repository.js';
+import type { MediaRepository } from '../repositories/media.repository.js';
+import type { SessionRepository } from '../repositories/session.repository.js';
+import type { Transactor, Tx } from '../repositories/transaction.js';
+import type { UserRepository } from '../repositories/user.repository.js';
 import { renderEmail } from './emails/layout.js';
 import type { MailService } from './mail.service.js';
 import { dummyHash, hashPassword, verifyPassword } from './password.js';
@@ -15,25 +17,19 @@ const VERIFY_TTL_MS = 48 * 3600_000;
 const TOUCH_EVERY_MS = 60_000;
 
 export interface AuthDeps {
-  db: Kysely<DB>;
+  tx: Transactor;
+  users: UserRepository;
+  sessions: SessionRepository;
+  emailTokens: EmailTokenRepository;
+  /** Titles of the media a guest session is scoped to (read only). */
+  media: MediaRepository;
   mail: MailService;
   clock: () => number;
   publicUrl: string;
   sessionTtlMs: number;
 }
 
-/** An invite guest's session: scoped to one media item; ended when the invite is revoked or the media deleted. */
-export interface GuestScope {
-  mediaId: string;
-  mediaTitle: string;
-  endedReason: 'invite_revoked' | 'media_deleted' | null;
-}
-
-export interface ResolvedSession {
-  session: Session;
-  user?: User;
-  guest?: GuestScope;
-}
+export type ResolvedSession = Visitor & { session: Session };
 
 export interface NewSession {
   token: string;
@@ -41,14 +37,23 @@ export interface NewSession {
 }
 
 export class AuthService {
-  readonly users: UserRepository;
-  readonly sessions: SessionRepository;
+  private readonly users: UserRepository;
+  private readonly sessions: SessionRepository;
   private readonly emailTokens: EmailTokenRepository;
 
   constructor(private readonly deps: AuthDeps) {
-    this.users = new UserRepository(deps.db);
-    this.sessions = new SessionRepository(deps.db);
-    this.emailTokens = new EmailTokenRepository(deps.db);
+    this.users = deps.users;
+    this.sessions = deps.sessions;
+    this.emailTokens = deps.emailTokens;
+  }
+
+  findUser(id: string): Promise<User | undefined> {
+    return this.users.findById(id);
+  }
+
+  /** Names and addresses of accounts, for naming viewers to an owner. */
+  describeUsers(ids: string[]): Promise<Array<Pick<User, 'id' | 'name' | 'email'>>> {
+    return this.users.findByIds(ids);
   }
 
   async signUp(input: { email: string; name: string; password: string; deviceId?: string }): Promise<{ user: User } & NewSession> {
@@ -69,10 +74,9 @@ export class AuthService {
     };
     let created: NewSession;
     try {
-      created = await this.deps.db.transaction().execute(async (trx) => {
+      created = await this.deps.tx.run(async (trx) => {
         // The first account on a new site becomes its admin.
-        const first = await trx.selectFrom('users').select('id').limit(1).executeTakeFirst();
-        user.is_admin = first ? 0 : 1;
+        user.is_admin = (await this.users.any(trx)) ? 0 : 1;
         await this.users.insert(user, trx);
         await this.queueVerification(user, trx);
         return this.createSession({ userId: user.id, deviceId: input.deviceId }, trx);
@@ -87,16 +91,16 @@ export class AuthService {
 
   async resendVerification(user: User): Promise<void> {
     if (user.email_verified_at) return;
-    await this.queueVerification(user, this.deps.db);
+    await this.queueVerification(user);
     this.deps.mail.kick();
   }
 
-  private async queueVerification(user: User, db: Kysely<DB>): Promise<void> {
+  private async queueVerification(user: User, trx?: Tx): Promise<void> {
     const token = newToken();
     const now = this.deps.clock();
     await this.emailTokens.insert(
       { id: hashToken(token), user_id: user.id, purpose: 'verify_email', created_at: now, expires_at: now + VERIFY_TTL_MS },
-      db,
+      trx,
     );
     const url = `${this.deps.publicUrl}/verify-email?token=${encodeURIComponent(token)}`;
     const body = renderEmail({
@@ -105,7 +109,7 @@ export class AuthService {
       button: { label: 'Confirm email address', url },
       footer: 'This link is valid for 48 hours. If you did not sign up for Foyer, ignore this email.',
     });
-    await this.deps.mail.queue({ kind: 'verify_email', to: user.email, subject: 'Confirm your email address for Foyer', ...body }, db);
+    await this.deps.mail.queue({ kind: 'verify_email', to: user.email, subject: 'Confirm your email address for Foyer', ...body }, trx);
   }
 
   async verifyEmail(token: string): Promise<User> {
@@ -130,9 +134,19 @@ export class AuthService {
     await this.sessions.delete(sessionId);
   }
 
+  /** Ends a session at once (the lobby replaces it with a rotated one). */
+  async endSession(sessionId: string, trx?: Tx): Promise<void> {
+    await this.sessions.delete(sessionId, trx);
+  }
+
+  /** Ends guest sessions whose access was taken away; their next request is refused with the reason. */
+  async endGuestSessions(sessionIds: string[], reason: 'invite_revoked' | 'media_deleted', trx?: Tx): Promise<void> {
+    await this.sessions.endGuests(sessionIds, reason, trx);
+  }
+
   async createSession(
     opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number; scopeMediaId?: string },
-    db: Kysely<DB> = this.deps.db,
+    trx?: Tx,
   ): Promise<NewSession> {
     const token = newToken();
     const now = this.deps.clock();
@@ -147,7 +161,7 @@ export class AuthService {
       scope_media_id: opts.scopeMediaId ?? null,
       ended_reason: null,
     };
-    await this.sessions.insert(session, db);
+    await this.sessions.insert(session, trx);
     return { token, session };
   }
 
@@ -160,9 +174,21 @@ export class AuthService {
     if (now - session.last_seen_at > TOUCH_EVERY_MS) await this.sessions.touch(session.id, now);
     if (!session.user_id) {
       if (!session.scope_media_id) return { session };
-      const media = await this.deps.db.selectFrom('media').select(['title']).where('id', '=', session.scope_media_id).executeTakeFirst();
-      return { session, guest: { mediaId: session.scope_media_id, mediaTitle: media?.title ?? 'the media you were invited to', endedReason: session.ended_reason } };
+      const title = (await this.deps.media.titles([session.scope_media_id])).get(session.scope_media_id);
+      return { session, guest: { mediaId: session.scope_media_id, mediaTitle: title ?? 'the media you were invited to', endedReason: session.ended_reason } };
     }
+    const user = await this.users.findById(session.user_id);
+    return user ? { session, user } : undefined;
+  }
+
+  /**
+   * The visitor behind an open socket's session as it is now (ended by logout or expiry), and its
+   * account. Sockets are re-checked with this before every action; the guest scope is not needed there.
+   */
+  async visitorForSession(sessionId: string): Promise<Visitor | undefined> {
+    const session = await this.sessions.findById(sessionId);
+    if (!session || session.expires_at <= this.deps.clock()) return undefined;
+    if (!session.user_id) return { session };
     const user = await this.users.findById(session.user_id);
     return user ? { session, user } : undefined;
   }

@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
 import type { Storage } from '../adapters/storage/storage.js';
 import type { User } from '../db/schema.js';
 import type { Caption } from '../db/schema-pipeline.js';
 import { AppError } from '../errors.js';
 import type { CaptionRepository } from '../repositories/caption.repository.js';
 import type { MediaService } from './media.service.js';
-import { playKey } from './transcode/transcode.service.js';
+import { captionKey } from '../domain/storage-keys.js';
 
 export const CAPTION_LIMIT_BYTES = 512 * 1024;
 
@@ -30,10 +29,10 @@ export class CaptionService {
       media_id: media.id,
       lang: input.lang,
       label: input.label,
-      storage_key: `${playKey(media.id)}/captions/${id}.vtt`,
+      storage_key: captionKey(media.id, id),
       created_at: this.deps.clock(),
     };
-    await this.deps.storage.put(caption.storage_key, Readable.from([text]));
+    await this.deps.storage.put(caption.storage_key, Buffer.from(text));
     try {
       await this.deps.repo.insert(caption);
     } catch (err) {

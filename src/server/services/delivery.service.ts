@@ -1,11 +1,12 @@
-import type { PlaybackDto } from '../../contracts/pipeline.js';
 import type { Media } from '../db/schema.js';
+import type { Caption } from '../db/schema-pipeline.js';
+import { downloadPolicy } from '../domain/download-policy.js';
 import { isSafeRest, signedPrefix, verify } from '../domain/signed-url.js';
+import { playKey } from '../domain/storage-keys.js';
 import { AppError } from '../errors.js';
-import type { RequestAuth } from '../http/plugins/session.js';
+import type { Visitor } from '../domain/visitor.js';
 import type { CaptionRepository } from '../repositories/caption.repository.js';
 import type { AccessService, ViewAccess } from './access.service.js';
-import { playKey } from './transcode/transcode.service.js';
 
 export interface DeliveryDeps {
   access: AccessService;
@@ -15,7 +16,22 @@ export interface DeliveryDeps {
   ttlSeconds: number;
   clock: () => number;
   /** Where this viewer stopped last time (viewing analytics), if known. */
-  resumeAt?: (auth: RequestAuth, media: Media) => Promise<number | null>;
+  resumeAt: (auth: Visitor, media: Media) => Promise<number | null>;
+}
+
+/** Signed URLs for one visitor's playback of one media item, with what they may do. */
+export interface PlaybackView {
+  media: Media;
+  hlsUrl: string | null;
+  posterUrl: string | null;
+  thumbnails: { urlTemplate: string; everySeconds: number; width: number; count: number } | null;
+  captions: Array<{ caption: Caption; url: string }>;
+  fileUrl: string | null;
+  downloadUrl: string | null;
+  /** When the URLs stop working, in epoch seconds. */
+  expiresAt: number;
+  refreshInSeconds: number;
+  resumeAtSeconds: number | null;
 }
 
 /** The three signed scopes of a media item: what a player streams, the file inline, the file as a download. */
@@ -38,12 +54,12 @@ export class DeliveryService {
     return this.deps.ttlSeconds;
   }
 
-  async playback(auth: RequestAuth, mediaId: string): Promise<PlaybackDto> {
+  async playback(auth: Visitor, mediaId: string): Promise<PlaybackView> {
     const grant = await this.deps.access.view(auth, mediaId);
     return this.describe(auth, grant);
   }
 
-  private async describe(auth: RequestAuth, grant: ViewAccess): Promise<PlaybackDto> {
+  private async describe(auth: Visitor, grant: ViewAccess): Promise<PlaybackView> {
     const { media } = grant;
     const nowSeconds = Math.floor(this.deps.clock() / 1000);
     const expires = nowSeconds + this.deps.ttlSeconds;
@@ -53,26 +69,20 @@ export class DeliveryService {
     const ready = media.status === 'ready';
     const hasHls = ready && media.hls_key !== null;
     const original = media.storage_key?.split('/').pop();
-    const mayDownload = grant.canManage || media.block_download === 0;
+    const policy = downloadPolicy(media, grant.canManage);
     const thumbs = hasHls && media.thumbnails_json ? (JSON.parse(media.thumbnails_json) as { everySeconds: number; width: number; count: number }) : null;
     const captions = hasHls ? await this.deps.captions.listByMedia(media.id) : [];
     return {
-      mediaId: media.id,
-      type: media.type,
-      status: media.status,
-      progress: ready ? 1 : media.processing_progress / 100,
-      failureReason: media.failure_reason,
-      durationSeconds: media.duration_seconds,
+      media,
       hlsUrl: hasHls ? `${inStream(media.hls_key!)}/master.m3u8` : null,
       posterUrl: hasHls && media.poster_key ? inStream(media.poster_key) : null,
       thumbnails: thumbs ? { urlTemplate: `${inStream(media.hls_key!)}/thumbs/{n}.jpg`, ...thumbs } : null,
-      captions: captions.map((c) => ({ id: c.id, lang: c.lang, label: c.label, url: inStream(c.storage_key) })),
-      fileUrl: original && ready && (media.type === 'document' || mayDownload) ? `${signed('file')}${original}` : null,
-      downloadUrl: original && ready && mayDownload ? `${signed('download')}${original}?filename=${encodeURIComponent(downloadName(media))}` : null,
-      blockDownload: media.block_download === 1,
-      expiresAt: new Date(expires * 1000).toISOString(),
+      captions: captions.map((caption) => ({ caption, url: inStream(caption.storage_key) })),
+      fileUrl: original && ready && policy.inline ? `${signed('file')}${original}` : null,
+      downloadUrl: original && ready && policy.download ? `${signed('download')}${original}?filename=${encodeURIComponent(downloadName(media))}` : null,
+      expiresAt: expires,
       refreshInSeconds: Math.max(5, Math.floor(this.deps.ttlSeconds / 2)),
-      resumeAtSeconds: (await this.deps.resumeAt?.(auth, media)) ?? null,
+      resumeAtSeconds: await this.deps.resumeAt(auth, media),
     };
   }
 

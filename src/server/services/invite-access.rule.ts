@@ -1,7 +1,7 @@
 import type { Media } from '../db/schema.js';
 import { higherRole } from '../domain/invite-rules.js';
 import type { AppError } from '../errors.js';
-import { guestRefusal, type RequestAuth } from '../http/plugins/session.js';
+import { guestRefusal, type Visitor } from '../domain/visitor.js';
 import type { GrantRepository } from '../repositories/invite.repository.js';
 import type { AccessRule } from './access.service.js';
 
@@ -11,7 +11,7 @@ const TOUCH_EVERY_MS = 60_000;
 export class InviteAccessRule implements AccessRule {
   constructor(private readonly deps: { grants: GrantRepository; clock: () => number }) {}
 
-  async roleFor(auth: RequestAuth, media: Media): Promise<string | undefined> {
+  async roleFor(auth: Visitor, media: Media): Promise<string | undefined> {
     if (!auth.session || auth.guest?.endedReason) return undefined;
     if (auth.guest && auth.guest.mediaId !== media.id) return undefined;
     const grants = await this.deps.grants.liveFor({ mediaId: media.id, sessionId: auth.session.id, userId: auth.user?.id });
@@ -22,7 +22,7 @@ export class InviteAccessRule implements AccessRule {
     return grants.map((g) => g.role).reduce(higherRole);
   }
 
-  async scopeRefusal(auth: RequestAuth): Promise<AppError | undefined> {
+  async scopeRefusal(auth: Visitor): Promise<AppError | undefined> {
     return auth.guest && !auth.user ? guestRefusal(auth.guest) : undefined;
   }
 }

@@ -1,35 +1,53 @@
 import { randomUUID } from 'node:crypto';
-import type { Insertable, Kysely } from 'kysely';
-import type { CreateInvitesResponse, InviteRowDto, SiteSettings } from '../../contracts/invites.js';
+import type { CreateInvitesResponse, InviteStatus, SiteSettings } from '../../contracts/invites.js';
 import { accessTopic, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
-import type { DB, Grant, Invite, InviteRole, InvitesTable, Media, User } from '../db/schema.js';
+import type { Grant, Invite, InviteRole, Media, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
-import { domainRefusal, inviteStatus, rolesFor, usesLeft } from '../domain/invite-rules.js';
-import { hashToken, newToken } from '../domain/tokens.js';
+import { higherRole, inviteStatus, domainRefusal, rolesFor } from '../domain/invite-rules.js';
+import { hashToken, looksLikeToken, newToken } from '../domain/tokens.js';
+import type { Visitor } from '../domain/visitor.js';
 import { AppError } from '../errors.js';
-import { GrantRepository, InviteRepository } from '../repositories/invite.repository.js';
-import { UserRepository } from '../repositories/user.repository.js';
-import type { AuditActor, AuditService } from './audit.service.js';
+import type { GrantRepository, InviteRepository } from '../repositories/invite.repository.js';
+import type { Transactor, Tx } from '../repositories/transaction.js';
+import { userActor, type AuditService } from './audit.service.js';
+import type { AuthService } from './auth.service.js';
+import type { DomainEvents } from './domain-events.js';
 import { inviteEmail, roleChangedEmail, type EventExtras } from './emails/invite-emails.js';
+import type { LiveEventService } from './live-event.service.js';
 import type { MailService, MailToSend } from './mail.service.js';
 import type { MediaService } from './media.service.js';
 import type { SettingsService } from './settings.service.js';
 
 export interface InviteDeps {
-  db: Kysely<DB>;
+  invites: InviteRepository;
+  grants: GrantRepository;
+  tx: Transactor;
   mail: MailService;
   settings: SettingsService;
   audit: AuditService;
   media: MediaService;
+  auth: AuthService;
+  /** Event invites carry the start time and a calendar file, and land on the event page or its recording. */
+  liveEvents: LiveEventService;
   bus: Bus;
+  events: DomainEvents;
   clock: () => number;
   publicUrl: string;
 }
 
-/** What other modules add to invites (live events add start time and calendar file, and where people land). */
-export interface InviteHooks {
-  eventExtras?: (media: Media) => Promise<EventExtras | undefined>;
-  landingUrl?: (media: Media, role: InviteRole) => Promise<string | undefined>;
+/** One row of "People with access": the current link to a person, as the rules judge it now. */
+export interface InviteView {
+  invite: Invite;
+  status: InviteStatus;
+  /** The latest use of the link or of access it gave, if any. */
+  lastAccessAt: number | null;
+}
+
+/** What an invite guest's session may open, for the browser. */
+export interface GuestInfo {
+  mediaId: string;
+  mediaTitle: string;
+  role: string;
 }
 
 const refusalMessages = {
@@ -41,32 +59,81 @@ const refusalMessages = {
 
 const CHUNK = 500;
 const chunks = <T>(xs: T[], n = CHUNK): T[][] => Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, (i + 1) * n));
-const iso = (ms: number) => new Date(ms).toISOString();
-
-export const userActor = (u: User): AuditActor => ({ kind: 'user', id: u.id, label: u.email });
-
+/**
+ * Invites: personal links to one media item for one person, People with access, role changes and
+ * revokes. The lobby (lobby.service.ts) is the other half of the module: it turns a link into access.
+ */
 export class InviteService {
-  readonly invites: InviteRepository;
-  readonly grants: GrantRepository;
-  readonly hooks: InviteHooks = {};
-  private readonly users: UserRepository;
+  private readonly links: InviteRepository;
+  private readonly grants: GrantRepository;
 
   constructor(private readonly deps: InviteDeps) {
-    this.invites = new InviteRepository(deps.db);
-    this.grants = new GrantRepository(deps.db);
-    this.users = new UserRepository(deps.db);
+    this.links = deps.invites;
+    this.grants = deps.grants;
+    // Access ends with the media, in the deletion's own transaction.
+    deps.events.on('media.deleting', ({ media, trx }) => this.endAllFor(media, trx));
   }
 
   linkFor(token: string): string {
     return `${this.deps.publicUrl}/i/${token}`;
   }
 
-  async ownerName(media: Media): Promise<string> {
-    return (await this.users.findById(media.owner_id))?.name ?? 'The media owner';
+  /** The invite a link token belongs to (replaced and revoked ones too), or invalid_link. */
+  async byToken(token: string | undefined): Promise<Invite> {
+    if (!token || !looksLikeToken(token)) throw new AppError('invalid_link');
+    const invite = await this.links.findByTokenHash(hashToken(token));
+    if (!invite) throw new AppError('invalid_link');
+    return invite;
   }
 
+  async ownerName(media: Media): Promise<string> {
+    return (await this.deps.auth.findUser(media.owner_id))?.name ?? 'The media owner';
+  }
+
+  /** Where a person with this role lands: the media page, or for an event its page or recording. */
   async landingUrl(media: Media, role: InviteRole): Promise<string> {
-    return (await this.hooks.landingUrl?.(media, role)) ?? `/media/${media.id}`;
+    if (media.type !== 'live') return `/media/${media.id}`;
+    const view = await this.deps.liveEvents.viewFor(media, role, false);
+    return view.leadsToRecording && view.recording ? `/media/${view.recording.id}` : `/events/${media.id}`;
+  }
+
+  /** Start time and calendar file for an event invite email; undefined for other media. */
+  async eventExtras(media: Media): Promise<EventExtras | undefined> {
+    if (media.type !== 'live') return undefined;
+    const view = await this.deps.liveEvents.viewFor(media, 'viewer', false);
+    // The calendar entry points at the event page, not the personal link: calendars get shared and synced.
+    const ics = await this.deps.liveEvents.calendarAttachment(media.id, `${this.deps.publicUrl}/events/${media.id}`);
+    return { startsAt: view.event.starts_at, ics: ics.content };
+  }
+
+  /** What an invite guest's session may open (for the browser), or null for accounts and ended guests. */
+  async describeGuest(visitor: Visitor): Promise<GuestInfo | null> {
+    if (!visitor.guest || visitor.user || visitor.guest.endedReason) return null;
+    const grants = await this.grants.liveFor({ mediaId: visitor.guest.mediaId, sessionId: visitor.session?.id });
+    if (!grants.length) return null;
+    return { mediaId: visitor.guest.mediaId, mediaTitle: visitor.guest.mediaTitle, role: grants.map((g) => g.role).reduce(higherRole) };
+  }
+
+  /** The invited person's name for a guest in a live room, from the invite behind their session. */
+  async guestName(visitor: Visitor, media: Media): Promise<string | undefined> {
+    if (!visitor.session) return undefined;
+    const grants = await this.grants.liveFor({ mediaId: media.id, sessionId: visitor.session.id, userId: visitor.user?.id });
+    if (!grants.length) return undefined;
+    const invite = await this.links.findById(grants[0].invite_id);
+    if (!invite) return undefined;
+    return `${invite.first_name} ${invite.last_name}`.trim() || invite.email.split('@')[0];
+  }
+
+  /**
+   * Names invite guests (keyed by session id) by the invite behind their session, so the owner sees
+   * the invited person in quiz results and viewing analytics.
+   */
+  async inviteesBySession(sessionIds: string[]): Promise<Map<string, { name: string | null; email: string }>> {
+    const out = new Map<string, { name: string | null; email: string }>();
+    for (const r of await this.grants.inviteesBySession(sessionIds)) {
+      if (r.session_id) out.set(r.session_id, { name: [r.first_name, r.last_name].filter(Boolean).join(' ') || null, email: r.email });
+    }
+    return out;
   }
 
   /** The media, if this account may invite people to it. */
@@ -87,7 +154,7 @@ export class InviteService {
     sendEmail: boolean;
     createdBy: string | null;
     settings: SiteSettings;
-  }): { row: Insertable<InvitesTable> & Invite; token: string } {
+  }): { row: Invite; token: string } {
     const now = this.deps.clock();
     const token = newToken();
     const s = opts.settings;
@@ -155,14 +222,14 @@ export class InviteService {
     }
 
     const ownerName = await this.ownerName(media);
-    const event = body.sendEmail ? await this.hooks.eventExtras?.(media) : undefined;
+    const event = body.sendEmail ? await this.eventExtras(media) : undefined;
     const created: CreateInvitesResponse['created'] = [];
     const now = this.deps.clock();
     const actorInfo = userActor(actor);
 
-    await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.tx.run(async (trx) => {
       for (const batch of chunks(accepted)) {
-        const existing = new Map((await this.invites.currentFor(media.id, batch.map((b) => b.canonical), trx)).map((i) => [i.email_canonical, i]));
+        const existing = new Map((await this.links.currentFor(media.id, batch.map((b) => b.canonical), trx)).map((i) => [i.email_canonical, i]));
         const rows: Invite[] = [];
         const mails: MailToSend[] = [];
         const audits: Array<Parameters<AuditService['record']>[0]> = [];
@@ -177,10 +244,10 @@ export class InviteService {
             audits.push({ action: 'invite.sent', actor: actorInfo, mediaId: media.id, inviteId: row.id, details: { email: row.email } });
           }
         }
-        await trx.insertInto('invites').values(rows).execute();
+        await this.links.insertMany(rows, trx);
         for (const old of existing.values()) {
           const replacement = rows.find((r) => r.email_canonical === old.email_canonical)!;
-          await this.invites.update(old.id, { replaced_by: replacement.id, replaced_at: now }, trx);
+          await this.links.update(old.id, { replaced_by: replacement.id, replaced_at: now }, trx);
         }
         for (const m of mails) await this.deps.mail.queue(m, trx);
         for (const a of audits) await this.deps.audit.record(a, trx);
@@ -190,9 +257,9 @@ export class InviteService {
     return { created, refused };
   }
 
-  async list(actor: User, mediaId: string): Promise<InviteRowDto[]> {
+  async list(actor: User, mediaId: string): Promise<InviteView[]> {
     const media = await this.deps.media.getManaged(actor, mediaId);
-    const [invites, grants] = await Promise.all([this.invites.listCurrent(media.id), this.grants.liveForMedia(media.id)]);
+    const [invites, grants] = await Promise.all([this.links.listCurrent(media.id), this.grants.liveForMedia(media.id)]);
     const byPerson = new Map<string, Grant[]>();
     for (const g of grants) byPerson.set(g.email_canonical, [...(byPerson.get(g.email_canonical) ?? []), g]);
     const now = this.deps.clock();
@@ -200,40 +267,12 @@ export class InviteService {
       const personGrants = i.revoked_at === null ? (byPerson.get(i.email_canonical) ?? []) : [];
       const lastGrant = Math.max(0, ...personGrants.map((g) => g.last_access_at));
       const last = Math.max(i.last_access_at ?? 0, lastGrant);
-      return {
-        id: i.id,
-        email: i.email,
-        firstName: i.first_name,
-        lastName: i.last_name,
-        role: i.role,
-        status: inviteStatus(i, { now, hasLiveGrant: personGrants.length > 0 }),
-        usesLeft: usesLeft(i),
-        expiresAt: iso(i.expires_at),
-        deviceBound: i.device_hash !== null,
-        lastAccessAt: last ? iso(last) : null,
-        createdAt: iso(i.created_at),
-        sentByEmail: i.sent_by_email === 1,
-      };
+      return { invite: i, status: inviteStatus(i, { now, hasLiveGrant: personGrants.length > 0 }), lastAccessAt: last || null };
     });
   }
 
-  async csv(actor: User, mediaId: string): Promise<string> {
-    const rows = await this.list(actor, mediaId);
-    const cell = (v: unknown) => {
-      const s = v === null || v === undefined ? '' : String(v);
-      // Leading =, +, - or @ would run as a formula in spreadsheets.
-      const safe = /^[=+\-@\t\r]/.test(s) ? `'${s}` : s;
-      return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-    };
-    const head = ['email', 'first_name', 'last_name', 'role', 'status', 'uses_left', 'expires_at', 'device_bound', 'last_access_at', 'invited_at'];
-    const lines = rows.map((r) =>
-      [r.email, r.firstName, r.lastName, r.role, r.status, r.usesLeft ?? 'unlimited', r.expiresAt, r.deviceBound ? 'yes' : 'no', r.lastAccessAt ?? '', r.createdAt].map(cell).join(','),
-    );
-    return [head.join(','), ...lines].join('\r\n') + '\r\n';
-  }
-
   private async currentInvite(media: Media, inviteId: string): Promise<Invite> {
-    const invite = await this.invites.findById(inviteId);
+    const invite = await this.links.findById(inviteId);
     if (!invite || invite.media_id !== media.id || invite.replaced_by !== null) throw new AppError('not_found', { message: 'Invite not found.' });
     return invite;
   }
@@ -245,7 +284,7 @@ export class InviteService {
   async replaceLink(
     old: Invite,
     opts: { by: string | null; sendEmail: boolean; media: Media; settings: SiteSettings },
-    trx: Kysely<DB>,
+    trx: Tx,
   ): Promise<{ invite: Invite; token: string }> {
     const { media, settings } = opts;
     const { row, token } = this.newInviteRow({
@@ -257,18 +296,18 @@ export class InviteService {
       createdBy: opts.by,
       settings,
     });
-    await this.invites.insert(row, trx);
-    await this.invites.update(old.id, { replaced_by: row.id, replaced_at: this.deps.clock() }, trx);
+    await this.links.insert(row, trx);
+    await this.links.update(old.id, { replaced_by: row.id, replaced_at: this.deps.clock() }, trx);
     // Grants keep working; they now belong to the current link.
-    await trx.updateTable('grants').set({ invite_id: row.id }).where('invite_id', '=', old.id).execute();
+    await this.grants.moveToInvite(old.id, row.id, trx);
     return { invite: row, token };
   }
 
-  async resend(actor: User, mediaId: string, inviteId: string): Promise<{ row: InviteRowDto; link?: string }> {
+  async resend(actor: User, mediaId: string, inviteId: string): Promise<{ row: InviteView; link?: string }> {
     return this.reissue(actor, mediaId, inviteId, true);
   }
 
-  async copyNewLink(actor: User, mediaId: string, inviteId: string): Promise<{ row: InviteRowDto; link?: string }> {
+  async copyNewLink(actor: User, mediaId: string, inviteId: string): Promise<{ row: InviteView; link?: string }> {
     return this.reissue(actor, mediaId, inviteId, false);
   }
 
@@ -277,9 +316,9 @@ export class InviteService {
     const old = await this.currentInvite(media, inviteId);
     if (old.revoked_at !== null) throw new AppError('conflict', { message: 'This invite was revoked. Invite the person again instead.' });
     const ownerName = await this.ownerName(media);
-    const event = sendEmail ? await this.hooks.eventExtras?.(media) : undefined;
+    const event = sendEmail ? await this.eventExtras(media) : undefined;
     const settings = await this.deps.settings.get();
-    const { invite, token } = await this.deps.db.transaction().execute(async (trx) => {
+    const { invite, token } = await this.deps.tx.run(async (trx) => {
       const next = await this.replaceLink(old, { by: actor.id, sendEmail, media, settings }, trx);
       await this.deps.audit.record({ action: 'invite.link_replaced', actor: userActor(actor), mediaId: media.id, inviteId: next.invite.id, details: { replaces: old.id, sentByEmail: sendEmail } }, trx);
       if (sendEmail) {
@@ -289,11 +328,11 @@ export class InviteService {
       return next;
     });
     if (sendEmail) this.deps.mail.kick();
-    const row = (await this.list(actor, mediaId)).find((r) => r.id === invite.id)!;
+    const row = (await this.list(actor, mediaId)).find((r) => r.invite.id === invite.id)!;
     return { row, ...(sendEmail ? {} : { link: this.linkFor(token) }) };
   }
 
-  async changeRole(actor: User, mediaId: string, inviteId: string, role: InviteRole): Promise<InviteRowDto> {
+  async changeRole(actor: User, mediaId: string, inviteId: string, role: InviteRole): Promise<InviteView> {
     const media = await this.manageable(actor, mediaId);
     if (!rolesFor(media.type).includes(role)) throw new AppError('role_not_allowed');
     const invite = await this.currentInvite(media, inviteId);
@@ -303,8 +342,8 @@ export class InviteService {
       const ownerName = await this.ownerName(media);
       // Read before the transaction: SQLite has one connection, and the transaction holds it.
       const url = `${this.deps.publicUrl}${await this.landingUrl(media, role)}`;
-      await this.deps.db.transaction().execute(async (trx) => {
-        await this.invites.update(invite.id, { role }, trx);
+      await this.deps.tx.run(async (trx) => {
+        await this.links.update(invite.id, { role }, trx);
         await this.grants.update(grants.map((g) => g.id), { role }, trx);
         await this.deps.audit.record({ action: 'invite.role_changed', actor: userActor(actor), mediaId: media.id, inviteId: invite.id, details: { from: invite.role, to: role } }, trx);
         await this.deps.mail.queue(
@@ -315,7 +354,7 @@ export class InviteService {
       this.deps.mail.kick();
       await this.announce({ mediaId: media.id, grants, role, reason: 'changed' });
     }
-    return (await this.list(actor, mediaId)).find((r) => r.id === invite.id)!;
+    return (await this.list(actor, mediaId)).find((r) => r.invite.id === invite.id)!;
   }
 
   async revoke(actor: User, mediaId: string, inviteIds: string[]): Promise<number> {
@@ -323,11 +362,11 @@ export class InviteService {
     const now = this.deps.clock();
     let count = 0;
     const affected: Grant[] = [];
-    await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.tx.run(async (trx) => {
       for (const id of inviteIds) {
-        const invite = await this.invites.findById(id, trx);
+        const invite = await this.links.findById(id, trx);
         if (!invite || invite.media_id !== media.id || invite.revoked_at !== null) continue;
-        await this.invites.update(invite.id, { revoked_at: now }, trx);
+        await this.links.update(invite.id, { revoked_at: now }, trx);
         const grants = await this.grants.liveForPerson(media.id, invite.email_canonical, trx);
         await this.endGrants(grants, 'invite_revoked', trx);
         affected.push(...grants);
@@ -340,13 +379,10 @@ export class InviteService {
   }
 
   /** Revokes grants and ends the guest sessions that held them, so their next request is refused with the reason. */
-  async endGrants(grants: Grant[], reason: 'invite_revoked' | 'media_deleted', trx: Kysely<DB>): Promise<void> {
+  private async endGrants(grants: Grant[], reason: 'invite_revoked' | 'media_deleted', trx: Tx): Promise<void> {
     if (grants.length === 0) return;
     await this.grants.update(grants.map((g) => g.id), { revoked_at: this.deps.clock() }, trx);
-    const sessionIds = grants.map((g) => g.session_id).filter((s): s is string => !!s);
-    if (sessionIds.length) {
-      await trx.updateTable('sessions').set({ ended_reason: reason }).where('id', 'in', sessionIds).where('user_id', 'is', null).execute();
-    }
+    await this.deps.auth.endGuestSessions(grants.map((g) => g.session_id).filter((s): s is string => !!s), reason, trx);
   }
 
   /** Tells open live connections that access changed (after commit: never inside a transaction). */
@@ -363,10 +399,19 @@ export class InviteService {
     await this.deps.bus.publish(accessTopic(opts.mediaId), msg);
   }
 
-  /** Media deletion: every invite's grants end and their guest sessions are refused with media_deleted. */
-  async onMediaDeleted(media: Media, trx: Kysely<DB>): Promise<Grant[]> {
-    const grants = await this.grants.liveForMedia(media.id, trx);
-    await this.endGrants(grants, 'media_deleted', trx);
-    return grants;
+  /**
+   * Media deletion: every invite's grants end and their guest sessions are refused with media_deleted.
+   * (Open rooms hear of the deletion from the live module, after commit.)
+   */
+  private async endAllFor(media: Media, trx: Tx): Promise<void> {
+    await this.endGrants(await this.grants.liveForMedia(media.id, trx), 'media_deleted', trx);
   }
+
+  // ------------------------------------------------------------ for the lobby, the other half of this module
+
+  /** Live grants a visitor holds on a media item (by session, or by account when `userId` is given). */
+  liveGrants(opts: { mediaId: string; sessionId?: string; userId?: string }, trx?: Tx): Promise<Grant[]> {
+    return this.grants.liveFor(opts, trx);
+  }
+
 }

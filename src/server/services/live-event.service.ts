@@ -1,31 +1,37 @@
 import { randomUUID } from 'node:crypto';
-import { Readable } from 'node:stream';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { EventCreateBody, EventPatchBody, SpeakerInput } from '../../contracts/live.js';
-import type { Bus } from '../adapters/bus/bus.js';
+import { accessTopic, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
 import type { MailAttachment } from '../adapters/mail/mailer.js';
 import type { Storage } from '../adapters/storage/storage.js';
-import type { DB, Media, User } from '../db/schema.js';
+import type { Media, User } from '../db/schema.js';
 import type { LiveEvent, LiveSpeaker } from '../db/schema-live.js';
-import { eventPhase, roomEntry, type EventSchedule, type RoomEntry } from '../domain/event-phase.js';
+import { DEFAULT_EARLY_ENTRY_MINUTES, eventPhase, roomEntry, type EventSchedule, type RoomEntry } from '../domain/event-phase.js';
+import { speakerPhotoKey } from '../domain/storage-keys.js';
 import { buildIcs, icsFileName } from '../domain/ics.js';
 import { AppError } from '../errors.js';
-import type { RequestAuth } from '../http/plugins/session.js';
-import { LiveEventRepository } from '../repositories/live-event.repository.js';
+import type { Visitor } from '../domain/visitor.js';
+import type { LiveEventRepository } from '../repositories/live-event.repository.js';
+import type { Transactor } from '../repositories/transaction.js';
 import type { AccessService } from './access.service.js';
+import type { DomainEvents } from './domain-events.js';
 import type { MediaService } from './media.service.js';
+import type { SettingsService } from './settings.service.js';
 import { roomTopic, type RoomBusMessage } from './room-bus.js';
 
 /** Longest event accepted: long enough for an all-day conference, short enough to catch a typo in the year. */
 const MAX_EVENT_MS = 7 * 24 * 3600_000;
 
 export interface LiveEventDeps {
-  db: Kysely<DB>;
+  repo: LiveEventRepository;
+  tx: Transactor;
   media: MediaService;
   access: AccessService;
+  /** "Ended events go to their recording" is a site setting. */
+  settings: SettingsService;
   storage: Storage;
   bus: Bus;
+  events: DomainEvents;
   clock: () => number;
   publicUrl: string;
   logger: Logger;
@@ -58,12 +64,26 @@ export const scheduleOf = (e: LiveEvent): EventSchedule => ({
 
 /** Live events: a `media` row of type 'live' plus its schedule, speakers and recording. */
 export class LiveEventService {
-  readonly repo: LiveEventRepository;
-  /** The site setting "ended events go to recording"; the settings module replaces this. */
-  endedGoesToRecording: () => Promise<boolean> = async () => true;
+  private readonly repo: LiveEventRepository;
 
   constructor(private readonly deps: LiveEventDeps) {
-    this.repo = new LiveEventRepository(deps.db);
+    this.repo = deps.repo;
+    // Open rooms of deleted media close within seconds (every socket there checks again).
+    deps.events.on('media.deleted', ({ media }) => this.announceDeleted(media));
+  }
+
+  /** The event row of a live media item, or undefined. */
+  find(mediaId: string): Promise<LiveEvent | undefined> {
+    return this.repo.find(mediaId);
+  }
+
+  private async endedGoesToRecording(): Promise<boolean> {
+    return (await this.deps.settings.get()).endedEventsGoToRecording;
+  }
+
+  private async announceDeleted(media: Media): Promise<void> {
+    const message: AccessChanged = { mediaId: media.id, sessionIds: [], userIds: [], role: null, reason: 'media_deleted' };
+    await this.deps.bus.publish(accessTopic(media.id), message).catch((err) => this.deps.logger.warn({ err, mediaId: media.id }, 'could not announce a media deletion'));
   }
 
   async create(owner: User, input: CreateEventInput): Promise<EventView> {
@@ -77,8 +97,8 @@ export class LiveEventService {
     if (recordingId) await this.checkRecording(owner, recordingId);
     const now = this.deps.clock();
     const id = randomUUID();
-    await this.deps.db.transaction().execute(async (trx) => {
-      await this.deps.media.repo.insert(
+    await this.deps.tx.run(async (trx) => {
+      await this.deps.media.insertRow(
         {
           id,
           owner_id: owner.id,
@@ -103,7 +123,7 @@ export class LiveEventService {
           ends_at: endsAt,
           time_zone: input.timeZone,
           qa_mode: input.qaMode ?? 'pre_moderated',
-          early_entry_minutes: input.earlyEntryMinutes ?? 15,
+          early_entry_minutes: input.earlyEntryMinutes ?? DEFAULT_EARLY_ENTRY_MINUTES,
           recording_media_id: recordingId,
           started_at: null,
           ended_at: null,
@@ -119,7 +139,7 @@ export class LiveEventService {
   }
 
   /** The event as this visitor sees it. Access goes through AccessService, the one gate. */
-  async viewAs(auth: RequestAuth, mediaId: string): Promise<EventView> {
+  async viewAs(auth: Visitor, mediaId: string): Promise<EventView> {
     const grant = await this.deps.access.view(auth, mediaId);
     return this.viewFor(grant.media, grant.role, grant.canManage);
   }
@@ -131,7 +151,7 @@ export class LiveEventService {
     const [speakers, owners, recordingRow] = await Promise.all([
       this.repo.speakers(media.id),
       this.deps.media.owners([media]),
-      event.recording_media_id ? this.deps.media.repo.findById(event.recording_media_id) : Promise.resolve(undefined),
+      event.recording_media_id ? this.deps.media.findById(event.recording_media_id) : Promise.resolve(undefined),
     ]);
     const now = this.deps.clock();
     const entry = roomEntry(scheduleOf(event), now, role);
@@ -171,9 +191,9 @@ export class LiveEventService {
     const now = this.deps.clock();
     const scheduleChanged = startsAt !== event.starts_at || endsAt !== event.ends_at;
     let dropped: LiveSpeaker[] = [];
-    await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.tx.run(async (trx) => {
       if (patch.title !== undefined || patch.description !== undefined) {
-        await this.deps.media.repo.update(
+        await this.deps.media.updateRow(
           media.id,
           { ...(patch.title !== undefined ? { title: patch.title.trim() } : {}), ...(patch.description !== undefined ? { description: patch.description.trim() } : {}), updated_at: now },
           trx,
@@ -244,14 +264,14 @@ export class LiveEventService {
     const speaker = await this.repo.findSpeaker(media.id, speakerId);
     if (!speaker) throw new AppError('not_found', { message: 'Speaker not found.' });
     // a new name per upload, so browsers never show a cached old photo
-    const key = `media/${media.id}/speakers/${speaker.id}-${randomUUID().slice(0, 8)}.${photo.ext}`;
-    await this.deps.storage.put(key, Readable.from([photo.bytes]));
+    const key = speakerPhotoKey(media.id, speaker.id, randomUUID().slice(0, 8), photo.ext);
+    await this.deps.storage.put(key, photo.bytes);
     await this.repo.setSpeakerPhoto(speaker.id, { key, mime: photo.mime });
     if (speaker.photo_key) await this.deps.storage.remove(speaker.photo_key);
     return this.viewAs({ user }, media.id);
   }
 
-  async speakerPhoto(auth: RequestAuth, mediaId: string, speakerId: string): Promise<{ key: string; mime: string }> {
+  async speakerPhoto(auth: Visitor, mediaId: string, speakerId: string): Promise<{ key: string; mime: string }> {
     await this.viewAs(auth, mediaId);
     const speaker = await this.repo.findSpeaker(mediaId, speakerId);
     if (!speaker?.photo_key || !speaker.photo_mime) throw new AppError('not_found', { message: 'This speaker has no photo.' });
@@ -259,26 +279,26 @@ export class LiveEventService {
   }
 
   /** The simulive source, for people in the room while it plays. */
-  async simuliveSource(auth: RequestAuth, mediaId: string): Promise<Media> {
+  async simuliveSource(auth: Visitor, mediaId: string): Promise<Media> {
     const view = await this.viewAs(auth, mediaId);
     if (view.event.kind !== 'simulive') throw new AppError('not_found', { message: 'This event has no recorded source.' });
     if (!view.entry.canEnter && !view.canManage) {
       throw view.entry.phase === 'ended' ? new AppError('event_ended') : new AppError('event_not_started');
     }
-    const source = view.event.recording_media_id ? await this.deps.media.repo.findById(view.event.recording_media_id) : undefined;
+    const source = view.event.recording_media_id ? await this.deps.media.findById(view.event.recording_media_id) : undefined;
     if (!source?.storage_key) throw new AppError('not_found', { message: 'The source video is missing.' });
     return source;
   }
 
   /** "Add to calendar" for a visitor of the event page. */
-  async calendar(auth: RequestAuth, mediaId: string): Promise<{ fileName: string; ics: string }> {
+  async calendar(auth: Visitor, mediaId: string): Promise<{ fileName: string; ics: string }> {
     const view = await this.viewAs(auth, mediaId);
     return this.icsFor(view.media, view.event, `${this.deps.publicUrl}/events/${view.media.id}`);
   }
 
   /** The .ics attachment for an event invite email; `url` is the invite link itself. */
   async calendarAttachment(mediaId: string, url: string): Promise<MailAttachment> {
-    const media = await this.deps.media.repo.findById(mediaId);
+    const media = await this.deps.media.findById(mediaId);
     const event = media ? await this.repo.find(mediaId) : undefined;
     if (!media || !event) throw new AppError('not_found', { message: 'Live event not found.' });
     const { fileName, ics } = this.icsFor(media, event, url);
@@ -307,7 +327,7 @@ export class LiveEventService {
   }
 
   private async checkRecording(user: User, recordingId: string): Promise<void> {
-    const rec = await this.deps.media.repo.findById(recordingId);
+    const rec = await this.deps.media.findById(recordingId);
     if (!rec || (rec.owner_id !== user.id && !user.is_admin)) {
       throw new AppError('validation_failed', { message: 'Choose a video from your library.', details: { recordingMediaId: 'not found in your library' } });
     }

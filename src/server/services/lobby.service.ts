@@ -1,12 +1,13 @@
 import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { LobbyEnterResponse, LobbyInfo } from '../../contracts/invites.js';
-import type { DB, Grant, Invite, InviteRole, Media, Session, User } from '../db/schema.js';
+import type { Grant, Invite, InviteRole, Media, Session, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
 import { higherRole, redemptionRefusal } from '../domain/invite-rules.js';
-import { hashToken, looksLikeToken } from '../domain/tokens.js';
+import { hashToken } from '../domain/tokens.js';
+import type { Visitor } from '../domain/visitor.js';
 import { AppError } from '../errors.js';
-import type { RequestAuth } from '../http/plugins/session.js';
+import type { GrantRepository, InviteRepository } from '../repositories/invite.repository.js';
+import type { Transactor, Tx } from '../repositories/transaction.js';
 import type { AuditActor, AuditService } from './audit.service.js';
 import type { AuthService } from './auth.service.js';
 import { lobbyCodeEmail, newLinkEmail } from './emails/invite-emails.js';
@@ -18,7 +19,10 @@ import type { SettingsService } from './settings.service.js';
 const CODE_TTL_MS = 10 * 60_000;
 
 export interface LobbyDeps {
-  db: Kysely<DB>;
+  /** The lobby is the invite module's other half: it reads and uses links directly. */
+  links: InviteRepository;
+  grants: GrantRepository;
+  tx: Transactor;
   invites: InviteService;
   auth: AuthService;
   media: MediaService;
@@ -29,8 +33,8 @@ export interface LobbyDeps {
   sessionTtlMs: number;
 }
 
-export interface Visitor {
-  auth: RequestAuth;
+export interface LobbyVisitor {
+  auth: Visitor;
   deviceId: string;
 }
 
@@ -48,48 +52,45 @@ const sameHash = (a: string, b: string) => a.length === b.length && timingSafeEq
 export class LobbyService {
   constructor(private readonly deps: LobbyDeps) {}
 
-  private async inviteFor(token: string | undefined): Promise<Invite> {
-    if (!token || !looksLikeToken(token)) throw new AppError('invalid_link');
-    const invite = await this.deps.invites.invites.findByTokenHash(hashToken(token));
-    if (!invite) throw new AppError('invalid_link');
-    return invite;
+  private inviteFor(token: string | undefined): Promise<Invite> {
+    return this.deps.invites.byToken(token);
   }
 
   /** A logged-in account whose verified email is the invited one. */
-  private verifiedInvitee(auth: RequestAuth, invite: Invite): User | undefined {
+  private verifiedInvitee(auth: Visitor, invite: Invite): User | undefined {
     const u = auth.user;
     return u && u.email_verified_at !== null && u.email_canonical === invite.email_canonical ? u : undefined;
   }
 
-  private actor(visitor: Visitor, invite: Invite): AuditActor {
+  private actor(visitor: LobbyVisitor, invite: Invite): AuditActor {
     const u = visitor.auth.user;
     return u ? { kind: 'user', id: u.id, label: u.email } : { kind: 'guest', id: null, label: invite.email };
   }
 
   /** Grants this visitor already holds on the media through this person's invites. */
-  private async heldGrants(visitor: Visitor, invite: Invite, db: Kysely<DB> = this.deps.db): Promise<Grant[]> {
-    const held = await this.deps.invites.grants.liveFor(
+  private async heldGrants(visitor: LobbyVisitor, invite: Invite, trx?: Tx): Promise<Grant[]> {
+    const held = await this.deps.grants.liveFor(
       { mediaId: invite.media_id, sessionId: visitor.auth.session?.id, userId: this.verifiedInvitee(visitor.auth, invite)?.id },
-      db,
+      trx,
     );
     return held.filter((g) => g.email_canonical === invite.email_canonical);
   }
 
-  async info(token: string | undefined, visitor: Visitor): Promise<LobbyInfo> {
+  async info(token: string | undefined, visitor: LobbyVisitor): Promise<LobbyInfo> {
     const invite = await this.inviteFor(token);
-    const media = (await this.deps.media.repo.findAnyById(invite.media_id))!;
+    const media = (await this.deps.media.findAnyById(invite.media_id))!;
     const settings = await this.deps.settings.get();
     const now = this.deps.clock();
     if (invite.opened_at === null) {
       // Shown for the owner as "opened". Not a use, not an attempt, no session: scanners change nothing that matters.
-      await this.deps.invites.invites.update(invite.id, { opened_at: now });
+      await this.deps.links.update(invite.id, { opened_at: now });
       await this.deps.audit.record({ action: 'invite.opened', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: invite.id });
     }
     const held = media.deleted_at === null && invite.revoked_at === null ? await this.heldGrants(visitor, invite) : [];
     const heldRole = held.reduce<InviteRole | undefined>((r, g) => (r ? higherRole(r, g.role) : g.role), undefined);
     // A newer link with a higher role must go through the lobby (or auto-enter) to upgrade.
     const alreadyIn = heldRole && higherRole(heldRole, invite.role) === heldRole ? { url: await this.deps.invites.landingUrl(media, heldRole) } : null;
-    const eventStart = media.type === 'live' ? (await this.deps.invites.hooks.eventExtras?.(media))?.startsAt : undefined;
+    const eventStart = media.type === 'live' ? (await this.deps.invites.eventExtras(media))?.startsAt : undefined;
     return {
       media: { title: media.title, type: media.type, ownerName: await this.deps.invites.ownerName(media), startsAt: eventStart ? new Date(eventStart).toISOString() : null },
       verification: settings.lobbyVerification,
@@ -104,7 +105,7 @@ export class LobbyService {
    * The lobby's POST. Checks the email, then every rule, then uses the link in one conditional update,
    * grants access and rotates the session. Wrong emails and codes are counted even though the call fails.
    */
-  async enter(token: string | undefined, input: { email?: string; code?: string }, visitor: Visitor): Promise<Entered | Extract<LobbyEnterResponse, { next: 'code' }>> {
+  async enter(token: string | undefined, input: { email?: string; code?: string }, visitor: LobbyVisitor): Promise<Entered | Extract<LobbyEnterResponse, { next: 'code' }>> {
     const invite = await this.inviteFor(token);
     const settings = await this.deps.settings.get();
     const now = this.deps.clock();
@@ -114,12 +115,12 @@ export class LobbyService {
     if (input.email === undefined && !account) throw new AppError('validation_failed', { message: 'Enter the email address the invite was sent to.', details: { email: 'required' } });
 
     if (typed !== invite.email_canonical) {
-      if (invite.attempts < invite.max_attempts) await this.deps.invites.invites.countAttempt(invite.id);
+      if (invite.attempts < invite.max_attempts) await this.deps.links.countAttempt(invite.id);
       await this.refused(invite, visitor, 'email_mismatch');
       throw new AppError('email_mismatch');
     }
 
-    const media = (await this.deps.media.repo.findAnyById(invite.media_id))!;
+    const media = (await this.deps.media.findAnyById(invite.media_id))!;
     // The same device coming back with its access still valid goes straight in, without using the link again.
     const held = media.deleted_at === null && invite.revoked_at === null ? await this.heldGrants(visitor, invite) : [];
     const refusal = redemptionRefusal(invite, { now, deviceHash, mediaDeleted: media.deleted_at !== null, settings });
@@ -138,7 +139,7 @@ export class LobbyService {
         invite.code_device_hash === deviceHash &&
         sameHash(invite.code_hash, codeHash(invite.id, input.code));
       if (!valid) {
-        await this.deps.invites.invites.countAttempt(invite.id);
+        await this.deps.links.countAttempt(invite.id);
         await this.refused(invite, visitor, 'code_invalid');
         throw new AppError('code_invalid');
       }
@@ -147,10 +148,10 @@ export class LobbyService {
     return this.redeem({ invite, media, visitor, deviceHash, account, held });
   }
 
-  private async sendCode(invite: Invite, media: Media, visitor: Visitor, deviceHash: string): Promise<Extract<LobbyEnterResponse, { next: 'code' }>> {
+  private async sendCode(invite: Invite, media: Media, visitor: LobbyVisitor, deviceHash: string): Promise<Extract<LobbyEnterResponse, { next: 'code' }>> {
     const code = String(randomInt(0, 1_000_000)).padStart(6, '0');
-    await this.deps.db.transaction().execute(async (trx) => {
-      await this.deps.invites.invites.update(invite.id, { code_hash: codeHash(invite.id, code), code_expires_at: this.deps.clock() + CODE_TTL_MS, code_device_hash: deviceHash }, trx);
+    await this.deps.tx.run(async (trx) => {
+      await this.deps.links.update(invite.id, { code_hash: codeHash(invite.id, code), code_expires_at: this.deps.clock() + CODE_TTL_MS, code_device_hash: deviceHash }, trx);
       await this.deps.mail.queue({ kind: 'lobby_code', to: invite.email, ...lobbyCodeEmail({ title: media.title, code }) }, trx);
       await this.deps.audit.record({ action: 'invite.code_sent', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: invite.id }, trx);
     });
@@ -158,7 +159,7 @@ export class LobbyService {
     return { next: 'code', message: 'We emailed a 6-digit code to the invited address. Enter it to continue.' };
   }
 
-  private async redeem(opts: { invite: Invite; media: Media; visitor: Visitor; deviceHash: string; account?: User; held: Grant[] }): Promise<Entered> {
+  private async redeem(opts: { invite: Invite; media: Media; visitor: LobbyVisitor; deviceHash: string; account?: User; held: Grant[] }): Promise<Entered> {
     const { invite, media, visitor, account, held } = opts;
     const now = this.deps.clock();
     const oldSession: Session | undefined = visitor.auth.session;
@@ -169,8 +170,8 @@ export class LobbyService {
     const user = visitor.auth.user;
     const ttlMs = user ? this.deps.sessionTtlMs : Math.min(invite.duration_minutes * 60_000, this.deps.sessionTtlMs);
 
-    const result = await this.deps.db.transaction().execute(async (trx) => {
-      if (!reentry && !(await this.deps.invites.invites.redeem({ id: invite.id, now, deviceHash: opts.deviceHash }, trx))) {
+    const result = await this.deps.tx.run(async (trx) => {
+      if (!reentry && !(await this.deps.links.redeem({ id: invite.id, now, deviceHash: opts.deviceHash }, trx))) {
         return { lost: true as const };
       }
       // Rotate the session: accounts keep their login, guests get a session scoped to this media.
@@ -182,15 +183,13 @@ export class LobbyService {
       );
       if (oldSession) {
         // Access held on the old session (other media too, for accounts) moves to the new one.
-        let move = trx.updateTable('grants').set({ session_id: created.session.id }).where('session_id', '=', oldSession.id).where('revoked_at', 'is', null);
-        if (!user) move = move.where('media_id', '=', media.id);
-        await move.execute();
-        await this.deps.auth.sessions.delete(oldSession.id, trx);
+        await this.deps.grants.moveToSession(oldSession.id, created.session.id, { mediaId: user ? undefined : media.id }, trx);
+        await this.deps.auth.endSession(oldSession.id, trx);
       }
       const heldIds = held.map((g) => g.id);
-      if (heldIds.length) await this.deps.invites.grants.update(heldIds, { role, last_access_at: now, invite_id: invite.id }, trx);
+      if (heldIds.length) await this.deps.grants.update(heldIds, { role, last_access_at: now, invite_id: invite.id }, trx);
       else {
-        await this.deps.invites.grants.insert(
+        await this.deps.grants.insert(
           {
             id: randomUUID(),
             media_id: media.id,
@@ -215,7 +214,7 @@ export class LobbyService {
 
     if (result.lost) {
       // Another request used the link first (or it changed underneath): say why, as the rules see it now.
-      const fresh = (await this.deps.invites.invites.findById(invite.id))!;
+      const fresh = (await this.deps.links.findById(invite.id))!;
       const settings = await this.deps.settings.get();
       const refusal = redemptionRefusal(fresh, { now, deviceHash: opts.deviceHash, mediaDeleted: false, settings }) ?? 'link_used';
       await this.refused(invite, visitor, refusal);
@@ -240,21 +239,21 @@ export class LobbyService {
     };
   }
 
-  private async refused(invite: Invite, visitor: Visitor, code: string): Promise<void> {
+  private async refused(invite: Invite, visitor: LobbyVisitor, code: string): Promise<void> {
     await this.deps.audit.record({ action: 'invite.refused', actor: this.actor(visitor, invite), mediaId: invite.media_id, inviteId: invite.id, details: { code } });
   }
 
   /** "Email me a new link": a fresh link to the invited address only; the old one dies; the owner sees it in the audit log. */
-  async requestNewLink(token: string | undefined, email: string, visitor: Visitor): Promise<void> {
+  async requestNewLink(token: string | undefined, email: string, visitor: LobbyVisitor): Promise<void> {
     const invite = await this.inviteFor(token);
     const settings = await this.deps.settings.get();
     if (canonicalEmail(email) !== invite.email_canonical) {
-      if (invite.attempts < invite.max_attempts) await this.deps.invites.invites.countAttempt(invite.id);
+      if (invite.attempts < invite.max_attempts) await this.deps.links.countAttempt(invite.id);
       await this.refused(invite, visitor, 'email_mismatch');
       throw new AppError('email_mismatch');
     }
     if (!settings.selfServiceNewLink) throw new AppError('forbidden', { message: 'This site does not send new links from the lobby. Ask the media owner for a new link.' });
-    const media = (await this.deps.media.repo.findAnyById(invite.media_id))!;
+    const media = (await this.deps.media.findAnyById(invite.media_id))!;
     const refusal = redemptionRefusal(invite, { now: this.deps.clock(), deviceHash: '', mediaDeleted: media.deleted_at !== null, settings });
     if (refusal === 'media_deleted' || refusal === 'invite_revoked' || refusal === 'domain_blocked') {
       await this.refused(invite, visitor, refusal);
@@ -262,10 +261,10 @@ export class LobbyService {
     }
     // A link that was already replaced: send a fresh one for the person's current invite.
     let current = invite;
-    while (current.replaced_by) current = (await this.deps.invites.invites.findById(current.replaced_by))!;
+    while (current.replaced_by) current = (await this.deps.links.findById(current.replaced_by))!;
     if (current.revoked_at !== null) throw new AppError('invite_revoked');
     const ownerName = await this.deps.invites.ownerName(media);
-    await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.tx.run(async (trx) => {
       const next = await this.deps.invites.replaceLink(current, { by: null, sendEmail: true, media, settings }, trx);
       await this.deps.mail.queue({ kind: 'new_link', to: current.email, ...newLinkEmail({ invite: next.invite, media, ownerName, link: this.deps.invites.linkFor(next.token) }) }, trx);
       await this.deps.audit.record({ action: 'invite.new_link_requested', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: next.invite.id, details: { replaces: current.id } }, trx);

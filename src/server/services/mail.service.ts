@@ -1,9 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Mailer, MailAttachment } from '../adapters/mail/mailer.js';
-import type { DB } from '../db/schema.js';
-import { MailRepository } from '../repositories/mail.repository.js';
+import type { MailRepository } from '../repositories/mail.repository.js';
+import type { Tx } from '../repositories/transaction.js';
 
 export interface MailToSend {
   kind: string;
@@ -24,22 +23,24 @@ const backoffMs = (attempt: number) => Math.min(5_000 * 2 ** (attempt - 1), 5 * 
  * backoff; after the last attempt the message is marked failed, with the error, on the Outbox page.
  */
 export class MailService {
-  private readonly repo: MailRepository;
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
 
   constructor(
-    private readonly deps: { db: Kysely<DB>; mailer: Mailer; from: string; clock: () => number; logger: Logger },
-  ) {
-    this.repo = new MailRepository(deps.db);
+    private readonly deps: { repo: MailRepository; mailer: Mailer; from: string; clock: () => number; logger: Logger },
+  ) {}
+
+  private get repo(): MailRepository {
+    return this.deps.repo;
   }
 
   get mode(): 'smtp' | 'outbox' {
     return this.deps.mailer.kind;
   }
 
-  async queue(mail: MailToSend, db: Kysely<DB> = this.deps.db): Promise<string> {
+  /** Writes the message to the outbox table, inside the caller's transaction when `trx` is given. */
+  async queue(mail: MailToSend, trx?: Tx): Promise<string> {
     const id = randomUUID();
     const now = this.deps.clock();
     await this.repo.insert(
@@ -54,7 +55,7 @@ export class MailService {
         next_attempt_at: now,
         created_at: now,
       },
-      db,
+      trx,
     );
     return id;
   }

@@ -1,39 +1,75 @@
 import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { fileTypeStream } from 'file-type';
-import type { Kysely } from 'kysely';
+import type { Insertable } from 'kysely';
 import type { Storage } from '../adapters/storage/storage.js';
-import type { DB, Media, User } from '../db/schema.js';
+import type { Media, MediaTable, MediaType, MediaUpdate, User } from '../db/schema.js';
 import { mediaTypeForMime, titleFromFileName } from '../domain/media-kind.js';
 import { pipelineDefaults } from '../domain/processing.js';
 import { AppError } from '../errors.js';
-import { MediaRepository } from '../repositories/media.repository.js';
-import { UserRepository } from '../repositories/user.repository.js';
+import { mediaPrefix, originalKey } from '../domain/storage-keys.js';
+import type { MediaRepository } from '../repositories/media.repository.js';
+import type { Transactor, Tx } from '../repositories/transaction.js';
+import type { UserRepository } from '../repositories/user.repository.js';
+import type { DomainEvents } from './domain-events.js';
 
 export interface MediaDeps {
-  db: Kysely<DB>;
+  repo: MediaRepository;
+  users: UserRepository;
+  tx: Transactor;
   storage: Storage;
+  events: DomainEvents;
   clock: () => number;
 }
 
-/** Hooks other modules attach to media events (invites end with their media). */
-export interface MediaHooks {
-  /** Runs inside the deletion's transaction; may return work to run after commit (announcements). */
-  onDeleted?: (media: Media, trx: Kysely<DB>) => Promise<(() => Promise<void>) | void>;
-  /** After a new media row is stored (committed): the pipeline queues its processing here. */
-  onCreated?: (media: Media) => Promise<void>;
-  /** After the deletion committed: for network calls such as bus announcements. Errors are the hook's to handle. */
-  afterDeleted?: (media: Media) => Promise<void>;
-}
-
+/**
+ * The media library. Other modules react to its changes through domain events:
+ * `media.created`, `media.deleting` (inside the deletion's transaction) and `media.deleted`.
+ */
 export class MediaService {
-  readonly repo: MediaRepository;
+  private readonly repo: MediaRepository;
   private readonly users: UserRepository;
-  readonly hooks: MediaHooks[] = [];
 
   constructor(private readonly deps: MediaDeps) {
-    this.repo = new MediaRepository(deps.db);
-    this.users = new UserRepository(deps.db);
+    this.repo = deps.repo;
+    this.users = deps.users;
+  }
+
+  /** A media row that is not deleted. */
+  findById(id: string): Promise<Media | undefined> {
+    return this.repo.findById(id);
+  }
+
+  /** Any media row, deleted or not (invites tell "deleted" from "unknown"). */
+  findAnyById(id: string): Promise<Media | undefined> {
+    return this.repo.findAnyById(id);
+  }
+
+  /** Titles of media rows, deleted ones too, for lists that name them. */
+  titles(ids: string[]): Promise<Map<string, string>> {
+    return this.repo.titles(ids);
+  }
+
+  /** Stores a media row made by another module (a live event), inside its transaction. */
+  async insertRow(row: Insertable<MediaTable>, trx?: Tx): Promise<void> {
+    await this.repo.insert(row, trx);
+  }
+
+  async updateRow(id: string, patch: MediaUpdate, trx?: Tx): Promise<void> {
+    await this.repo.update(id, patch, trx);
+  }
+
+  /** A video with quiz questions is a quiz, and back once they are gone. */
+  async setType(id: string, type: Extract<MediaType, 'video' | 'quiz'>, trx?: Tx): Promise<void> {
+    await this.repo.update(id, { type, updated_at: this.deps.clock() }, trx);
+  }
+
+  /** The owner turns downloads off (or on again) for viewers; see domain/download-policy.ts. */
+  async setBlockDownload(user: User, id: string, block: boolean): Promise<Media> {
+    const media = await this.getManaged(user, id);
+    const patch = { block_download: block ? 1 : 0, updated_at: this.deps.clock() };
+    await this.repo.update(media.id, patch);
+    return { ...media, ...patch };
   }
 
   /**
@@ -51,21 +87,21 @@ export class MediaService {
       });
     }
     const id = randomUUID();
-    const key = `media/${id}/original.${sniffed.fileType.ext}`;
+    const key = originalKey(id, sniffed.fileType.ext);
     let size: number;
     try {
       ({ size } = await this.deps.storage.put(key, sniffed));
     } catch (err) {
-      await this.deps.storage.remove(`media/${id}/`);
+      await this.deps.storage.removePrefix(mediaPrefix(id));
       if (file.isTruncated()) throw tooLarge(file.limitBytes);
       throw new AppError('upload_incomplete', { cause: err });
     }
     if (file.isTruncated()) {
-      await this.deps.storage.remove(`media/${id}/`);
+      await this.deps.storage.removePrefix(mediaPrefix(id));
       throw tooLarge(file.limitBytes);
     }
     if (size === 0) {
-      await this.deps.storage.remove(`media/${id}/`);
+      await this.deps.storage.removePrefix(mediaPrefix(id));
       throw new AppError('upload_incomplete');
     }
     const now = this.deps.clock();
@@ -87,10 +123,10 @@ export class MediaService {
     try {
       await this.repo.insert(media);
     } catch (err) {
-      await this.deps.storage.remove(`media/${id}/`);
+      await this.deps.storage.removePrefix(mediaPrefix(id));
       throw err;
     }
-    for (const h of this.hooks) await h.onCreated?.(media);
+    await this.deps.events.emit('media.created', { media });
     return media;
   }
 
@@ -99,12 +135,9 @@ export class MediaService {
   }
 
   async owners(media: Media[]): Promise<Map<string, { id: string; name: string }>> {
-    const out = new Map<string, { id: string; name: string }>();
-    for (const id of new Set(media.map((m) => m.owner_id))) {
-      const u = await this.users.findById(id);
-      out.set(id, { id, name: u?.name ?? 'Unknown' });
-    }
-    return out;
+    const ids = [...new Set(media.map((m) => m.owner_id))];
+    const names = new Map((await this.users.findByIds(ids)).map((u) => [u.id, u.name]));
+    return new Map(ids.map((id) => [id, { id, name: names.get(id) ?? 'Unknown' }]));
   }
 
   /** The media, if the user may manage it (owner or site admin); not_found otherwise, so ids do not leak. */
@@ -125,18 +158,12 @@ export class MediaService {
   async delete(user: User, id: string): Promise<void> {
     const media = await this.getManaged(user, id);
     const now = this.deps.clock();
-    const after = await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.tx.run(async (trx) => {
       await this.repo.update(media.id, { deleted_at: now, storage_key: null, updated_at: now }, trx);
-      const later: Array<() => Promise<void>> = [];
-      for (const h of this.hooks) {
-        const next = await h.onDeleted?.(media, trx);
-        if (next) later.push(next);
-      }
-      return later;
+      await this.deps.events.emit('media.deleting', { media, trx });
     });
-    await this.deps.storage.remove(`media/${media.id}/`);
-    for (const fn of after) await fn();
-    for (const h of this.hooks) await h.afterDeleted?.(media);
+    await this.deps.storage.removePrefix(mediaPrefix(media.id));
+    await this.deps.events.emit('media.deleted', { media });
   }
 }
 

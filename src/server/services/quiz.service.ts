@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import {
   quizSettingsSchema,
   type AttemptDto,
@@ -9,13 +8,16 @@ import {
   type QuizSettings,
   type ViewerQuizDto,
 } from '../../contracts/pipeline.js';
-import type { DB, User } from '../db/schema.js';
+import type { User } from '../db/schema.js';
 import type { QuizAnswerRow, QuizAttempt } from '../db/schema-pipeline.js';
 import { answerFits, correctAnswerOf, quizProblems, scoreAnswer, scoreAttempt } from '../domain/quiz-scoring.js';
 import { AppError } from '../errors.js';
-import type { RequestAuth } from '../http/plugins/session.js';
+import type { Visitor } from '../domain/visitor.js';
 import { isUniqueViolation } from './auth.service.js';
-import { QuizRepository } from '../repositories/quiz.repository.js';
+import { csvCell } from '../domain/csv.js';
+import { iso } from '../domain/time.js';
+import type { QuizRepository } from '../repositories/quiz.repository.js';
+import type { Transactor } from '../repositories/transaction.js';
 import type { AccessService } from './access.service.js';
 import type { MediaService } from './media.service.js';
 import { viewerOf, type Viewer, type ViewerDirectory } from './viewers.js';
@@ -25,7 +27,6 @@ interface StoredQuiz {
   questions: QuizQuestion[];
 }
 
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /**
  * Quizzes: questions at timestamps of a video, answered by viewers as the player reaches them.
@@ -33,12 +34,12 @@ const iso = (ms: number) => new Date(ms).toISOString();
  * the attempt's score is totalled when the viewer finishes.
  */
 export class QuizService {
-  readonly repo: QuizRepository;
+  private readonly repo: QuizRepository;
 
   constructor(
-    private readonly deps: { db: Kysely<DB>; media: MediaService; access: AccessService; viewers: ViewerDirectory; clock: () => number },
+    private readonly deps: { repo: QuizRepository; tx: Transactor; media: MediaService; access: AccessService; viewers: ViewerDirectory; clock: () => number },
   ) {
-    this.repo = new QuizRepository(deps.db);
+    this.repo = deps.repo;
   }
 
   private async load(mediaId: string): Promise<StoredQuiz | undefined> {
@@ -67,19 +68,15 @@ export class QuizService {
     if (Object.keys(problems).length) throw new AppError('validation_failed', { message: 'Some questions are not valid.', details: problems });
     const questions = [...body.questions].sort((a, b) => a.atSeconds - b.atSeconds);
     const now = this.deps.clock();
-    await this.deps.db.transaction().execute(async (trx) => {
+    await this.deps.tx.run(async (trx) => {
       await this.repo.saveQuiz({ media_id: media.id, settings_json: JSON.stringify(body.settings), questions_json: JSON.stringify(questions), updated_at: now }, trx);
-      await trx
-        .updateTable('media')
-        .set({ type: questions.length ? 'quiz' : 'video', updated_at: now })
-        .where('id', '=', media.id)
-        .execute();
+      await this.deps.media.setType(media.id, questions.length ? 'quiz' : 'video', trx);
     });
     return { settings: body.settings, questions };
   }
 
   /** The viewer's view: questions without answers, and their own attempts. */
-  async forViewer(auth: RequestAuth, mediaId: string): Promise<ViewerQuizDto> {
+  async forViewer(auth: Visitor, mediaId: string): Promise<ViewerQuizDto> {
     const { media } = await this.deps.access.view(auth, mediaId);
     const quiz = await this.loadOrThrow(media.id);
     const viewer = viewerOf(auth);
@@ -101,7 +98,7 @@ export class QuizService {
   }
 
   /** Starts an attempt, or returns the one still open. */
-  async start(auth: RequestAuth, mediaId: string): Promise<AttemptDto> {
+  async start(auth: Visitor, mediaId: string): Promise<AttemptDto> {
     const { media } = await this.deps.access.view(auth, mediaId);
     const quiz = await this.loadOrThrow(media.id);
     const viewer = viewerOf(auth);
@@ -135,7 +132,7 @@ export class QuizService {
   }
 
   /** Stores one answer as given and scores it; the right answer comes back only if the settings say so. */
-  async answer(auth: RequestAuth, mediaId: string, attemptId: string, questionId: string, answer: QuizAnswer) {
+  async answer(auth: Visitor, mediaId: string, attemptId: string, questionId: string, answer: QuizAnswer) {
     const { attempt, quiz } = await this.openAttempt(auth, mediaId, attemptId);
     const question = quiz.questions.find((q) => q.id === questionId);
     if (!question) throw new AppError('not_found', { message: 'No such question.' });
@@ -158,7 +155,7 @@ export class QuizService {
     return { questionId: question.id, answer, correct: reveal ? scored.correct : null, points: reveal ? scored.points : 0, ...(reveal ? { correctAnswer: correctAnswerOf(question) } : {}) };
   }
 
-  async finish(auth: RequestAuth, mediaId: string, attemptId: string): Promise<AttemptDto> {
+  async finish(auth: Visitor, mediaId: string, attemptId: string): Promise<AttemptDto> {
     const { attempt, quiz } = await this.openAttempt(auth, mediaId, attemptId);
     const answers = await this.repo.answersOf([attempt.id]);
     const result = scoreAttempt(quiz.questions, new Map(answers.map((a) => [a.question_id, a.points])), quiz.settings);
@@ -167,7 +164,7 @@ export class QuizService {
     return (await this.present(quiz, [done], 'viewer'))[0];
   }
 
-  private async openAttempt(auth: RequestAuth, mediaId: string, attemptId: string) {
+  private async openAttempt(auth: Visitor, mediaId: string, attemptId: string) {
     const { media } = await this.deps.access.view(auth, mediaId);
     const quiz = await this.loadOrThrow(media.id);
     const attempt = await this.repo.findAttempt(media.id, attemptId);
@@ -276,10 +273,3 @@ function answerText(q: QuizQuestion, a: QuizAnswer | undefined): string {
   const options = q.kind === 'single' || q.kind === 'multiple' ? q.options : [];
   return a.optionIds.map((id) => options.find((o) => o.id === id)?.text ?? id).join('; ');
 }
-
-/** Quotes a CSV cell, and defuses cells a spreadsheet would run as a formula. */
-export function csvCell(value: string): string {
-  const safe = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
-}
-

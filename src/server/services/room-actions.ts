@@ -1,14 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { ClientMessage } from '../../contracts/live.js';
-import type { DB } from '../db/schema.js';
 import type { RoomMessage, RoomPoll, RoomQuestion } from '../db/schema-live.js';
 import { can, type RoomAction } from '../domain/room-capabilities.js';
 import { AppError } from '../errors.js';
 import type { RoomContentRepository } from '../repositories/room-content.repository.js';
-import type { RoomLogRepository } from '../repositories/room-log.repository.js';
+import type { RoomParticipantRepository } from '../repositories/room-participant.repository.js';
+import type { Tx } from '../repositories/transaction.js';
 import type { RoomBusMessage } from './room-bus.js';
-import { pollOptions, presentMessage, presentPoll, presentQuestion } from './room-presenters.js';
+import { pollOptions, presentMessage, presentPoll, presentQuestion } from './room-payloads.js';
 import type { Emit, RoomActor } from './room.service.js';
 
 export type ActionMessage = Exclude<ClientMessage, { type: 'hello' | 'participants.list' }>;
@@ -19,9 +18,9 @@ export interface ActionResult {
 }
 
 export interface ActionContext {
-  trx: Kysely<DB>;
+  trx: Tx;
   repo: RoomContentRepository;
-  log: RoomLogRepository;
+  participants: RoomParticipantRepository;
   actor: RoomActor;
   message: ActionMessage;
   now: number;
@@ -40,7 +39,7 @@ function requireCan(actor: RoomActor, action: RoomAction): void {
 }
 
 async function requireNotMuted(ctx: ActionContext): Promise<void> {
-  const p = await ctx.log.findParticipant(ctx.actor.roomId, ctx.actor.participantId, ctx.trx);
+  const p = await ctx.participants.findParticipant(ctx.actor.roomId, ctx.actor.participantId, ctx.trx);
   if (p?.muted_at) throw new AppError('muted');
 }
 
@@ -61,7 +60,8 @@ async function visibleQuestion(ctx: ActionContext, id: string): Promise<RoomQues
   return q;
 }
 
-async function openPoll(ctx: ActionContext, id: string): Promise<RoomPoll> {
+/** Any poll of the room, open or closed (each action checks the status it needs). */
+async function findPoll(ctx: ActionContext, id: string): Promise<RoomPoll> {
   const p = await ctx.repo.findPoll(ctx.actor.roomId, id, ctx.trx);
   if (!p) throw notFound('poll');
   return p;
@@ -258,20 +258,20 @@ export async function performAction(ctx: ActionContext): Promise<ActionResult> {
 
     case 'poll.close': {
       requireCan(actor, 'poll.close');
-      const p = await openPoll(ctx, msg.pollId);
+      const p = await findPoll(ctx, msg.pollId);
       if (p.status === 'closed') return { id: p.id };
       return changePoll(ctx, p, { status: 'closed', closed_at: ctx.now }, { publicToo: true });
     }
 
     case 'poll.show_results': {
       requireCan(actor, 'poll.show_results');
-      const p = await openPoll(ctx, msg.pollId);
+      const p = await findPoll(ctx, msg.pollId);
       return changePoll(ctx, p, { results_shown: msg.shown ? 1 : 0 }, { publicToo: true });
     }
 
     case 'poll.vote': {
       requireCan(actor, 'poll.vote');
-      const p = await openPoll(ctx, msg.pollId);
+      const p = await findPoll(ctx, msg.pollId);
       if (p.status !== 'open') throw new AppError('conflict', { message: 'This poll is closed.' });
       const valid = new Set(pollOptions(p).map((o) => o.id));
       const chosen = [...new Set(msg.optionIds)];
@@ -284,11 +284,11 @@ export async function performAction(ctx: ActionContext): Promise<ActionResult> {
 
     case 'person.mute': {
       requireCan(actor, 'person.mute');
-      const target = await ctx.log.findParticipant(actor.roomId, msg.participantId, ctx.trx);
+      const target = await ctx.participants.findParticipant(actor.roomId, msg.participantId, ctx.trx);
       if (!target) throw notFound('person');
       if (can(target.role, 'person.mute')) throw new AppError('forbidden', { message: 'Moderators and owners cannot be muted.' });
       if (Boolean(target.muted_at) === msg.muted) return { id: target.id };
-      await ctx.log.setMuted(actor.roomId, target.id, msg.muted ? actor.participantId : null, ctx.now, ctx.trx);
+      await ctx.participants.setMuted(actor.roomId, target.id, msg.muted ? actor.participantId : null, ctx.now, ctx.trx);
       ctx.emit('staff', { kind: 'participant.muted', participantId: target.id, name: target.name, muted: msg.muted });
       ctx.after({ t: 'participant', participantId: target.id });
       return { id: target.id };

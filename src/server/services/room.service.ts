@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { ClientMessage, RoomEventDto, SnapshotDto } from '../../contracts/live.js';
 import type { Bus } from '../adapters/bus/bus.js';
-import type { DB, Media } from '../db/schema.js';
+import type { Media } from '../db/schema.js';
 import type { LiveEvent } from '../db/schema-live.js';
 import { roomEntry } from '../domain/event-phase.js';
 import { can, seesStaffStream, toRoomRole, type RoomRole } from '../domain/room-capabilities.js';
 import { AppError } from '../errors.js';
-import type { RequestAuth } from '../http/plugins/session.js';
-import { RoomContentRepository } from '../repositories/room-content.repository.js';
-import { RoomLogRepository, type StreamName } from '../repositories/room-log.repository.js';
+import type { Visitor } from '../domain/visitor.js';
+import type { RoomContentRepository } from '../repositories/room-content.repository.js';
+import type { RoomLogRepository, StreamName } from '../repositories/room-log.repository.js';
+import type { RoomParticipantRepository } from '../repositories/room-participant.repository.js';
+import type { Transactor } from '../repositories/transaction.js';
 import type { AccessService } from './access.service.js';
 import { scheduleOf, type EventView, type LiveEventService } from './live-event.service.js';
 import { performAction, type ActionResult } from './room-actions.js';
 import { roomTopic, type RoomBusMessage } from './room-bus.js';
-import { presentMessage, presentPoll, presentQuestion } from './room-presenters.js';
+import { presentMessage, presentPoll, presentQuestion } from './room-payloads.js';
 
 /** Who is acting in a room, with the role they hold at this moment. */
 export interface RoomActor {
@@ -32,10 +33,15 @@ export interface Entered {
 }
 
 /** Resolves a guest's display name (the invite module knows the invited person's name). */
-export type GuestNameResolver = (auth: RequestAuth, media: Media) => Promise<string | undefined>;
+export type GuestNameResolver = (auth: Visitor, media: Media) => Promise<string | undefined>;
 
 export interface RoomDeps {
-  db: Kysely<DB>;
+  log: RoomLogRepository;
+  participants: RoomParticipantRepository;
+  content: RoomContentRepository;
+  tx: Transactor;
+  /** The invited person's name for a guest (the invite module knows it). */
+  guestName: GuestNameResolver;
   access: AccessService;
   liveEvents: LiveEventService;
   bus: Bus;
@@ -55,13 +61,14 @@ export interface Emit {
  * appends the matching events to the log; the events are published on the bus only after commit.
  */
 export class RoomService {
-  readonly log: RoomLogRepository;
-  readonly content: RoomContentRepository;
-  readonly guestNames: GuestNameResolver[] = [];
+  private readonly log: RoomLogRepository;
+  private readonly participantsRepo: RoomParticipantRepository;
+  private readonly content: RoomContentRepository;
 
   constructor(private readonly deps: RoomDeps) {
-    this.log = new RoomLogRepository(deps.db);
-    this.content = new RoomContentRepository(deps.db);
+    this.log = deps.log;
+    this.participantsRepo = deps.participants;
+    this.content = deps.content;
   }
 
   get clock() {
@@ -72,9 +79,9 @@ export class RoomService {
    * The role this visitor holds in the room now. Runs before every action, so it reads only what
    * the decision needs. Throws when they may not be in the room.
    */
-  async check(auth: RequestAuth, mediaId: string): Promise<{ role: RoomRole; media: Media; event: LiveEvent; canManage: boolean }> {
+  async check(auth: Visitor, mediaId: string): Promise<{ role: RoomRole; media: Media; event: LiveEvent; canManage: boolean }> {
     const grant = await this.deps.access.view(auth, mediaId);
-    const event = grant.media.type === 'live' ? await this.deps.liveEvents.repo.find(mediaId) : undefined;
+    const event = grant.media.type === 'live' ? await this.deps.liveEvents.find(mediaId) : undefined;
     if (!event) throw new AppError('not_found', { message: 'This media is not a live event.' });
     const role = toRoomRole(grant.role);
     if (!role) throw new AppError('forbidden', { message: 'Your access to this event does not include its room.' });
@@ -87,31 +94,28 @@ export class RoomService {
   }
 
   /** Admits a visitor to the room and records them as a participant. */
-  async enter(auth: RequestAuth, mediaId: string): Promise<Entered> {
+  async enter(auth: Visitor, mediaId: string): Promise<Entered> {
     const { role, media, canManage } = await this.check(auth, mediaId);
     const view = await this.deps.liveEvents.viewFor(media, role, canManage);
     const key = auth.user ? `u:${auth.user.id}` : auth.session ? `s:${auth.session.id}` : undefined;
     if (!key) throw new AppError('unauthenticated');
     const name = auth.user?.name ?? (await this.guestName(auth, view.media)) ?? 'Guest';
-    const p = await this.log.upsertParticipant({ id: randomUUID(), roomId: mediaId, key, name, role, now: this.deps.clock() });
+    const p = await this.participantsRepo.upsertParticipant({ id: randomUUID(), roomId: mediaId, key, name, role, now: this.deps.clock() });
     return { actor: { roomId: mediaId, participantId: p.id, name: p.name, role }, view, muted: p.muted_at !== null };
   }
 
-  private async guestName(auth: RequestAuth, media: Media): Promise<string | undefined> {
-    for (const resolve of this.guestNames) {
-      const name = await resolve(auth, media);
-      if (name?.trim()) return name.trim().slice(0, 120);
-    }
-    return undefined;
+  private async guestName(auth: Visitor, media: Media): Promise<string | undefined> {
+    const name = await this.deps.guestName(auth, media);
+    return name?.trim() ? name.trim().slice(0, 120) : undefined;
   }
 
   async isMuted(roomId: string, participantId: string): Promise<boolean> {
-    const p = await this.log.findParticipant(roomId, participantId);
+    const p = await this.participantsRepo.findParticipant(roomId, participantId);
     return Boolean(p?.muted_at);
   }
 
   async recordRole(participantId: string, role: RoomRole): Promise<void> {
-    await this.log.setRole(participantId, role);
+    await this.participantsRepo.setRole(participantId, role);
   }
 
   /** What a joining client sees: current state and the sequence each of its streams is at. */
@@ -119,10 +123,8 @@ export class RoomService {
     const staff = seesStaffStream(actor.role);
     const room = actor.roomId;
     // one consistent read: the heads match the state exactly (on PostgreSQL thanks to REPEATABLE READ)
-    return this.deps.db
-      .transaction()
-      .setIsolationLevel('repeatable read')
-      .execute(async (trx) => {
+    return this.deps.tx.run(
+      async (trx) => {
         const heads = await this.log.heads(room, trx);
         const [messages, announcements, backchannel, questions, polls] = await Promise.all([
           this.content.listMessages(room, 'chat', HISTORY.chat, trx),
@@ -151,7 +153,9 @@ export class RoomService {
             questions: staff ? [] : (await this.content.questionsBy(room, actor.participantId, ['pending', 'dismissed'], trx)).map(presentQuestion),
           },
         };
-      });
+      },
+      { isolation: 'repeatable read' },
+    );
   }
 
   /** Stored events after a sequence number, for resuming or filling a gap. */
@@ -166,7 +170,7 @@ export class RoomService {
 
   async participants(actor: RoomActor, freshSince: number) {
     if (!can(actor.role, 'participants.list')) throw new AppError('forbidden', { message: 'Only moderators can see the participants.', details: { action: 'participants.list' } });
-    const [all, online] = await Promise.all([this.log.participants(actor.roomId), this.log.onlineParticipantIds(actor.roomId, freshSince)]);
+    const [all, online] = await Promise.all([this.participantsRepo.participants(actor.roomId), this.participantsRepo.onlineParticipantIds(actor.roomId, freshSince)]);
     return all
       .map((p) => ({ id: p.id, name: p.name, role: p.role, online: online.has(p.id), muted: p.muted_at !== null }))
       .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
@@ -176,10 +180,10 @@ export class RoomService {
   async perform(actor: RoomActor, message: Exclude<ClientMessage, { type: 'hello' | 'participants.list' }>, ctx: { qaMode: 'pre_moderated' | 'open' }): Promise<ActionResult> {
     const after: RoomBusMessage[] = [];
     const published: RoomBusMessage[] = [];
-    const result = await this.deps.db.transaction().execute(async (trx) => {
+    const result = await this.deps.tx.run(async (trx) => {
       const pending: Array<{ stream: StreamName; event: RoomEventDto }> = [];
       const emit: Emit = (stream, event) => pending.push({ stream, event });
-      const r = await performAction({ trx, repo: this.content, log: this.log, actor, message, now: this.deps.clock(), qaMode: ctx.qaMode, emit, after: (m) => after.push(m) });
+      const r = await performAction({ trx, repo: this.content, participants: this.participantsRepo, actor, message, now: this.deps.clock(), qaMode: ctx.qaMode, emit, after: (m) => after.push(m) });
       // appended last and always public before staff: counters stay locked briefly and in one order
       pending.sort((a, b) => (a.stream === b.stream ? 0 : a.stream === 'public' ? -1 : 1));
       const at = this.deps.clock();
@@ -198,18 +202,18 @@ export class RoomService {
 
   // presence in the database: who is online, for the participants list across server processes
   addPresence(p: { connectionId: string; roomId: string; participantId: string; processId: string }) {
-    return this.log.addPresence({ ...p, now: this.deps.clock() });
+    return this.participantsRepo.addPresence({ ...p, now: this.deps.clock() });
   }
   removePresence(connectionId: string) {
-    return this.log.removePresence(connectionId);
+    return this.participantsRepo.removePresence(connectionId);
   }
   /** Marks this process alive and forgets processes silent for longer than `ttlMs`. */
   async heartbeat(processId: string, ttlMs: number) {
     const now = this.deps.clock();
-    await this.log.heartbeat(processId, now);
-    await this.log.deleteStale(now - ttlMs);
+    await this.participantsRepo.heartbeat(processId, now);
+    await this.participantsRepo.deleteStale(now - ttlMs);
   }
   removeProcess(processId: string) {
-    return this.log.removeProcess(processId);
+    return this.participantsRepo.removeProcess(processId);
   }
 }

@@ -1,8 +1,7 @@
-import type { Kysely } from 'kysely';
 import { defaultSiteSettings, siteSettingsSchema, type SiteSettings } from '../../contracts/invites.js';
-import type { DB } from '../db/schema.js';
 import { canonicalDomain } from '../domain/email.js';
 import { AppError } from '../errors.js';
+import type { SettingsRepository } from '../repositories/settings.repository.js';
 
 const KEY = 'site';
 // Several processes may serve the site: a short cache keeps reads cheap and changes visible within seconds.
@@ -11,13 +10,13 @@ const CACHE_MS = 2_000;
 export class SettingsService {
   private cached?: { at: number; value: SiteSettings };
 
-  constructor(private readonly deps: { db: Kysely<DB>; clock: () => number }) {}
+  constructor(private readonly deps: { repo: SettingsRepository; clock: () => number }) {}
 
   async get(): Promise<SiteSettings> {
     const now = Date.now();
     if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.value;
-    const row = await this.deps.db.selectFrom('site_settings').select('value_json').where('key', '=', KEY).executeTakeFirst();
-    const stored = row ? siteSettingsSchema.partial().safeParse(JSON.parse(row.value_json)) : undefined;
+    const json = await this.deps.repo.find(KEY);
+    const stored = json ? siteSettingsSchema.partial().safeParse(JSON.parse(json)) : undefined;
     const value = { ...defaultSiteSettings, ...(stored?.success ? stored.data : {}) };
     this.cached = { at: now, value };
     return value;
@@ -39,13 +38,7 @@ export class SettingsService {
     }
     if (Object.keys(details).length) throw new AppError('validation_failed', { message: 'Some domains are not valid.', details });
     const next = { ...(await this.get()), ...patch };
-    const now = this.deps.clock();
-    const value_json = JSON.stringify(next);
-    await this.deps.db
-      .insertInto('site_settings')
-      .values({ key: KEY, value_json, updated_at: now, updated_by: actorId })
-      .onConflict((oc) => oc.column('key').doUpdateSet({ value_json, updated_at: now, updated_by: actorId }))
-      .execute();
+    await this.deps.repo.save(KEY, JSON.stringify(next), { now: this.deps.clock(), by: actorId });
     this.cached = undefined;
     return next;
   }

@@ -1,8 +1,6 @@
-import type { Kysely } from 'kysely';
 import type { ViewerRefDto } from '../../contracts/pipeline.js';
-import type { DB } from '../db/schema.js';
+import type { Visitor } from '../domain/visitor.js';
 import { AppError } from '../errors.js';
-import type { RequestAuth } from '../http/plugins/session.js';
 
 /** Who is watching or answering: an account, or an invite guest's session. */
 export interface Viewer {
@@ -11,33 +9,38 @@ export interface Viewer {
   sessionId: string | null;
 }
 
-export function viewerOf(auth: RequestAuth): Viewer {
+export function viewerOf(auth: Visitor): Viewer {
   if (auth.user) return { key: `user:${auth.user.id}`, userId: auth.user.id, sessionId: null };
   if (auth.session) return { key: `session:${auth.session.id}`, userId: null, sessionId: auth.session.id };
   throw new AppError('unauthenticated');
 }
 
-/** Names viewers for the owner. The invite module adds a labeler that names guest sessions by their invite. */
-export type ViewerLabeler = (viewers: Viewer[]) => Promise<Map<string, { name: string | null; email: string | null }>>;
+export interface ViewerDirectoryDeps {
+  /** Names and addresses of accounts (the accounts module). */
+  users: (ids: string[]) => Promise<Array<{ id: string; name: string; email: string }>>;
+  /** The invited person behind each guest session (the invites module), keyed by session id. */
+  guests: (sessionIds: string[]) => Promise<Map<string, { name: string | null; email: string | null }>>;
+}
 
+/** Names viewers for the owner: accounts by their name, invite guests by the invite behind their session. */
 export class ViewerDirectory {
-  readonly labelers: ViewerLabeler[] = [];
-
-  constructor(private readonly db: Kysely<DB>) {}
+  constructor(private readonly deps: ViewerDirectoryDeps) {}
 
   async describe(viewers: Viewer[]): Promise<Map<string, ViewerRefDto>> {
     const out = new Map<string, ViewerRefDto>();
     const userIds = [...new Set(viewers.map((v) => v.userId).filter((id): id is string => id !== null))];
-    const users = userIds.length ? await this.db.selectFrom('users').select(['id', 'name', 'email']).where('id', 'in', userIds).execute() : [];
-    const byId = new Map(users.map((u) => [u.id, u]));
+    const byId = new Map((userIds.length ? await this.deps.users(userIds) : []).map((u) => [u.id, u]));
     for (const v of viewers) {
       const u = v.userId ? byId.get(v.userId) : undefined;
       out.set(v.key, { key: v.key, kind: v.userId ? 'user' : 'guest', name: u?.name ?? null, email: u?.email ?? null, userId: v.userId, sessionId: v.sessionId });
     }
-    for (const label of this.labelers) {
-      for (const [key, l] of await label(viewers)) {
-        const d = out.get(key);
-        if (d) out.set(key, { ...d, name: l.name ?? d.name, email: l.email ?? d.email });
+    const guestSessions = [...new Set(viewers.filter((v) => v.sessionId && !v.userId).map((v) => v.sessionId!))];
+    if (guestSessions.length) {
+      const guests = await this.deps.guests(guestSessions);
+      for (const v of viewers) {
+        const g = v.sessionId && !v.userId ? guests.get(v.sessionId) : undefined;
+        const d = out.get(v.key);
+        if (g && d) out.set(v.key, { ...d, name: g.name ?? d.name, email: g.email ?? d.email });
       }
     }
     return out;

@@ -1,9 +1,9 @@
-import type { Kysely } from 'kysely';
-import type { DB, User } from '../db/schema.js';
+import type { User } from '../db/schema.js';
 import type { ViewProgress } from '../db/schema-pipeline.js';
 import { merge, percentSeen, playedSeconds, type Range } from '../domain/watched-ranges.js';
-import type { RequestAuth } from '../http/plugins/session.js';
-import { ViewingRepository } from '../repositories/viewing.repository.js';
+import type { Visitor } from '../domain/visitor.js';
+import { AppError } from '../errors.js';
+import type { ViewingRepository } from '../repositories/viewing.repository.js';
 import type { AccessService } from './access.service.js';
 import type { MediaService } from './media.service.js';
 import { viewerOf, type ViewerDirectory } from './viewers.js';
@@ -23,13 +23,13 @@ const MAX_WRITE_TRIES = 25;
  * position to resume from.
  */
 export class ViewingService {
-  readonly repo: ViewingRepository;
+  private readonly repo: ViewingRepository;
 
-  constructor(private readonly deps: { db: Kysely<DB>; media: MediaService; access: AccessService; viewers: ViewerDirectory; clock: () => number }) {
-    this.repo = new ViewingRepository(deps.db);
+  constructor(private readonly deps: { repo: ViewingRepository; media: MediaService; access: AccessService; viewers: ViewerDirectory; clock: () => number }) {
+    this.repo = deps.repo;
   }
 
-  async report(auth: RequestAuth, mediaId: string, input: { positionSeconds: number; ranges: Range[] }): Promise<{ percentSeen: number; secondsWatched: number }> {
+  async report(auth: Visitor, mediaId: string, input: { positionSeconds: number; ranges: Range[] }): Promise<{ percentSeen: number; secondsWatched: number }> {
     const { media } = await this.deps.access.view(auth, mediaId);
     const viewer = viewerOf(auth);
     const limit = media.duration_seconds ?? UNKNOWN_DURATION_LIMIT;
@@ -66,11 +66,11 @@ export class ViewingService {
       };
       if (await this.repo.update(next, cur.version)) return { percentSeen: percentSeen(ranges, media.duration_seconds), secondsWatched: next.seconds_watched };
     }
-    throw new Error('viewing progress kept changing under concurrent reports');
+    throw new AppError('conflict', { message: 'Viewing progress kept changing under concurrent reports. Try again.' });
   }
 
   /** Where this viewer should resume, or null to start at the beginning. */
-  async resumeAt(auth: RequestAuth, mediaId: string, durationSeconds: number | null): Promise<number | null> {
+  async resumeAt(auth: Visitor, mediaId: string, durationSeconds: number | null): Promise<number | null> {
     if (!auth.user && !auth.session) return null;
     const row = await this.repo.find(mediaId, viewerOf(auth).key);
     if (!row || row.position_seconds <= 0) return null;

@@ -1,58 +1,54 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
-import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import type { Readable } from 'node:stream';
 
-/** Where media bytes live. Keys are relative paths such as "media/<id>/original". */
-export interface Storage {
-  /** Writes the stream under a temporary name and makes it visible only once complete. */
-  put(key: string, body: Readable): Promise<{ size: number }>;
-  get(key: string, range?: { start: number; end: number }): Readable;
-  size(key: string): Promise<number | undefined>;
-  /** Removes a key or, with a trailing slash, everything under it. */
-  remove(key: string): Promise<void>;
-  /** Local path of a key, for tools that need a file (ffmpeg) and for zero-copy sends. */
-  localPath(key: string): string;
+/** A byte range, both ends inclusive (as in HTTP Range). */
+export interface ByteRange {
+  start: number;
+  end: number;
 }
 
-export class DiskStorage implements Storage {
-  constructor(private readonly root: string) {}
+/**
+ * A local scratch folder for tools that need real files (ffmpeg writes HLS into one). Made by
+ * `Storage.workspace()`; its files become visible to viewers only through `Storage.publish()`.
+ */
+export interface Workspace {
+  /** Absolute path of the folder, for tools' command lines. */
+  readonly dir: string;
+  /** Absolute path of a file or folder inside the workspace. */
+  path(relative: string): string;
+  mkdir(relative: string): Promise<void>;
+  writeFile(relative: string, content: string | Buffer): Promise<void>;
+  /** Names of the files in a sub-folder ([] when it does not exist). */
+  list(relative: string): Promise<string[]>;
+  /** Removes the folder and everything in it. Safe to call twice. */
+  dispose(): Promise<void>;
+}
 
-  localPath(key: string): string {
-    const full = path.resolve(this.root, key);
-    if (!full.startsWith(path.resolve(this.root) + path.sep)) throw new Error(`storage key escapes the root: ${key}`);
-    return full;
-  }
-
-  async put(key: string, body: Readable): Promise<{ size: number }> {
-    const target = this.localPath(key);
-    await mkdir(path.dirname(target), { recursive: true });
-    const tmp = `${target}.partial-${process.pid}-${Date.now()}`;
-    try {
-      await pipeline(body, createWriteStream(tmp));
-      await rename(tmp, target);
-    } catch (err) {
-      await rm(tmp, { force: true });
-      throw err;
-    }
-    return { size: (await stat(target)).size };
-  }
-
-  get(key: string, range?: { start: number; end: number }): Readable {
-    return createReadStream(this.localPath(key), range);
-  }
-
-  async size(key: string): Promise<number | undefined> {
-    try {
-      return (await stat(this.localPath(key))).size;
-    } catch {
-      return undefined;
-    }
-  }
-
-  async remove(key: string): Promise<void> {
-    // Retries: a transcode still writing into the folder can make one pass find it not empty.
-    await rm(this.localPath(key.replace(/\/$/, '')), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
-  }
+/**
+ * Where media bytes live. Keys are relative paths such as "media/<id>/original.mp4" (see
+ * domain/storage-keys.ts); a key ending in "/" is a prefix. Nothing outside an adapter touches
+ * the bytes any other way, so disk and object storage are interchangeable.
+ */
+export interface Storage {
+  /** Writes the body under a temporary name and makes it visible only once complete. */
+  put(key: string, body: Readable | Buffer): Promise<{ size: number }>;
+  /** Streams a key, or a byte range of it. */
+  get(key: string, range?: ByteRange): Readable;
+  /** Size in bytes, or undefined when the key does not exist. */
+  size(key: string): Promise<number | undefined>;
+  /** Removes one key (nothing happens when it does not exist). */
+  remove(key: string): Promise<void>;
+  /** Removes every key under a prefix ("media/<id>/"). */
+  removePrefix(prefix: string): Promise<void>;
+  /**
+   * A fresh, empty scratch workspace. One label is one workspace: whatever an earlier holder of the
+   * label left behind (a process that died mid-job) is cleared first.
+   */
+  workspace(label: string): Promise<Workspace>;
+  /** A local file with the key's bytes, for tools that read files (ffmpeg); inside `ws` when a copy is needed. */
+  localFile(key: string, ws: Workspace): Promise<string>;
+  /**
+   * Publishes a finished workspace under a prefix, all at once: readers see either nothing or every
+   * file. The workspace is consumed (disposed) by a successful publish.
+   */
+  publish(ws: Workspace, prefix: string): Promise<void>;
 }

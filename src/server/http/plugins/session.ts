@@ -1,16 +1,10 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { timingSafeEqual } from 'node:crypto';
-import type { Session, User } from '../../db/schema.js';
+import type { User } from '../../db/schema.js';
 import { newToken } from '../../domain/tokens.js';
+import { requireAccount, requireAdminAccount, type Visitor } from '../../domain/visitor.js';
 import { AppError } from '../../errors.js';
-import type { AuthService, GuestScope } from '../../services/auth.service.js';
-
-export interface RequestAuth {
-  session?: Session;
-  user?: User;
-  /** Set for invite guests: the one media item the session may open. */
-  guest?: GuestScope;
-}
+import type { AuthService } from '../../services/auth.service.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -18,7 +12,7 @@ declare module 'fastify' {
     sessionless?: boolean;
   }
   interface FastifyRequest {
-    auth: RequestAuth;
+    auth: Visitor;
     /** Random id of this browser, from a long-lived HttpOnly cookie; invites bind to it. */
     deviceId: string;
     csrfToken: string;
@@ -56,7 +50,7 @@ export function registerSession(
   const publicOrigin = new URL(opts.publicUrl).origin;
   const base = { path: '/', sameSite: 'lax' as const, secure: opts.secure };
 
-  app.decorateRequest('auth', null as unknown as RequestAuth);
+  app.decorateRequest('auth', null as unknown as Visitor);
   app.decorateRequest('deviceId', '');
   app.decorateRequest('csrfToken', '');
 
@@ -108,23 +102,6 @@ export function clearSessionCookie(reply: FastifyReply, names: CookieNames, secu
   reply.clearCookie(names.session, { path: '/', sameSite: 'lax', secure, httpOnly: true });
 }
 
-/** The refusal for an invite guest reaching outside their media (or whose access ended). */
-export function guestRefusal(guest: GuestScope): AppError {
-  if (guest.endedReason) return new AppError(guest.endedReason, { details: { mediaId: guest.mediaId } });
-  return new AppError('out_of_scope', {
-    message: `Your invite gives you access only to “${guest.mediaTitle}”.`,
-    details: { mediaId: guest.mediaId, title: guest.mediaTitle, url: `/media/${guest.mediaId}` },
-  });
-}
+export const requireUser = (request: FastifyRequest): User => requireAccount(request.auth);
 
-export function requireUser(request: FastifyRequest): User {
-  if (!request.auth.user && request.auth.guest) throw guestRefusal(request.auth.guest);
-  if (!request.auth.user) throw new AppError('unauthenticated');
-  return request.auth.user;
-}
-
-export function requireAdmin(request: FastifyRequest): User {
-  const user = requireUser(request);
-  if (!user.is_admin) throw new AppError('forbidden', { message: 'Only site admins can do that.' });
-  return user;
-}
+export const requireAdmin = (request: FastifyRequest): User => requireAdminAccount(request.auth);

@@ -1,17 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, rename, rm, rmdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import type { Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import { PermanentJobError, errorMessage, type JobContext, type JobQueue } from '../../adapters/jobs/job-queue.js';
 import { FfmpegError, probeFile, runFfmpeg } from '../../adapters/media/ffmpeg.js';
 import type { ProbeResult } from '../../adapters/media/ffmpeg-output.js';
-import type { Storage } from '../../adapters/storage/storage.js';
-import type { DB, Media } from '../../db/schema.js';
+import type { Storage, Workspace } from '../../adapters/storage/storage.js';
+import type { Media, User } from '../../db/schema.js';
 import { AUDIO_CODECS, AUDIO_KBPS, VIDEO_CODECS, VIDEO_ONLY_CODECS, masterPlaylist, planLadder, thumbnailInterval } from '../../domain/hls-ladder.js';
+import { needsProcessing } from '../../domain/processing.js';
+import { mediaPrefix, playKey } from '../../domain/storage-keys.js';
 import { AppError } from '../../errors.js';
-import { ProcessingRepository } from '../../repositories/processing.repository.js';
+import type { ProcessingRepository } from '../../repositories/processing.repository.js';
+import type { DomainEvents } from '../domain-events.js';
+import type { MediaService } from '../media.service.js';
 import { audioHlsArgs, posterArgs, videoHlsArgs } from './ffmpeg-args.js';
+import { transcodeMediaJob } from './transcode-media.job.js';
 
 export const TRANSCODE_JOB = 'transcode-media';
 export interface TranscodeJobData {
@@ -19,9 +21,14 @@ export interface TranscodeJobData {
 }
 
 export interface TranscodeDeps {
-  db: Kysely<DB>;
+  repo: ProcessingRepository;
+  media: MediaService;
   storage: Storage;
+  jobs: JobQueue;
+  events: DomainEvents;
   ffmpegPath: string;
+  /** Transcodes at once per process (TRANSCODE_CONCURRENCY). */
+  concurrency: number;
   clock: () => number;
   logger: Logger;
 }
@@ -29,14 +36,11 @@ export interface TranscodeDeps {
 const PROGRESS_EVERY_MS = 1_000;
 const THUMB_WIDTH = 160;
 
-/** Storage keys of one media item's processing output. Viewers' files all live under `play/`. */
-export const playKey = (mediaId: string) => `media/${mediaId}/play`;
-const workKey = (mediaId: string, ctx: JobContext) => `media/${mediaId}/work/${ctx.id}-${ctx.attempt}`;
-
 /**
- * Turns an uploaded video or audio file into HLS. Output is written to a work folder and moved under
- * `play/<run>/` only when every file is complete; the media row points at it (hls_key) only after
- * that, so nothing half-made is ever served. A file ffmpeg cannot read fails at once with its reason.
+ * Turns an uploaded video or audio file into HLS. ffmpeg writes into a scratch workspace, which is
+ * published under `play/<run>/` only when every file is complete; the media row points at it
+ * (hls_key) only after that, so nothing half-made is ever served. A file ffmpeg cannot read fails at
+ * once with its reason. New uploads are queued on `media.created`; a deletion stops its ffmpeg.
  */
 export class TranscodeService {
   readonly repo: ProcessingRepository;
@@ -44,13 +48,18 @@ export class TranscodeService {
   private readonly running = new Map<string, AbortController>();
 
   constructor(private readonly deps: TranscodeDeps) {
-    this.repo = new ProcessingRepository(deps.db);
+    this.repo = deps.repo;
+    deps.jobs.define(transcodeMediaJob(this, { concurrency: deps.concurrency }));
+    deps.events.on('media.created', async ({ media }) => {
+      if (needsProcessing(media.type)) await this.enqueue(media);
+    });
+    deps.events.on('media.deleting', ({ media }) => this.stopFor(media.id));
   }
 
   /** Queues processing of a new or re-submitted upload. */
-  async enqueue(jobs: JobQueue, media: Media): Promise<void> {
+  async enqueue(media: Media): Promise<void> {
     try {
-      await jobs.enqueue<TranscodeJobData>(TRANSCODE_JOB, { mediaId: media.id });
+      await this.deps.jobs.enqueue<TranscodeJobData>(TRANSCODE_JOB, { mediaId: media.id });
     } catch (err) {
       this.deps.logger.error({ err, mediaId: media.id }, 'could not queue transcoding');
       await this.repo.setState(media.id, { status: 'failed', failureReason: 'Processing could not be queued. Try again later.' }, this.deps.clock());
@@ -80,18 +89,13 @@ export class TranscodeService {
     if (!media || !media.storage_key) return;
     const log = this.deps.logger.child({ mediaId, jobId: ctx.id, attempt: ctx.attempt });
     await this.repo.setState(mediaId, { status: 'processing', progress: 0, failureReason: null }, this.deps.clock());
-    const work = this.deps.storage.localPath(workKey(mediaId, ctx));
-    // Leftovers of an attempt whose worker died; one job per media runs at a time.
-    await rm(path.dirname(work), { recursive: true, force: true });
-    await mkdir(work, { recursive: true });
+    // One job per media runs at a time, so the media id names its workspace (and a dead attempt's leftovers).
+    const work = await this.deps.storage.workspace(`transcode-${mediaId}`);
     try {
       const started = performance.now();
       const output = await this.transcode(media, work, ctx);
       const runKey = `${playKey(mediaId)}/${randomBytes(6).toString('hex')}`;
-      const runDir = this.deps.storage.localPath(runKey);
-      await mkdir(path.dirname(runDir), { recursive: true });
-      await rename(work, runDir);
-      await rmdir(path.dirname(work)).catch(() => undefined);
+      await this.deps.storage.publish(work, runKey);
       const published = await this.repo.markReady(
         mediaId,
         {
@@ -108,10 +112,10 @@ export class TranscodeService {
         await this.sweepDeleted(mediaId);
         return;
       }
-      if (media.hls_key && media.hls_key !== runKey) await this.deps.storage.remove(`${media.hls_key}/`);
+      if (media.hls_key && media.hls_key !== runKey) await this.deps.storage.removePrefix(`${media.hls_key}/`);
       log.info({ ms: Math.round(performance.now() - started), duration: output.durationSeconds }, 'media processed');
     } catch (err) {
-      await rm(work, { recursive: true, force: true, maxRetries: 3 });
+      await work.dispose();
       if (stopping.aborted) {
         await this.repo.setState(mediaId, { status: 'queued', progress: 0 }, this.deps.clock());
         throw err;
@@ -129,21 +133,16 @@ export class TranscodeService {
 
   /** Deleted while processing: whatever the job wrote after the delete removed the folder goes too. */
   private async sweepDeleted(mediaId: string): Promise<void> {
-    await this.deps.storage.remove(`media/${mediaId}/`).catch((err) => this.deps.logger.warn({ err, mediaId }, 'could not sweep a deleted media folder'));
+    await this.deps.storage.removePrefix(mediaPrefix(mediaId)).catch((err) => this.deps.logger.warn({ err, mediaId }, 'could not sweep a deleted media folder'));
   }
 
   /** The owner asks to process the upload again (after a failure, or to refresh the renditions). */
-  async reprocess(jobs: JobQueue, media: Media): Promise<void> {
-    if (media.type !== 'video' && media.type !== 'audio' && media.type !== 'quiz') {
-      throw new AppError('validation_failed', { message: 'Only video and audio are processed.' });
-    }
+  async reprocess(user: User, mediaId: string): Promise<void> {
+    const media = await this.deps.media.getManaged(user, mediaId);
+    if (!needsProcessing(media.type)) throw new AppError('validation_failed', { message: 'Only video and audio are processed.' });
     if (media.status === 'queued' || media.status === 'processing') throw new AppError('conflict', { message: 'This media is already being processed.' });
     await this.repo.setState(media.id, { status: 'queued', progress: 0, failureReason: null }, this.deps.clock());
-    await this.enqueue(jobs, media);
-  }
-
-  async setBlockDownload(media: Media, block: boolean): Promise<void> {
-    await this.repo.setBlockDownload(media.id, block, this.deps.clock());
+    await this.enqueue(media);
   }
 
   /** The job's last attempt failed: the owner sees ffmpeg's reason. */
@@ -151,9 +150,9 @@ export class TranscodeService {
     await this.repo.setState(mediaId, { status: 'failed', progress: 0, failureReason: error.message }, this.deps.clock());
   }
 
-  private async transcode(media: Media, work: string, ctx: JobContext) {
-    const input = this.deps.storage.localPath(media.storage_key!);
-    const paths: Array<[string, string]> = [[input, media.original_name], [work, '']];
+  private async transcode(media: Media, work: Workspace, ctx: JobContext) {
+    const input = await this.deps.storage.localFile(media.storage_key!, work);
+    const paths: Array<[string, string]> = [[input, media.original_name], [work.dir, '']];
     const probe = await probeFile({ ffmpegPath: this.deps.ffmpegPath, file: input, signal: ctx.signal, displayName: media.original_name });
     const wantsVideo = media.type !== 'audio' && probe.video;
     if (!wantsVideo && !probe.audio) throw new FfmpegError('The file has no audio or video that ffmpeg can read.', null);
@@ -174,23 +173,23 @@ export class TranscodeService {
     const run = (args: string[]) => runFfmpeg({ ffmpegPath: this.deps.ffmpegPath, args, signal: ctx.signal, onProgress, paths });
 
     if (!wantsVideo) {
-      await mkdir(path.join(work, 'audio'), { recursive: true });
-      await run(audioHlsArgs({ input, outDir: work }));
-      await writeFile(path.join(work, 'master.m3u8'), masterPlaylist([{ name: 'audio', bandwidthBps: AUDIO_KBPS * 1100, codecs: AUDIO_CODECS }]));
+      await work.mkdir('audio');
+      await run(audioHlsArgs({ input, outDir: work.dir }));
+      await work.writeFile('master.m3u8', masterPlaylist([{ name: 'audio', bandwidthBps: AUDIO_KBPS * 1100, codecs: AUDIO_CODECS }]));
       return { durationSeconds: duration(probe, outSeconds), width: null, height: null, poster: false, thumbnails: null };
     }
 
     const video = probe.video!;
     const rungs = planLadder(video);
     const every = thumbnailInterval(probe.durationSeconds ?? 0);
-    for (const r of rungs) await mkdir(path.join(work, r.name), { recursive: true });
-    await mkdir(path.join(work, 'thumbs'), { recursive: true });
-    await run(videoHlsArgs({ input, outDir: work, rungs, hasAudio: Boolean(probe.audio), thumbnails: { everySeconds: every, width: THUMB_WIDTH } }));
+    for (const r of rungs) await work.mkdir(r.name);
+    await work.mkdir('thumbs');
+    await run(videoHlsArgs({ input, outDir: work.dir, rungs, hasAudio: Boolean(probe.audio), thumbnails: { everySeconds: every, width: THUMB_WIDTH } }));
     const finalDuration = duration(probe, outSeconds);
     const posterAt = Math.min(5, (finalDuration ?? 0) * 0.1);
-    await run(posterArgs({ input, output: path.join(work, 'poster.jpg'), atSeconds: posterAt, height: Math.min(720, rungs.at(-1)!.height) }));
-    await writeFile(
-      path.join(work, 'master.m3u8'),
+    await run(posterArgs({ input, output: work.path('poster.jpg'), atSeconds: posterAt, height: Math.min(720, rungs.at(-1)!.height) }));
+    await work.writeFile(
+      'master.m3u8',
       masterPlaylist(
         rungs.map((r) => ({
           name: r.name,
@@ -201,7 +200,7 @@ export class TranscodeService {
         })),
       ),
     );
-    const count = (await readdir(path.join(work, 'thumbs'))).filter((f) => f.endsWith('.jpg')).length;
+    const count = (await work.list('thumbs')).filter((f) => f.endsWith('.jpg')).length;
     return {
       durationSeconds: finalDuration,
       width: video.width,

@@ -2,6 +2,7 @@ import type { MediaDto } from '../../../contracts/api.js';
 import { PdfViewer } from '../documents/PdfViewer.js';
 import { HlsPlayer } from '../player/HlsPlayer.js';
 import { QuizPlayer } from '../quiz/QuizPlayer.js';
+import { ImageViewer } from './ImageViewer.js';
 import { MediaThumb } from './MediaThumb.js';
 
 /**
@@ -29,7 +30,7 @@ export function MediaViewer({ media }: { media: MediaDto }) {
   if (media.type === 'document' && media.mimeType.startsWith('image/')) {
     return (
       <div className="viewer viewer-image">
-        <img src={media.fileUrl} alt={media.description || media.title} />
+        <ImageViewer key={media.id} mediaId={media.id} alt={media.description || media.title} />
       </div>
     );
   }

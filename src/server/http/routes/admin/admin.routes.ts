@@ -2,8 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { outboxListSchema } from '../../../../contracts/api.js';
-import type { Services } from '../../../services/index.js';
-import { iso } from '../../presenters.js';
+import type { Services } from '../../../runtime.js';
+import { presentOutboxMessage } from '../../presenters/outbox.presenter.js';
 import { requireAdmin } from '../../plugins/session.js';
 
 export async function adminRoutes(app: FastifyInstance, opts: { services: Services }) {
@@ -25,19 +25,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { services: Servic
       const rows = await mail.list({ limit: request.query.limit, to: request.query.to });
       return {
         mode: mail.mode,
-        items: rows.map((m) => ({
-          id: m.id,
-          kind: m.kind,
-          to: m.to_address,
-          subject: m.subject,
-          status: m.status,
-          attempts: m.attempts,
-          lastError: m.last_error,
-          createdAt: iso(m.created_at),
-          sentAt: m.sent_at ? iso(m.sent_at) : null,
-          text: m.text_body,
-          html: m.html_body,
-        })),
+        items: rows.map(presentOutboxMessage),
       };
     },
   );

@@ -4,8 +4,8 @@ import { z } from 'zod';
 import { logInBody, okSchema, sessionInfoSchema, signUpBody, userSchema, verifyEmailBody } from '../../../../contracts/api.js';
 import { canonicalEmail } from '../../../domain/email.js';
 import { AppError } from '../../../errors.js';
-import type { Services } from '../../../services/index.js';
-import { presentUser } from '../../presenters.js';
+import type { Services } from '../../../runtime.js';
+import { presentUser } from '../../presenters/media.presenter.js';
 import { clearSessionCookie, requireUser, setSessionCookie, type CookieNames } from '../../plugins/session.js';
 
 export interface AuthRouteOpts {
@@ -17,11 +17,11 @@ export interface AuthRouteOpts {
 
 export async function authRoutes(app: FastifyInstance, opts: AuthRouteOpts) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { auth, mail } = opts.services;
+  const { auth, mail, invites } = opts.services;
   const userResponse = z.object({ user: userSchema });
 
   r.get('/session', { schema: { tags: ['accounts'], summary: 'Who is visiting', response: { 200: sessionInfoSchema } } }, async (request) => {
-    const guest = await opts.services.describeGuest(request.auth);
+    const guest = await invites.describeGuest(request.auth);
     return { user: request.auth.user ? presentUser(request.auth.user) : null, guest, mail: { mode: mail.mode } };
   });
 

@@ -1,15 +1,15 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { fileTypeFromBuffer } from 'file-type';
-import path from 'node:path';
 import { z } from 'zod';
 import { idParams } from '../../../../contracts/api.js';
 import { eventCreateBody, eventPageSchema, eventPatchBody, recordingBody } from '../../../../contracts/live.js';
 import type { Storage } from '../../../adapters/storage/storage.js';
 import { AppError } from '../../../errors.js';
-import type { Services } from '../../../services/index.js';
+import type { Services } from '../../../runtime.js';
 import { requireUser } from '../../plugins/session.js';
-import { presentEventPage } from './events.presenters.js';
+import { presentEventPage } from '../../presenters/event.presenter.js';
+import { sendStored } from '../../send-stored.js';
 
 const PHOTO_LIMIT_BYTES = 2 * 1024 * 1024;
 const photoTypes = new Set(['image/png', 'image/jpeg', 'image/webp']);
@@ -18,7 +18,6 @@ const speakerParams = z.object({ id: z.string().min(1).max(100), speakerId: z.st
 export interface EventRouteOpts {
   services: Services;
   storage: Storage;
-  mediaRoot: string;
   clock: () => number;
 }
 
@@ -83,19 +82,18 @@ export async function eventRoutes(app: FastifyInstance, opts: EventRouteOpts) {
 
   r.get('/events/:id/speakers/:speakerId/photo', { schema: { tags, summary: 'A speaker photo', params: speakerParams } }, async (request, reply) => {
     const photo = await liveEvents.speakerPhoto(request.auth, request.params.id, request.params.speakerId);
-    reply.header('Content-Type', photo.mime);
     reply.header('Cache-Control', 'private, max-age=86400');
     reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    return reply.send(opts.storage.get(photo.key));
+    return sendStored(request, reply, { storage: opts.storage, key: photo.key, contentType: photo.mime });
   });
 
-  // Progressive file with Range, only while the room is open to this visitor. The player keeps
-  // viewers at the live position; HLS segments served up to "now" replace this with the media pipeline.
+  // Progressive file with Range, only while the room is open to this visitor; the player keeps
+  // viewers at the live position.
   r.get('/events/:id/source', { schema: { tags, summary: 'The simulive source video, while the room is open (supports Range)', params: idParams } }, async (request, reply) => {
     const source = await liveEvents.simuliveSource(request.auth, request.params.id);
     reply.header('Cache-Control', 'private, no-store');
     reply.header('Content-Disposition', 'inline');
     reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    return reply.sendFile(path.relative(opts.mediaRoot, path.join(opts.mediaRoot, source.storage_key!)), opts.mediaRoot, { cacheControl: false, acceptRanges: true });
+    return sendStored(request, reply, { storage: opts.storage, key: source.storage_key! });
   });
 }

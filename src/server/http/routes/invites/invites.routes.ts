@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { okSchema } from '../../../../contracts/api.js';
 import { bulkRevokeBody, changeRoleBody, createInvitesBody, createInvitesResponse, inviteListSchema, inviteRowSchema, newLinkResponse } from '../../../../contracts/invites.js';
-import type { Services } from '../../../services/index.js';
+import type { Services } from '../../../runtime.js';
+import { invitesCsv, presentInviteRow } from '../../presenters/invite.presenter.js';
 import { requireUser } from '../../plugins/session.js';
 
 const mediaParams = z.object({ id: z.string().min(1).max(100) });
@@ -21,11 +22,11 @@ export async function inviteRoutes(app: FastifyInstance, opts: { services: Servi
   });
 
   r.get('/media/:id/invites', { schema: { tags, summary: 'People with access', params: mediaParams, response: { 200: inviteListSchema } } }, async (request) => ({
-    items: await invites.list(requireUser(request), request.params.id),
+    items: (await invites.list(requireUser(request), request.params.id)).map(presentInviteRow),
   }));
 
   r.get('/media/:id/invites.csv', { schema: { tags, summary: 'People with access, as CSV', params: mediaParams } }, async (request, reply) => {
-    const csv = await invites.csv(requireUser(request), request.params.id);
+    const csv = invitesCsv(await invites.list(requireUser(request), request.params.id));
     return reply
       .header('Content-Type', 'text/csv; charset=utf-8')
       .header('Content-Disposition', `attachment; filename="people-with-access-${request.params.id}.csv"`)
@@ -34,16 +35,16 @@ export async function inviteRoutes(app: FastifyInstance, opts: { services: Servi
 
   r.post('/media/:id/invites/:inviteId/resend', { schema: { tags, summary: 'Email a fresh link; the old one stops working', params: inviteParams, response: { 200: newLinkResponse } } }, async (request) => {
     const { row } = await invites.resend(requireUser(request), request.params.id, request.params.inviteId);
-    return { invite: row };
+    return { invite: presentInviteRow(row) };
   });
 
   r.post('/media/:id/invites/:inviteId/link', { schema: { tags, summary: 'Make a fresh link to copy; the old one stops working', params: inviteParams, response: { 200: newLinkResponse } } }, async (request) => {
     const { row, link } = await invites.copyNewLink(requireUser(request), request.params.id, request.params.inviteId);
-    return { invite: row, link };
+    return { invite: presentInviteRow(row), link };
   });
 
   r.patch('/media/:id/invites/:inviteId', { schema: { tags, summary: 'Change the role', params: inviteParams, body: changeRoleBody, response: { 200: z.object({ invite: inviteRowSchema }) } } }, async (request) => ({
-    invite: await invites.changeRole(requireUser(request), request.params.id, request.params.inviteId, request.body.role),
+    invite: presentInviteRow(await invites.changeRole(requireUser(request), request.params.id, request.params.inviteId, request.body.role)),
   }));
 
   r.delete('/media/:id/invites/:inviteId', { schema: { tags, summary: 'Revoke: the link stops working and open sessions end', params: inviteParams, response: { 200: okSchema } } }, async (request) => {

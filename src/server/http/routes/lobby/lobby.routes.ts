@@ -5,7 +5,7 @@ import { okSchema } from '../../../../contracts/api.js';
 import { lobbyEnterBody, lobbyEnterResponse, lobbyInfoSchema, lobbyNewLinkBody } from '../../../../contracts/invites.js';
 import { hashToken } from '../../../domain/tokens.js';
 import { AppError } from '../../../errors.js';
-import type { Services } from '../../../services/index.js';
+import type { Services } from '../../../runtime.js';
 import { setSessionCookie, type CookieNames } from '../../plugins/session.js';
 
 const INVITE_COOKIE_S = 60 * 60;

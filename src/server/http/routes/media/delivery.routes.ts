@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Storage } from '../../../adapters/storage/storage.js';
 import type { DeliveryService, Scope } from '../../../services/delivery.service.js';
+import { sendStored } from '../../send-stored.js';
 
 interface SignedParams {
   id: string;
@@ -13,7 +15,7 @@ interface SignedParams {
  * Media bytes behind signed URLs (see domain/signed-url.ts). These routes read no cookie and query no
  * database: the signature is the grant. HEAD and Range work (hls.js and pdf.js use them).
  */
-export async function deliveryRoutes(app: FastifyInstance, opts: { delivery: DeliveryService; mediaRoot: string; clock: () => number }) {
+export async function deliveryRoutes(app: FastifyInstance, opts: { delivery: DeliveryService; storage: Storage; clock: () => number }) {
   const serve = (scope: Scope) => async (request: FastifyRequest<{ Params: SignedParams; Querystring: { filename?: string } }>, reply: FastifyReply) => {
     const p = request.params;
     const key = opts.delivery.check({ scope, mediaId: p.id, expires: p.exp, signature: p.sig, rest: (scope === 'stream' ? p['*'] : p.name) ?? '' });
@@ -22,7 +24,7 @@ export async function deliveryRoutes(app: FastifyInstance, opts: { delivery: Del
     reply.header('Cache-Control', `private, max-age=${remaining}`);
     reply.header('Cross-Origin-Resource-Policy', 'same-origin');
     reply.header('Content-Disposition', scope === 'download' ? attachment(request.query.filename, p.name!) : 'inline');
-    return reply.sendFile(key, opts.mediaRoot, { cacheControl: false, acceptRanges: true, dotfiles: 'deny' });
+    return sendStored(request, reply, { storage: opts.storage, key });
   };
   const config = { sessionless: true };
   const schema = { hide: true };

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import path from 'node:path';
 import { z } from 'zod';
 import { idParams, mediaListSchema, mediaPatchBody, mediaSchema, okSchema } from '../../../../contracts/api.js';
 import { AppError } from '../../../errors.js';
-import type { Services } from '../../../services/index.js';
-import { presentMedia } from '../../presenters.js';
+import type { Services } from '../../../runtime.js';
+import { presentMedia } from '../../presenters/media.presenter.js';
 import { requireUser } from '../../plugins/session.js';
 
-export async function mediaRoutes(app: FastifyInstance, opts: { services: Services; uploadLimitBytes: number; mediaRoot: string }) {
+export async function mediaRoutes(app: FastifyInstance, opts: { services: Services; uploadLimitBytes: number }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { media, access } = opts.services;
 
@@ -60,21 +59,5 @@ export async function mediaRoutes(app: FastifyInstance, opts: { services: Servic
   r.delete('/media/:id', { schema: { tags: ['media'], summary: 'Delete media, its file and every invite to it', params: idParams, response: { 200: okSchema } } }, async (request) => {
     await media.delete(requireUser(request), request.params.id);
     return { ok: true as const };
-  });
-
-  // Progressive file with HTTP Range (the player seeks with it). HLS replaces this for video later.
-  r.get('/media/:id/file', { schema: { tags: ['media'], summary: 'The media file (supports Range)', params: idParams } }, async (request, reply) => {
-    const grant = await access.view(request.auth, request.params.id);
-    if (!grant.media.storage_key) throw new AppError('not_found', { message: 'This media has no file.' });
-    if (!grant.canManage && grant.media.block_download === 1 && grant.media.type !== 'document') {
-      throw new AppError('forbidden', { message: 'The owner turned off downloads for this media.' });
-    }
-    reply.header('Cache-Control', 'private, no-store');
-    reply.header('Content-Disposition', 'inline');
-    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
-    return reply.sendFile(path.relative(opts.mediaRoot, path.join(opts.mediaRoot, grant.media.storage_key)), opts.mediaRoot, {
-      cacheControl: false,
-      acceptRanges: true,
-    });
   });
 }

@@ -4,13 +4,14 @@ import { z } from 'zod';
 import { idParams, okSchema } from '../../../../contracts/api.js';
 import { blockDownloadBody, captionQuery, captionSchema, playbackSchema } from '../../../../contracts/pipeline.js';
 import { CAPTION_LIMIT_BYTES } from '../../../services/captions.service.js';
-import type { Services } from '../../../services/index.js';
+import { presentPlayback } from '../../presenters/playback.presenter.js';
+import type { Services } from '../../../runtime.js';
 import { requireUser } from '../../plugins/session.js';
 
 /** Playback URLs (after the access check), captions, download blocking and re-processing. */
 export async function playbackRoutes(app: FastifyInstance, opts: { services: Services }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { delivery, captions, media, transcode, jobs } = opts.services;
+  const { delivery, captions, media, transcode } = opts.services;
 
   app.addContentTypeParser(['text/vtt', 'text/plain'], { parseAs: 'string', bodyLimit: CAPTION_LIMIT_BYTES }, (_req, body, done) => done(null, body));
 
@@ -19,7 +20,7 @@ export async function playbackRoutes(app: FastifyInstance, opts: { services: Ser
     { schema: { tags: ['media'], summary: 'Signed, short-lived URLs to play or view the media (re-checks access each time)', params: idParams, response: { 200: playbackSchema } } },
     async (request, reply) => {
       reply.header('Cache-Control', 'private, no-store');
-      return delivery.playback(request.auth, request.params.id);
+      return presentPlayback(await delivery.playback(request.auth, request.params.id));
     },
   );
 
@@ -27,8 +28,7 @@ export async function playbackRoutes(app: FastifyInstance, opts: { services: Ser
     '/media/:id/block-download',
     { schema: { tags: ['media'], summary: 'Turn viewers’ downloads of the original off or on', params: idParams, body: blockDownloadBody, response: { 200: okSchema } } },
     async (request) => {
-      const m = await media.getManaged(requireUser(request), request.params.id);
-      await transcode.setBlockDownload(m, request.body.blockDownload);
+      await media.setBlockDownload(requireUser(request), request.params.id, request.body.blockDownload);
       return { ok: true as const };
     },
   );
@@ -37,8 +37,7 @@ export async function playbackRoutes(app: FastifyInstance, opts: { services: Ser
     '/media/:id/reprocess',
     { schema: { tags: ['media'], summary: 'Process a video or audio upload again', params: idParams, response: { 202: okSchema } } },
     async (request, reply) => {
-      const m = await media.getManaged(requireUser(request), request.params.id);
-      await transcode.reprocess(jobs, m);
+      await transcode.reprocess(requireUser(request), request.params.id);
       return reply.code(202).send({ ok: true as const });
     },
   );

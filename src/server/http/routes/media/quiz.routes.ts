@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams } from '../../../../contracts/api.js';
 import { answerResultSchema, attemptSchema, ownerQuizSchema, quizAnswerSchema, quizBody, quizResultsSchema, viewerQuizSchema } from '../../../../contracts/pipeline.js';
-import type { Services } from '../../../services/index.js';
+import type { Services } from '../../../runtime.js';
 import { requireUser } from '../../plugins/session.js';
 
 const attemptParams = idParams.extend({ attemptId: z.string().min(1).max(100) });

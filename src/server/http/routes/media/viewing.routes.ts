@@ -3,7 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams } from '../../../../contracts/api.js';
 import { progressBody, viewingListSchema } from '../../../../contracts/pipeline.js';
-import type { Services } from '../../../services/index.js';
+import type { Services } from '../../../runtime.js';
 import { requireUser } from '../../plugins/session.js';
 
 /** The player's progress reports, and per-viewer analytics for the owner. */

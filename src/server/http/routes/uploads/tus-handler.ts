@@ -1,16 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createReadStream, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { FileStore } from '@tus/file-store';
 import { Server, type ServerOptions } from '@tus/server';
 import type { Logger } from 'pino';
-import type { Media, User } from '../db/schema.js';
-import { AppError, isAppError } from '../errors.js';
-import type { MediaService } from './media.service.js';
+import type { UploadStore } from '../../../adapters/storage/upload-store.js';
+import type { Media, User } from '../../../db/schema.js';
+import { AppError, isAppError } from '../../../errors.js';
+import type { MediaService } from '../../../services/media.service.js';
 
-export interface UploadDeps {
+export interface TusHandlerDeps {
   media: MediaService;
-  directory: string;
+  store: UploadStore;
   limitBytes: number;
   logger: Logger;
   /** URL path the tus server is mounted at. */
@@ -20,11 +18,10 @@ export interface UploadDeps {
 type TusRequest = Parameters<NonNullable<ServerOptions['onIncomingRequest']>>[0];
 type TusUpload = Parameters<NonNullable<ServerOptions['onUploadFinish']>>[1];
 
-const EXPIRE_MS = 24 * 3600_000;
 const CLEANUP_EVERY_MS = 3600_000;
 
-/** A tus hook refusal: the status and our usual error body. */
-const refusal = (err: AppError) => ({ status_code: err.status, body: JSON.stringify({ error: { code: err.code, message: err.message, details: err.details } }) });
+/** A tus hook refusal: the status and our one error body. */
+const refusal = (err: AppError) => ({ status_code: err.status, body: JSON.stringify(err.toWire()) });
 
 /**
  * Resumable uploads (tus 1.0, https://tus.io): a dropped connection continues from the last byte the
@@ -32,16 +29,15 @@ const refusal = (err: AppError) => ({ status_code: err.status, body: JSON.string
  * file becomes media exactly as a form upload does (type judged from its content, processing queued),
  * and the PATCH that completes it answers with that media. Unfinished uploads expire after 24 hours.
  */
-export class UploadService {
+export class TusHandler {
   private readonly tus: Server;
-  private readonly store: FileStore;
+  private readonly store: UploadStore;
   /** The account behind each request the tus server is handling (it sees only the raw request). */
   private readonly users = new WeakMap<IncomingMessage, User>();
   private readonly cleanup: NodeJS.Timeout;
 
-  constructor(private readonly deps: UploadDeps) {
-    mkdirSync(deps.directory, { recursive: true });
-    this.store = new FileStore({ directory: deps.directory, expirationPeriodInMilliseconds: EXPIRE_MS });
+  constructor(private readonly deps: TusHandlerDeps) {
+    this.store = deps.store;
     this.tus = new Server({
       path: deps.path,
       datastore: this.store,
@@ -87,9 +83,8 @@ export class UploadService {
   }
 
   private async finish(user: User, upload: TusUpload): Promise<Media> {
-    const file = path.join(this.deps.directory, upload.id);
     try {
-      const stream = createReadStream(file);
+      const stream = this.store.read(upload.id);
       return await this.deps.media.upload(user, {
         stream,
         fileName: upload.metadata?.filename ?? 'upload',

@@ -1,9 +1,11 @@
-import type { PollDto, QuestionDto, RoomMessageDto, RoomStreamDto } from '../../contracts/live.js';
+import type { PollDto, QuestionDto, RoomMessageDto } from '../../contracts/live.js';
 import type { RoomMessage, RoomPoll, RoomQuestion } from '../db/schema-live.js';
-import type { EventView } from './live-event.service.js';
+import { iso } from '../domain/time.js';
 
-/** Room rows as they travel to browsers (and are stored in the event log). */
-const iso = (ms: number) => new Date(ms).toISOString();
+/**
+ * Room rows as the payloads of room events. These are stored in the room's event log exactly as
+ * they are sent, so a replay sends what the live fan-out sent.
+ */
 
 export const presentMessage = (m: RoomMessage): RoomMessageDto => ({
   id: m.id,
@@ -47,10 +49,3 @@ export const presentPoll = (p: RoomPoll, results: PollDto['results']): PollDto =
   createdAt: iso(p.created_at),
   rev: Number(p.rev),
 });
-
-/** What plays in the room; webcast and diy_live show a placeholder until live video exists. */
-export const presentStream = (v: Pick<EventView, 'media' | 'event' | 'entry'>): RoomStreamDto =>
-  v.event.kind === 'simulive'
-    ? { kind: 'simulive', sourceUrl: `/api/events/${v.media.id}/source`, playbackStartsAt: iso(v.entry.opensAt) }
-    : { kind: 'placeholder', message: 'The stream will appear here when the speakers go live.' };
-

@@ -1,7 +1,6 @@
-import type { MediaDto, UserDto } from '../../contracts/api.js';
-import type { Media, User } from '../db/schema.js';
-
-export const iso = (ms: number) => new Date(ms).toISOString();
+import type { MediaDto, UserDto } from '../../../contracts/api.js';
+import type { Media, User } from '../../db/schema.js';
+import { iso } from '../../domain/time.js';
 
 export const presentUser = (u: User): UserDto => ({
   id: u.id,
@@ -11,6 +10,7 @@ export const presentUser = (u: User): UserDto => ({
   isAdmin: u.is_admin === 1,
 });
 
+/** A library item. Its bytes are reached only through signed URLs from GET /api/media/:id/playback. */
 export const presentMedia = (m: Media, owner: { id: string; name: string }, canManage: boolean): MediaDto => ({
   id: m.id,
   type: m.type,
@@ -27,6 +27,5 @@ export const presentMedia = (m: Media, owner: { id: string; name: string }, canM
   createdAt: iso(m.created_at),
   updatedAt: iso(m.updated_at),
   owner,
-  fileUrl: `/api/media/${m.id}/file`,
   canManage,
 });

@@ -1,7 +1,12 @@
-import type { EventPageDto, LiveEventDto } from '../../../../contracts/live.js';
-import type { LiveEventService, EventView } from '../../../services/live-event.service.js';
-import { presentStream } from '../../../services/room-presenters.js';
-import { iso } from '../../presenters.js';
+import type { EventPageDto, LiveEventDto, RoomStreamDto } from '../../../contracts/live.js';
+import { iso } from '../../domain/time.js';
+import type { EventView } from '../../services/live-event.service.js';
+
+/** What plays in the room; webcast and diy_live show a placeholder until live video exists. */
+export const presentStream = (v: Pick<EventView, 'media' | 'event' | 'entry'>): RoomStreamDto =>
+  v.event.kind === 'simulive'
+    ? { kind: 'simulive', sourceUrl: `/api/events/${v.media.id}/source`, playbackStartsAt: iso(v.entry.opensAt) }
+    : { kind: 'placeholder', message: 'The stream will appear here when the speakers go live.' };
 
 export const presentEvent = (v: EventView): LiveEventDto => ({
   id: v.media.id,
@@ -43,4 +48,3 @@ export const presentEventPage = (v: EventView, now: number): EventPageDto => ({
   stream: presentStream(v),
 });
 
-export type { LiveEventService };

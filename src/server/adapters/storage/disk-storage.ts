@@ -1,0 +1,107 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ByteRange, Storage, Workspace } from './storage.js';
+
+/** Scratch workspaces live inside the root so that publishing is one rename on the same file system. */
+const WORK_DIR = '.work';
+
+/** Media on a local (or shared network) disk: the default, and what a single machine needs. */
+export class DiskStorage implements Storage {
+  private readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+  }
+
+  private pathOf(key: string): string {
+    const full = path.resolve(this.root, key.replace(/\/$/, ''));
+    if (!full.startsWith(this.root + path.sep)) throw new Error(`storage key escapes the root: ${key}`);
+    return full;
+  }
+
+  async put(key: string, body: Readable | Buffer): Promise<{ size: number }> {
+    const target = this.pathOf(key);
+    await mkdir(path.dirname(target), { recursive: true });
+    const tmp = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
+    try {
+      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(tmp));
+      await rename(tmp, target);
+    } catch (err) {
+      await rm(tmp, { force: true });
+      throw err;
+    }
+    return { size: (await stat(target)).size };
+  }
+
+  get(key: string, range?: ByteRange): Readable {
+    return createReadStream(this.pathOf(key), range);
+  }
+
+  async size(key: string): Promise<number | undefined> {
+    try {
+      const s = await stat(this.pathOf(key));
+      return s.isFile() ? s.size : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.pathOf(key), { force: true });
+  }
+
+  async removePrefix(prefix: string): Promise<void> {
+    // Retries: a transcode still writing into the folder can make one pass find it not empty.
+    await rm(this.pathOf(prefix), { recursive: true, force: true, maxRetries: 5, retryDelay: 50 });
+  }
+
+  async workspace(label: string): Promise<Workspace> {
+    const safe = label.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120);
+    const dir = path.join(this.root, WORK_DIR, safe);
+    // Leftovers of an attempt whose process died carry the same label.
+    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    await mkdir(dir, { recursive: true });
+    return new DiskWorkspace(dir);
+  }
+
+  async localFile(key: string): Promise<string> {
+    return this.pathOf(key);
+  }
+
+  async publish(ws: Workspace, prefix: string): Promise<void> {
+    const target = this.pathOf(prefix);
+    await mkdir(path.dirname(target), { recursive: true });
+    // A rename is atomic: the folder appears complete or not at all.
+    await rename(ws.dir, target);
+  }
+}
+
+class DiskWorkspace implements Workspace {
+  constructor(readonly dir: string) {}
+
+  path(relative: string): string {
+    const full = path.resolve(this.dir, relative);
+    if (full !== this.dir && !full.startsWith(this.dir + path.sep)) throw new Error(`workspace path escapes the folder: ${relative}`);
+    return full;
+  }
+
+  async mkdir(relative: string): Promise<void> {
+    await mkdir(this.path(relative), { recursive: true });
+  }
+
+  async writeFile(relative: string, content: string | Buffer): Promise<void> {
+    await writeFile(this.path(relative), content);
+  }
+
+  async list(relative: string): Promise<string[]> {
+    return readdir(this.path(relative)).catch(() => []);
+  }
+
+  async dispose(): Promise<void> {
+    await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * Where each kind of file lives in Storage, as relative keys. The one list: services, delivery
+ * and the pipeline build keys only through these, so a storage adapter sees one layout.
+ */
+export const mediaPrefix = (mediaId: string) => `media/${mediaId}/`;
+
+export const originalKey = (mediaId: string, ext: string) => `media/${mediaId}/original.${ext}`;
+
+/** Everything a viewer's player reads (renditions, poster, thumbnails, captions) lives under this. */
+export const playKey = (mediaId: string) => `media/${mediaId}/play`;
+
+export const captionKey = (mediaId: string, captionId: string) => `${playKey(mediaId)}/captions/${captionId}.vtt`;
+
+export const speakerPhotoKey = (mediaId: string, speakerId: string, unique: string, ext: string) => `media/${mediaId}/speakers/${speakerId}-${unique}.${ext}`;

@@ -1,0 +1,30 @@
+import type { InviteRowDto } from '../../../contracts/invites.js';
+import { usesLeft } from '../../domain/invite-rules.js';
+import { isoOrNull, iso } from '../../domain/time.js';
+import type { InviteView } from '../../services/invite.service.js';
+import { csvCell } from '../../domain/csv.js';
+
+/** One row of "People with access". */
+export const presentInviteRow = ({ invite: i, status, lastAccessAt }: InviteView): InviteRowDto => ({
+  id: i.id,
+  email: i.email,
+  firstName: i.first_name,
+  lastName: i.last_name,
+  role: i.role,
+  status,
+  usesLeft: usesLeft(i),
+  expiresAt: iso(i.expires_at),
+  deviceBound: i.device_hash !== null,
+  lastAccessAt: isoOrNull(lastAccessAt),
+  createdAt: iso(i.created_at),
+  sentByEmail: i.sent_by_email === 1,
+});
+
+/** "People with access" as CSV, one row per person. */
+export function invitesCsv(views: InviteView[]): string {
+  const head = ['email', 'first_name', 'last_name', 'role', 'status', 'uses_left', 'expires_at', 'device_bound', 'last_access_at', 'invited_at'];
+  const lines = views.map(presentInviteRow).map((r) =>
+    [r.email, r.firstName, r.lastName, r.role, r.status, r.usesLeft ?? 'unlimited', r.expiresAt, r.deviceBound ? 'yes' : 'no', r.lastAccessAt ?? '', r.createdAt].map((v) => csvCell(String(v))).join(','),
+  );
+  return [head.join(','), ...lines].join('\r\n') + '\r\n';
+}

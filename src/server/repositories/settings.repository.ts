@@ -1,0 +1,20 @@
+import type { Kysely } from 'kysely';
+import type { DB } from '../db/schema.js';
+
+/** Site-wide settings as one JSON document per key. */
+export class SettingsRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  async find(key: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('site_settings').select('value_json').where('key', '=', key).executeTakeFirst();
+    return row?.value_json;
+  }
+
+  async save(key: string, valueJson: string, opts: { now: number; by: string }): Promise<void> {
+    await this.db
+      .insertInto('site_settings')
+      .values({ key, value_json: valueJson, updated_at: opts.now, updated_by: opts.by })
+      .onConflict((oc) => oc.column('key').doUpdateSet({ value_json: valueJson, updated_at: opts.now, updated_by: opts.by }))
+      .execute();
+  }
+}

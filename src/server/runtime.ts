@@ -1,0 +1,247 @@
+import { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { MemoryBus, type Bus } from './adapters/bus/bus.js';
+import { RedisBus } from './adapters/bus/redis-bus.js';
+import { createJobQueue, type JobQueue } from './adapters/jobs/index.js';
+import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
+import { resolveFfmpegPath } from './adapters/media/ffmpeg-path.js';
+import { DiskStorage } from './adapters/storage/disk-storage.js';
+import type { Storage } from './adapters/storage/storage.js';
+import { diskUploadStore, type UploadStore } from './adapters/storage/upload-store.js';
+import { loadConfig, type Config } from './config.js';
+import { createDatabase, type Database } from './db/database.js';
+import { migrateToLatest } from './db/migrate.js';
+import { createLogger } from './logger.js';
+import { createRepositories } from './repositories/index.js';
+import { AccessService } from './services/access.service.js';
+import { AuditService } from './services/audit.service.js';
+import { AuthService } from './services/auth.service.js';
+import { CaptionService } from './services/captions.service.js';
+import { DeliveryService } from './services/delivery.service.js';
+import { DomainEvents } from './services/domain-events.js';
+import { InviteAccessRule } from './services/invite-access.rule.js';
+import { InviteService } from './services/invite.service.js';
+import { LiveEventService } from './services/live-event.service.js';
+import { LobbyService } from './services/lobby.service.js';
+import { MailService } from './services/mail.service.js';
+import { MediaService } from './services/media.service.js';
+import { QuizService } from './services/quiz.service.js';
+import { RecordingAccessRule } from './services/recording-access.rule.js';
+import { RoomService } from './services/room.service.js';
+import { SettingsService } from './services/settings.service.js';
+import { TranscodeService } from './services/transcode/transcode.service.js';
+import { ViewerDirectory } from './services/viewers.js';
+import { ViewingService } from './services/viewing.service.js';
+
+/** Every use case of Foyer, built once per process. */
+export interface Services {
+  auth: AuthService;
+  mail: MailService;
+  media: MediaService;
+  access: AccessService;
+  settings: SettingsService;
+  audit: AuditService;
+  invites: InviteService;
+  lobby: LobbyService;
+  liveEvents: LiveEventService;
+  room: RoomService;
+  transcode: TranscodeService;
+  delivery: DeliveryService;
+  captions: CaptionService;
+  quiz: QuizService;
+  viewing: ViewingService;
+  viewers: ViewerDirectory;
+}
+
+/** What a caller may supply instead of the defaults the configuration implies (tests, benchmarks). */
+export interface RuntimeOptions {
+  config: Config;
+  database: Database;
+  logger?: Logger;
+  /** Milliseconds since the epoch; tests pass a controllable clock. */
+  clock?: () => number;
+  /** Defaults to SMTP when SMTP_URL is set, else the development outbox. */
+  mailer?: Mailer;
+  storage?: Storage;
+  uploadStore?: UploadStore;
+  /** A Redis connection for rate limits across processes (the bus and the queue open their own from REDIS_URL). */
+  redis?: Redis;
+  /** Message bus between modules and processes; defaults to Redis pub/sub with REDIS_URL or `redis`, else in-process. */
+  bus?: Bus;
+  /** Defaults to BullMQ with REDIS_URL, else the database queue. */
+  jobs?: JobQueue;
+  /** Things the runtime opened itself and closes last (the database and Redis of `openRuntime`). */
+  owns?: { database?: boolean; redis?: boolean };
+}
+
+/** One process's whole application without its edges (HTTP, sockets, CLI): the composition root. */
+export interface Runtime {
+  config: Config;
+  database: Database;
+  logger: Logger;
+  clock: () => number;
+  mailer: Mailer;
+  storage: Storage;
+  uploadStore: UploadStore;
+  redis?: Redis;
+  bus: Bus;
+  jobs: JobQueue;
+  services: Services;
+  /** Stops background work and closes what the runtime opened. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+/**
+ * Builds adapters, repositories and services, in dependency order, each getting what it needs in
+ * its constructor. Cross-module reactions go through `DomainEvents` (subscribed by the reacting
+ * module's own constructor) or explicit constructor arguments; nothing is wired afterwards.
+ * Used by the web server (app.ts), the worker and the CLI.
+ */
+export function createRuntime(opts: RuntimeOptions): Runtime {
+  const { config, database } = opts;
+  const logger = opts.logger ?? createLogger(config.logLevel);
+  const clock = opts.clock ?? Date.now;
+
+  // adapters: the outside world
+  const storage = opts.storage ?? new DiskStorage(config.mediaDir);
+  const uploadStore = opts.uploadStore ?? diskUploadStore(config.uploadsDir);
+  const mailer: Mailer = opts.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
+  const ownBus = opts.bus ? undefined : opts.redis || config.redisUrl ? new RedisBus({ publisher: opts.redis, url: config.redisUrl, logger }) : new MemoryBus();
+  const bus = opts.bus ?? ownBus!;
+  const jobs = opts.jobs ?? createJobQueue({ config, db: database.db, logger });
+  const events = new DomainEvents();
+
+  const repos = createRepositories(database.db);
+  const { tx } = repos;
+
+  // accounts, mail, settings
+  const mail = new MailService({ repo: repos.mail, mailer, from: config.mailFrom, clock, logger });
+  const auth = new AuthService({
+    tx,
+    users: repos.users,
+    sessions: repos.sessions,
+    emailTokens: repos.emailTokens,
+    media: repos.media,
+    mail,
+    clock,
+    publicUrl: config.publicUrl,
+    sessionTtlMs: config.sessionTtlMs,
+  });
+  const settings = new SettingsService({ repo: repos.settings, clock });
+
+  // media and who may open it: ownership, then invite grants, then recordings of ended events
+  const media = new MediaService({ repo: repos.media, users: repos.users, tx, storage, events, clock });
+  const access = new AccessService({
+    media,
+    rules: [new InviteAccessRule({ grants: repos.grants, clock }), new RecordingAccessRule({ events: repos.liveEvents, settings, clock })],
+  });
+  const audit = new AuditService({ repo: repos.audit, media, clock });
+
+  // live events, invites (the lobby is their other half), rooms
+  const liveEvents = new LiveEventService({ repo: repos.liveEvents, tx, media, access, settings, storage, bus, events, clock, publicUrl: config.publicUrl, logger });
+  const invites = new InviteService({
+    invites: repos.invites,
+    grants: repos.grants,
+    tx,
+    mail,
+    settings,
+    audit,
+    media,
+    auth,
+    liveEvents,
+    bus,
+    events,
+    clock,
+    publicUrl: config.publicUrl,
+  });
+  const lobby = new LobbyService({
+    links: repos.invites,
+    grants: repos.grants,
+    tx,
+    invites,
+    auth,
+    media,
+    settings,
+    audit,
+    mail,
+    clock,
+    sessionTtlMs: config.sessionTtlMs,
+  });
+  const room = new RoomService({
+    log: repos.roomLog,
+    participants: repos.roomParticipants,
+    content: repos.roomContent,
+    tx,
+    access,
+    liveEvents,
+    guestName: (visitor, m) => invites.guestName(visitor, m),
+    bus,
+    clock,
+    logger,
+  });
+
+  // the media pipeline: transcoding, captions, signed delivery, quizzes, viewing analytics
+  const transcode = new TranscodeService({
+    repo: repos.processing,
+    media,
+    storage,
+    jobs,
+    events,
+    ffmpegPath: resolveFfmpegPath(config.ffmpegPath),
+    concurrency: config.transcodeConcurrency,
+    clock,
+    logger,
+  });
+  const viewers = new ViewerDirectory({ users: (ids) => auth.describeUsers(ids), guests: (ids) => invites.inviteesBySession(ids) });
+  const quiz = new QuizService({ repo: repos.quiz, tx, media, access, viewers, clock });
+  const viewing = new ViewingService({ repo: repos.viewing, media, access, viewers, clock });
+  const captions = new CaptionService({ media, repo: repos.captions, storage, clock });
+  const delivery = new DeliveryService({
+    access,
+    captions: repos.captions,
+    secret: config.mediaUrlSecret,
+    ttlSeconds: config.mediaUrlTtlSeconds,
+    clock,
+    resumeAt: (visitor, m) => viewing.resumeAt(visitor, m.id, m.duration_seconds),
+  });
+
+  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, room, transcode, delivery, captions, quiz, viewing, viewers };
+
+  let closed: Promise<void> | undefined;
+  return {
+    config,
+    database,
+    logger,
+    clock,
+    mailer,
+    storage,
+    uploadStore,
+    redis: opts.redis,
+    bus,
+    jobs,
+    services,
+    close() {
+      closed ??= (async () => {
+        await jobs.close();
+        await mail.stop();
+        await mailer.close?.();
+        await ownBus?.close();
+        if (opts.owns?.redis) opts.redis?.disconnect();
+        if (opts.owns?.database) await database.destroy();
+      })();
+      return closed;
+    },
+  };
+}
+
+/**
+ * The runtime of a real process: config from the environment (refusing to start on a bad value),
+ * the database (migrated) and Redis, all owned and closed by `close()`.
+ */
+export async function openRuntime(opts: { env?: NodeJS.ProcessEnv; logger?: (config: Config) => Logger } = {}): Promise<Runtime> {
+  const config = loadConfig(opts.env ?? process.env);
+  const database = createDatabase(config.database);
+  await migrateToLatest(database.db);
+  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: false }) : undefined;
+  return createRuntime({ config, database, redis, logger: opts.logger?.(config), owns: { database: true, redis: true } });
+}
