@@ -30,7 +30,7 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
       expect(head.statusCode).toBe(303);
       expect(scanner.cookies.has('foyer_session')).toBe(false);
     }
-    const row = await t.services.invites.invites.findById(inv.inviteId);
+    const row = await inviteRow(t, inv.inviteId);
     expect(row).toMatchObject({ uses: 0, attempts: 0, device_hash: null, opened_at: null });
     const sessions = await t.db.database.db.selectFrom('sessions').select('id').where('scope_media_id', '=', media.id).execute();
     expect(sessions).toEqual([]);
@@ -66,7 +66,7 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
       expect(res.statusCode).toBe(403);
       expect(res.json().error).toMatchObject({ code: 'email_mismatch', message: 'Enter the same email address that received the invite.' });
     }
-    expect((await t.services.invites.invites.findById(inv.inviteId))!.attempts).toBe(5);
+    expect((await inviteRow(t, inv.inviteId))!.attempts).toBe(5);
     // A stranger still only hears "mismatch"; the invited person hears the real reason.
     expect(errorCode(await enter(guest, { email: 'stranger@example.com' }))).toBe('email_mismatch');
     expect(errorCode(await enter(guest, { email: inv.email }))).toBe('too_many_attempts');
@@ -95,12 +95,12 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
     const page = await guest.get(`/api/media/${media.id}`);
     expect(page.statusCode).toBe(200);
     expect(page.json()).toMatchObject({ role: 'viewer', media: { id: media.id, canManage: false } });
-    const file = await guest.request('GET', media.fileUrl, undefined, { range: 'bytes=0-9' });
+    const file = await fileOf(guest, media.id, { range: 'bytes=0-9' });
     expect(file.statusCode).toBe(206);
     const session = (await guest.get('/api/session')).json();
     expect(session).toMatchObject({ user: null, guest: { mediaId: media.id, mediaTitle: media.title, role: 'viewer' } });
 
-    for (const url of ['/api/media', `/api/media/${other.media.id}`, other.media.fileUrl, '/api/admin/outbox', `/api/media/${media.id}/invites`]) {
+    for (const url of ['/api/media', `/api/media/${other.media.id}`, `/api/media/${other.media.id}/playback`, '/api/admin/outbox', `/api/media/${media.id}/invites`]) {
       const res = await guest.get(url);
       expect(res.statusCode, url).toBe(403);
       expect(res.json().error.code, url).toBe('out_of_scope');
@@ -128,7 +128,7 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
     const info = (await first.get('/api/lobby')).json();
     expect(info.alreadyIn).toEqual({ url: `/media/${media.id}` });
     expect((await enter(first, { email: inv.email })).statusCode).toBe(200);
-    expect((await t.services.invites.invites.findById(inv.inviteId))!.uses).toBe(1);
+    expect((await inviteRow(t, inv.inviteId))!.uses).toBe(1);
   });
 
   it('a used single-use link answers link_used when device binding is off', async () => {
@@ -202,14 +202,14 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
     expect((await guest.get(`/api/media/${media.id}`)).statusCode).toBe(200);
 
     const seen: AccessChanged[] = [];
-    await t.services.bus.subscribe(accessTopic(media.id), (m) => seen.push(m as AccessChanged));
+    await t.runtime.bus.subscribe(accessTopic(media.id), (m) => seen.push(m as AccessChanged));
     expect((await owner.agent.delete(`/api/media/${media.id}/invites/${inv.inviteId}`)).statusCode).toBe(200);
     expect((await owner.agent.delete(`/api/media/${media.id}/invites/${spare.inviteId}`)).statusCode).toBe(200);
 
     const next = await guest.get(`/api/media/${media.id}`);
     expect(next.statusCode).toBe(410);
     expect(next.json().error.code).toBe('invite_revoked');
-    expect(errorCode(await guest.get(media.fileUrl))).toBe('invite_revoked');
+    expect(errorCode(await guest.get(`/api/media/${media.id}/playback`))).toBe('invite_revoked');
     await expect.poll(() => seen.length).toBeGreaterThan(0);
     expect(seen[0]).toMatchObject({ mediaId: media.id, role: null, reason: 'revoked' });
 
@@ -303,7 +303,7 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
     expect((await guest.get('/api/lobby')).json().codePending).toBe(true);
     const wrong = code === '000000' ? '111111' : '000000';
     expect(errorCode(await enter(guest, { email: inv.email, code: wrong }))).toBe('code_invalid');
-    expect((await t.services.invites.invites.findById(inv.inviteId))!.attempts).toBe(1);
+    expect((await inviteRow(t, inv.inviteId))!.attempts).toBe(1);
     // A code is bound to the device it was sent to.
     const thief = new Agent(t.app);
     await openLink(thief, inv.link);
@@ -366,7 +366,7 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
     const firstSession = guest.cookies.get('foyer_session');
 
     const seen: AccessChanged[] = [];
-    await t.services.bus.subscribe(accessTopic(event.id), (m) => seen.push(m as AccessChanged));
+    await t.runtime.bus.subscribe(accessTopic(event.id), (m) => seen.push(m as AccessChanged));
     const moderator = await invite(t, owner.agent, event.id, { email, role: 'moderator' });
     await openLink(guest, moderator.link);
     expect((await guest.get('/api/lobby')).json().alreadyIn).toBeNull();
@@ -397,7 +397,7 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
     await openLink(guest, inv.link);
     await enter(guest, { email: inv.email });
     const seen: AccessChanged[] = [];
-    await t.services.bus.subscribe(accessTopic(event.id), (m) => seen.push(m as AccessChanged));
+    await t.runtime.bus.subscribe(accessTopic(event.id), (m) => seen.push(m as AccessChanged));
     const res = await owner.agent.patch(`/api/media/${event.id}/invites/${inv.inviteId}`, { role: 'viewer' });
     expect(res.json().invite.role).toBe('viewer');
     expect((await guest.get(`/api/media/${event.id}`)).json().role).toBe('viewer');
@@ -419,7 +419,7 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
       for (const r of results.filter((x) => x.statusCode !== 200)) {
         expect(['link_used', 'device_mismatch']).toContain(errorCode(r));
       }
-      const row = (await t.services.invites.invites.findById(inv.inviteId))!;
+      const row = (await inviteRow(t, inv.inviteId))!;
       expect(row.uses).toBe(1);
       const grants = await t.db.database.db.selectFrom('grants').select('id').where('invite_id', '=', inv.inviteId).execute();
       expect(grants).toHaveLength(1);

@@ -53,3 +53,6 @@ export async function setSettings(t: TestApp, patch: Partial<SiteSettings>) {
 }
 
 export const errorCode = (res: { json(): unknown }) => (res.json() as { error?: { code: string } }).error?.code;
+
+/** The invite row as stored (uses, attempts, device binding). */
+export const inviteRow = (t: TestApp, id: string) => t.db.database.db.selectFrom('invites').selectAll().where('id', '=', id).executeTakeFirst();

@@ -94,3 +94,15 @@ export function makeCorruptVideo(): Buffer {
   for (let i = 0; i < junk.length; i++) junk[i] = (i * 7919 + 13) % 251;
   return Buffer.concat([ftyp, junk]);
 }
+
+/**
+ * The original file of a media item as a browser gets it: playback URLs first (the access check),
+ * then the signed file URL. A refused playback call is returned as it is (the access refusal).
+ */
+export async function fileOf(agent: import('./app.js').Agent, mediaId: string, headers: Record<string, string> = {}) {
+  const pb = await agent.get(`/api/media/${mediaId}/playback`);
+  if (pb.statusCode !== 200) return pb;
+  const url = (pb.json() as { fileUrl: string | null }).fileUrl;
+  if (!url) throw new Error(`no file URL in the playback answer for ${mediaId}`);
+  return agent.request('GET', url, undefined, headers);
+}
