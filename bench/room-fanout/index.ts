@@ -90,7 +90,8 @@ async function measure(n: number) {
     foyer: { server: foyer.child, clients: (await spawn('clients.ts', false)).child, k: 0, mem: {}, rates: [] },
   };
   try {
-    const { tokens } = await ask<{ tokens: string[] }>(foyer.child, { type: 'sessions', count: n + WARM_CLIENTS });
+    // every guest is invited and passes the lobby: about a millisecond each
+    const { tokens } = await ask<{ tokens: string[] }>(foyer.child, { type: 'sessions', count: n + WARM_CLIENTS }, 10 * 60_000);
     await ask(sides.raw.clients, { type: 'setup', kind: 'raw', url: `ws://127.0.0.1:${raw.ready.port}`, cookies: [] });
     await ask(sides.foyer.clients, {
       type: 'setup',

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, createTestApp, signUp, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
-import { installGuestGrants } from '../factories/guests.js';
+import { invitedGuest } from '../factories/guests.js';
 import { makePdf, makeVideo, multipart } from '../factories/media.js';
 import { waitFor } from '../factories/wait.js';
 
@@ -31,15 +31,16 @@ describe.each(testDialects())('protected delivery on %s', (dialect) => {
   let owner: Awaited<ReturnType<typeof signUp>>;
   let videoA: string;
   let videoB: string;
-  let guests: ReturnType<typeof installGuestGrants>;
   beforeAll(async () => {
     t = await createTestApp({ dialect, env: { MEDIA_URL_TTL_SECONDS: String(TTL) } });
-    guests = installGuestGrants(t);
     owner = await signUp(t);
     videoA = await uploadReady(owner.agent, 'a.mp4', makeVideo({ seconds: 2 }).bytes);
     videoB = await uploadReady(owner.agent, 'b.mp4', makeVideo({ seconds: 2 }).bytes);
   });
   afterAll(async () => t?.close());
+
+  /** A viewer the owner invited to this one media item, in a browser of their own past the lobby. */
+  const guest = (mediaId: string) => invitedGuest(t, owner.agent, mediaId);
 
   it('gives the owner signed playlist, segment and poster URLs that serve the bytes without cookies', async () => {
     const res = await owner.agent.get(`/api/media/${videoA}/playback`);
@@ -106,7 +107,7 @@ describe.each(testDialects())('protected delivery on %s', (dialect) => {
   });
 
   it('lets a guest of A play A but never fetch a byte of B, even with A’s signature', async () => {
-    const g = await guests.guest(videoA);
+    const g = await guest(videoA);
     const pbA = (await g.agent.get(`/api/media/${videoA}/playback`)).json();
     const segA = await firstSegment(t, pbA.hlsUrl);
     expect((await t.app.inject({ method: 'GET', url: segA })).statusCode).toBe(200);
@@ -125,11 +126,12 @@ describe.each(testDialects())('protected delivery on %s', (dialect) => {
   });
 
   it('after a revoke, refuses new URLs at once and the old ones once their lifetime is over', async () => {
-    const g = await guests.guest(videoA);
+    const g = await guest(videoA);
     const pb = (await g.agent.get(`/api/media/${videoA}/playback`)).json();
     const segment = await firstSegment(t, pb.hlsUrl);
-    g.revoke();
-    expect((await g.agent.get(`/api/media/${videoA}/playback`)).json().error.code).toBe('out_of_scope');
+    await g.revoke();
+    // The revoke ended the guest's session, and the refusal says why.
+    expect((await g.agent.get(`/api/media/${videoA}/playback`)).json().error.code).toBe('invite_revoked');
     const saved = t.clock.now;
     try {
       // Within the lifetime the URL already handed out still works: that is the documented revoke window.
@@ -146,8 +148,8 @@ describe.each(testDialects())('protected delivery on %s', (dialect) => {
 
   it('removes every download path for viewers when the owner blocks downloads', async () => {
     const doc = await uploadReady(owner.agent, 'handbook.pdf', makePdf());
-    const g = await guests.guest(videoA);
-    const gd = await guests.guest(doc);
+    const g = await guest(videoA);
+    const gd = await guest(doc);
 
     let pb = (await g.agent.get(`/api/media/${videoA}/playback`)).json();
     expect(pb.downloadUrl).toMatch(/\/download\/\d+\/[^/]+\/original\.mp4\?filename=/);
@@ -189,9 +191,10 @@ describe.each(testDialects())('protected delivery on %s', (dialect) => {
 
     const bad = await owner.agent.request('POST', `/api/media/${videoA}/captions?lang=en&label=X`, Buffer.from('1\n00:00:00,000 --> 00:00:01,000\nSRT\n'), { 'content-type': 'text/plain' });
     expect(bad.json().error.code).toBe('unsupported_media');
-    const g = await guests.guest(videoA);
+    const g = await guest(videoA);
     const notOwner = await g.agent.request('POST', `/api/media/${videoA}/captions?lang=en&label=X`, Buffer.from(vtt), { 'content-type': 'text/vtt' });
-    expect(notOwner.statusCode).toBe(401);
+    // A guest has no account: owner actions are out of the invite's scope.
+    expect(notOwner.statusCode).toBe(403);
 
     expect((await owner.agent.delete(`/api/media/${videoA}/captions/${add.json().caption.id}`)).statusCode).toBe(200);
     expect((await t.app.inject({ method: 'GET', url: pb.captions[0].url })).statusCode).toBe(404);

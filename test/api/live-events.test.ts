@@ -3,7 +3,9 @@ import { accessTopic, type AccessChanged } from '../../src/server/adapters/bus/b
 import { icsDate } from '../../src/server/domain/ics.js';
 import { Agent, createTestApp, signUp, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
-import { createEvent, grantRule, guestAgent } from '../factories/live.js';
+import { invitedGuest, passLobby } from '../factories/guests.js';
+import { invite, setSettings } from '../factories/invites.js';
+import { createEvent } from '../factories/live.js';
 import { makePdf, makeVideo, multipart } from '../factories/media.js';
 
 const MIN = 60_000;
@@ -59,11 +61,10 @@ describe.each(testDialects())('live events API on %s', (dialect) => {
   it('shows invitees the page in their role; viewers enter at the start, staff early; others never see it', async () => {
     const owner = await signUp(t);
     const page = await createEvent(t, owner.agent);
-    const rule = grantRule(t);
-    const viewer = await guestAgent(t);
+    const viewer = await invitedGuest(t, owner.agent, page.event.id, { role: 'viewer' });
+    // An account invited as a speaker at its verified email: logged in, it passes the lobby and the grant is its own.
     const speaker = await signUp(t);
-    rule.grant(page.event.id, { sessionId: viewer.sessionId }, 'viewer');
-    rule.grant(page.event.id, { userId: speaker.user.id }, 'speaker');
+    await passLobby(speaker.agent, (await invite(t, owner.agent, page.event.id, { email: speaker.email, role: 'speaker' })).link, speaker.email);
 
     const v = (await viewer.agent.get(`/api/events/${page.event.id}`)).json();
     expect(v).toMatchObject({ role: 'viewer', phase: 'scheduled', canEnter: false, enterAt: page.event.startsAt });
@@ -90,13 +91,13 @@ describe.each(testDialects())('live events API on %s', (dialect) => {
     const owner = await signUp(t);
     const page = await createEvent(t, owner.agent);
     const id = page.event.id;
-    const viewer = await guestAgent(t);
-    grantRule(t).grant(id, { sessionId: viewer.sessionId }, 'viewer');
+    const viewer = await invitedGuest(t, owner.agent, id);
 
     const started = await owner.agent.post(`/api/events/${id}/start`);
     expect(started.json()).toMatchObject({ phase: 'live', canEnter: true });
     expect((await viewer.agent.get(`/api/events/${id}`)).json()).toMatchObject({ phase: 'live', canEnter: true });
-    expect((await viewer.agent.post(`/api/events/${id}/end`)).statusCode).toBe(401);
+    // A guest has no account: owner actions answer that the invite covers only the event.
+    expect((await viewer.agent.post(`/api/events/${id}/end`)).statusCode).toBe(403);
 
     t.clock.advance(1);
     const ended = (await owner.agent.post(`/api/events/${id}/end`)).json();
@@ -114,12 +115,12 @@ describe.each(testDialects())('live events API on %s', (dialect) => {
     const range = await viewer.agent.request('GET', `/api/media/${video.id}/file`, undefined, { range: 'bytes=0-9' });
     expect(range.statusCode).toBe(206);
 
-    t.services.liveEvents.endedGoesToRecording = async () => false;
+    await setSettings(t, { endedEventsGoToRecording: false });
     try {
       expect((await viewer.agent.get(`/api/events/${id}`)).json()).toMatchObject({ recordingUrl: null, event: { recording: null } });
       expect([401, 403, 404]).toContain((await viewer.agent.get(`/api/media/${video.id}`)).statusCode);
     } finally {
-      t.services.liveEvents.endedGoesToRecording = async () => true;
+      await setSettings(t, { endedEventsGoToRecording: true });
     }
   });
 
@@ -161,8 +162,7 @@ describe.each(testDialects())('live events API on %s', (dialect) => {
     expect(up.statusCode).toBe(200);
     const photoUrl = up.json().event.speakers[0].photoUrl as string;
     expect(photoUrl).toMatch(new RegExp(`^/api/events/${page.event.id}/speakers/${speakerId}/photo`));
-    const viewer = await guestAgent(t);
-    grantRule(t).grant(page.event.id, { sessionId: viewer.sessionId }, 'viewer');
+    const viewer = await invitedGuest(t, owner.agent, page.event.id);
     const img = await viewer.agent.get(photoUrl);
     expect(img.statusCode).toBe(200);
     expect(img.headers['content-type']).toBe('image/png');
@@ -180,8 +180,7 @@ describe.each(testDialects())('live events API on %s', (dialect) => {
     const video = await upload(owner.agent, 'source.mp4', makeVideo({ seconds: 1 }).bytes);
     const page = await createEvent(t, owner.agent, { kind: 'simulive', recordingMediaId: video.id });
     expect(page.stream).toEqual({ kind: 'simulive', sourceUrl: `/api/events/${page.event.id}/source`, playbackStartsAt: page.event.startsAt });
-    const viewer = await guestAgent(t);
-    grantRule(t).grant(page.event.id, { sessionId: viewer.sessionId }, 'viewer');
+    const viewer = await invitedGuest(t, owner.agent, page.event.id);
     expect((await viewer.agent.get(page.stream.kind === 'simulive' ? page.stream.sourceUrl : '')).json().error.code).toBe('event_not_started');
     // the source stays private: the viewer cannot fetch the library video itself
     expect([401, 403, 404]).toContain((await viewer.agent.get(`/api/media/${video.id}/file`)).statusCode);

@@ -3,7 +3,7 @@ import type { ServerMessage } from '../../src/contracts/live.js';
 import { roomCloseCodes, roomLimits } from '../../src/contracts/live.js';
 import { Agent, createTestApp, signUp, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
-import { createEvent, grantRule, liveNow, roomCast } from '../factories/live.js';
+import { createEvent, liveNow, roomCast } from '../factories/live.js';
 import { RoomClient, wsBase } from '../factories/room-client.js';
 
 type Ev = Extract<ServerMessage, { type: 'event' }>;
@@ -352,6 +352,5 @@ describe.each(testDialects())('live room socket on %s', (dialect) => {
     const owner = await signUp(t);
     const c = await RoomClient.open(base, 'no-such-event', owner.agent);
     expect((await c.next('error')).error.code).toBe('not_found');
-    grantRule(t);
   });
 });

@@ -1,18 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
-import { installGuestGrants } from '../factories/guests.js';
+import { invitedGuest } from '../factories/guests.js';
 import { makeSizedVideo, multipart } from '../factories/media.js';
 import { waitFor } from '../factories/wait.js';
 
 describe.each(testDialects())('viewing analytics on %s', (dialect) => {
   let t: TestApp;
   let owner: Awaited<ReturnType<typeof signUp>>;
-  let guests: ReturnType<typeof installGuestGrants>;
   let video: string;
   beforeAll(async () => {
     t = await createTestApp({ dialect });
-    guests = installGuestGrants(t);
     owner = await signUp(t);
     const form = multipart('twenty.mp4', makeSizedVideo({ width: 320, height: 240, seconds: 20 }).bytes);
     video = (await owner.agent.request('POST', '/api/media', form.body, form.headers)).json().media.id;
@@ -20,8 +18,11 @@ describe.each(testDialects())('viewing analytics on %s', (dialect) => {
   });
   afterAll(async () => t?.close());
 
+  /** A viewer the owner invited to this one media item, in a browser of their own past the lobby. */
+  const guest = (mediaId: string) => invitedGuest(t, owner.agent, mediaId);
+
   it('records first and last view, minutes watched, percent seen, and where to resume', async () => {
-    const g = await guests.guest(video);
+    const g = await guest(video);
     const report = (body: unknown) => g.agent.post(`/api/media/${video}/progress`, body);
     const first = await report({ positionSeconds: 6, ranges: [[0, 6]] });
     expect(first.statusCode).toBe(200);
@@ -42,7 +43,7 @@ describe.each(testDialects())('viewing analytics on %s', (dialect) => {
   });
 
   it('loses no range when reports arrive at once', async () => {
-    const g = await guests.guest(video);
+    const g = await guest(video);
     const reports = Array.from({ length: 10 }, (_, i) => g.agent.post(`/api/media/${video}/progress`, { positionSeconds: i * 2 + 2, ranges: [[i * 2, i === 9 ? 30 : i * 2 + 2]] }));
     for (const res of await Promise.all(reports)) expect(res.statusCode).toBe(200);
     const row = (await owner.agent.get(`/api/media/${video}/analytics`)).json().items.find((i: { viewer: { sessionId: string } }) => i.viewer.sessionId === g.sessionId);
@@ -54,7 +55,7 @@ describe.each(testDialects())('viewing analytics on %s', (dialect) => {
   it('caps what one report can add, and starts over near the end', async () => {
     const { agent } = await signUp(t);
     expect((await agent.post(`/api/media/${video}/progress`, { positionSeconds: 1, ranges: [[0, 1]] })).statusCode).toBe(404);
-    const g = await guests.guest(video);
+    const g = await guest(video);
     const big = await g.agent.post(`/api/media/${video}/progress`, { positionSeconds: 19, ranges: Array.from({ length: 20 }, () => [0, 30]) });
     expect(big.json()).toEqual({ percentSeen: 100, secondsWatched: 120 });
     expect((await g.agent.get(`/api/media/${video}/playback`)).json().resumeAtSeconds).toBeNull();
@@ -63,8 +64,9 @@ describe.each(testDialects())('viewing analytics on %s', (dialect) => {
   });
 
   it('shows analytics to the owner only', async () => {
-    const g = await guests.guest(video);
-    expect((await g.agent.get(`/api/media/${video}/analytics`)).statusCode).toBe(401);
+    const g = await guest(video);
+    // A guest has no account: the owner's analytics are out of the invite's scope.
+    expect((await g.agent.get(`/api/media/${video}/analytics`)).statusCode).toBe(403);
     const other = await signUp(t);
     expect((await other.agent.get(`/api/media/${video}/analytics`)).statusCode).toBe(404);
   });

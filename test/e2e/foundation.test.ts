@@ -6,11 +6,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeAudio, makePdf, makeVideo } from '../factories/media.js';
 import { linkIn } from '../factories/smtp.js';
 import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
+import { uniqueEmail as email, PASSWORD } from './setup.js';
 
-let seq = 0;
-const email = (who: string) => `${who}.${Date.now().toString(36)}.${++seq}@example.com`;
-const PASSWORD = 'correct horse battery';
-
+/** The sign-up form, filled in and sent: the flow this file tests (other e2e files use ownerSession). */
 async function signUpThroughUi(page: Page, who: { name: string; email: string; password?: string }) {
   await page.goto('/signup');
   await page.getByLabel('Name').fill(who.name);

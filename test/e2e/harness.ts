@@ -24,7 +24,7 @@ import type { Config } from '../../src/server/config.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/logger.js';
 import { repoRoot } from '../../scripts/build-if-stale.mjs';
-import { createTestDatabase, type TestDialect } from '../factories/database.js';
+import { createTestDatabase, type TestDatabase, type TestDialect } from '../factories/database.js';
 import { SmtpCapture } from '../factories/smtp.js';
 
 export const webRoot = path.join(repoRoot, 'dist/web');
@@ -75,6 +75,8 @@ export interface Site {
   config: Config;
   app: App['app'];
   services: App['services'];
+  /** The site's database, for set-up that has no API. */
+  db: TestDatabase;
   /** The SMTP server receiving the app's mail, when started with `smtp: true`. */
   smtp?: SmtpCapture;
   /** A fresh browser context (own cookies, like a separate person) with one page, its base URL set to `url`. */
@@ -119,6 +121,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<Site> {
     config,
     app: built.app,
     services: built.services,
+    db,
     smtp,
     async open(browser, contextOpts = {}) {
       const context = await browser.newContext({ baseURL: url, ...contextOpts });

@@ -1,36 +1,6 @@
-/** Steps the invite e2e tests share: accounts, uploads and invites, all through the UI. */
-import type { Browser, Page } from 'playwright-core';
+/** Steps the invite e2e tests share: uploads and invites, all through the UI (accounts: see setup.ts). */
+import type { Page } from 'playwright-core';
 import { makeVideo } from '../factories/media.js';
-import { linkIn } from '../factories/smtp.js';
-import type { Site } from './harness.js';
-
-let seq = 0;
-export const PASSWORD = 'correct horse battery';
-export const uniqueEmail = (who: string, domain = 'example.com') => `${who}.${Date.now().toString(36)}.${++seq}@${domain}`;
-
-/** Signs up through the UI and confirms the address with the link from the real email. */
-export async function signUpVerified(site: Site, browser: Browser, who: { name: string; email: string }, viewport = { width: 1280, height: 860 }) {
-  const opened = await site.open(browser, { viewport, permissions: ['clipboard-read', 'clipboard-write'] });
-  const { page } = opened;
-  await page.goto('/signup');
-  await page.getByLabel('Name').fill(who.name);
-  await page.getByLabel('Email').fill(who.email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await page.waitForURL((u) => u.pathname === '/');
-  const mail = await site.smtp!.waitFor(who.email, (m) => /Confirm your email/.test(m.subject));
-  await page.goto(linkIn(mail.text, `${site.url}/verify-email?token=`)!);
-  await page.getByRole('heading', { name: 'Email confirmed' }).waitFor();
-  return opened;
-}
-
-export async function logIn(page: Page, email: string) {
-  await page.goto('/login');
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(PASSWORD);
-  await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'Library', exact: true }).waitFor();
-}
 
 /** Uploads a short real video from the library and opens its page; returns the media id. */
 export async function uploadVideo(page: Page, name: string): Promise<string> {

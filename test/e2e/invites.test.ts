@@ -3,7 +3,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSiteSettings } from '../../src/contracts/invites.js';
 import { linkIn } from '../factories/smtp.js';
 import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
-import { expectVideoPlays, inviteOne, logIn, PASSWORD, personRow, signUpVerified, submitLobbyEmail, uniqueEmail, uploadVideo } from './invite-flows.js';
+import { expectVideoPlays, inviteOne, personRow, submitLobbyEmail, uploadVideo } from './invite-flows.js';
+import { logIn, ownerSession, PASSWORD, uniqueEmail } from './setup.js';
 
 const started = Date.now();
 
@@ -27,7 +28,7 @@ describe('invite links in Chromium, with a real SMTP server', () => {
   });
 
   it('owner invites by email; the invitee passes the lobby and watches; another device is refused; revoking ends the session', async () => {
-    const owner = await signUpVerified(site, browser, { name: 'Olga Owner', email: uniqueEmail('olga') });
+    const owner = await ownerSession(site, browser, { name: 'Olga Owner', email: uniqueEmail('olga') });
     const mediaId = await uploadVideo(owner.page, 'Launch keynote');
     const guestEmail = uniqueEmail('gail');
 
@@ -113,7 +114,7 @@ describe('invite links in Chromium, with a real SMTP server', () => {
   });
 
   it('a replaced link says it expired and emails a new one to the invited address; a broken link says check it', async () => {
-    const owner = await signUpVerified(site, browser, { name: 'Rita Resend', email: uniqueEmail('rita') });
+    const owner = await ownerSession(site, browser, { name: 'Rita Resend', email: uniqueEmail('rita') });
     await uploadVideo(owner.page, 'Quarterly review');
     const guestEmail = uniqueEmail('pat');
     const dialog = await inviteOne(owner.page, { email: guestEmail, firstName: 'Pat' });
@@ -178,7 +179,7 @@ describe('invite links in Chromium, with a real SMTP server', () => {
     expect(await adminCtx.page.getByLabel('Blocked email domains').inputValue()).toBe('blocked.example');
     await screenshot(adminCtx.page, 'admin-settings');
 
-    const owner = await signUpVerified(site, browser, { name: 'Bea Blocked', email: uniqueEmail('bea') });
+    const owner = await ownerSession(site, browser, { name: 'Bea Blocked', email: uniqueEmail('bea') });
     await uploadVideo(owner.page, 'Board briefing');
     const refusedAddress = uniqueEmail('ceo', 'mail.blocked.example');
     const dialog = await inviteOne(owner.page, { email: refusedAddress });
@@ -251,8 +252,8 @@ describe('invite links in Chromium, with a real SMTP server', () => {
   });
 
   it('"send link by email" off shows the link once with copy; a logged-in verified invitee goes straight to the media', async () => {
-    const member = await signUpVerified(site, browser, { name: 'Mia Member', email: uniqueEmail('mia') });
-    const owner = await signUpVerified(site, browser, { name: 'Cleo Copy', email: uniqueEmail('cleo') });
+    const member = await ownerSession(site, browser, { name: 'Mia Member', email: uniqueEmail('mia') });
+    const owner = await ownerSession(site, browser, { name: 'Cleo Copy', email: uniqueEmail('cleo') });
     const mediaId = await uploadVideo(owner.page, 'Design review');
     const memberEmail = (await member.page.evaluate(() => fetch('/api/session').then((r) => r.json()))).user.email as string;
 
@@ -326,7 +327,7 @@ describe('invite links in Chromium, with a real SMTP server', () => {
     await adminCtx.page.getByRole('button', { name: 'Save settings' }).click();
     await adminCtx.page.getByText('Settings saved.').waitFor();
 
-    const owner = await signUpVerified(site, browser, { name: 'Cody Code', email: uniqueEmail('cody') });
+    const owner = await ownerSession(site, browser, { name: 'Cody Code', email: uniqueEmail('cody') });
     const mediaId = await uploadVideo(owner.page, 'Training module');
     const guestEmail = uniqueEmail('quinn');
     const dialog = await inviteOne(owner.page, { email: guestEmail });

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toZonedInput } from '../../src/web/features/live/zonedTime.js';
 import { linkIn, type ReceivedMail } from '../factories/smtp.js';
 import { launchBrowser, screenshot, startApp, type Site } from './harness.js';
-import { logIn, signUpVerified, submitLobbyEmail, uniqueEmail, uploadVideo } from './invite-flows.js';
+import { submitLobbyEmail, uploadVideo } from './invite-flows.js';
+import { ownerSession, uniqueEmail } from './setup.js';
 
 const started = Date.now();
 const OWNER_ZONE = 'Europe/Berlin';
@@ -47,13 +48,9 @@ describe('live events in Chromium, through real invites and SMTP', () => {
   });
 
   it('countdown enters the room; Q&A moderation; backchannel hidden; live upgrade; ends on the recording', async () => {
-    const ownerEmail = uniqueEmail('olive');
-    const signedUp = await signUpVerified(site, browser, { name: 'Olive Owner', email: ownerEmail });
-    await signedUp.context.close();
     // The owner works in Berlin time: the form reads its datetime fields in that zone.
-    const ownerCtx = await site.open(browser, { viewport: { width: 1280, height: 900 }, timezoneId: OWNER_ZONE });
+    const ownerCtx = await ownerSession(site, browser, { name: 'Olive Owner', email: uniqueEmail('olive') }, { viewport: { width: 1280, height: 900 }, timezoneId: OWNER_ZONE });
     const o = ownerCtx.page;
-    await logIn(o, ownerEmail);
     const recordingId = await uploadVideo(o, 'Town hall recording');
 
     // Create through the form; a first try with the end before the start shows the server's field error.

@@ -2,7 +2,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCorruptVideo, makeVideo } from '../factories/media.js';
 import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
-import { expectVideoPlays, inviteOne, signUpVerified, submitLobbyEmail, uniqueEmail, waitForPlayer } from './invite-flows.js';
+import { expectVideoPlays, inviteOne, submitLobbyEmail, waitForPlayer } from './invite-flows.js';
+import { ownerSession, uniqueEmail } from './setup.js';
 
 describe('media page states in Chromium: processing turns into the player, a corrupt file fails with the reason', () => {
   let browser: Browser;
@@ -17,7 +18,7 @@ describe('media page states in Chromium: processing turns into the player, a cor
   });
 
   it('shows the transcode state in the library and on the page, and the owner’s viewer options', async () => {
-    const { page } = await signUpVerified(site, browser, { name: 'Stella States', email: uniqueEmail('stella') });
+    const { page } = await ownerSession(site, browser, { name: 'Stella States', email: uniqueEmail('stella') });
     const dialog = page.getByRole('dialog', { name: 'Upload media' });
     await page.goto('/');
 

@@ -5,7 +5,7 @@ import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type Agent, type TestApp } from '../factories/app.js';
-import { installGuestGrants } from '../factories/guests.js';
+import { invitedGuest } from '../factories/guests.js';
 import { makeAudio, makeSizedVideo, multipart } from '../factories/media.js';
 import { waitFor } from '../factories/wait.js';
 import { buildHarness } from './pipeline-harness/build.js';
@@ -39,14 +39,12 @@ describe('media pipeline in Chromium', () => {
   let browser: Browser;
   let base: string;
   let webRoot: string;
-  let guests: ReturnType<typeof installGuestGrants>;
   const problems: string[] = [];
 
   beforeAll(async () => {
     webRoot = mkdtempSync(path.join(tmpdir(), 'foyer-harness-'));
     await buildHarness(webRoot);
     t = await createTestApp({ webRoot, env: { MEDIA_URL_TTL_SECONDS: '10' } });
-    guests = installGuestGrants(t);
     await t.app.listen({ port: 0, host: '127.0.0.1' });
     base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
@@ -157,7 +155,7 @@ describe('media pipeline in Chromium', () => {
   it('plays transcoded audio for an invited guest', async () => {
     const owner = await signUp(t);
     const id = await uploadReady(owner.agent, 'tone.mp3', makeAudio({ seconds: 6 }).bytes);
-    const g = await guests.guest(id);
+    const g = await invitedGuest(t, owner.agent, id);
     const page = await open(g.agent.cookies.get('foyer_session')!);
     await page.goto(`/?media=${id}`);
     await expect.poll(() => page.locator('audio[data-testid=player-media]').count()).toBe(1);
@@ -171,7 +169,7 @@ describe('media pipeline in Chromium', () => {
     const owner = await signUp(t);
     const form = multipart('guide.pdf', makePdfPages(['Welcome to Foyer', 'Chapter two: signed links', 'The end']));
     const id = (await owner.agent.request('POST', '/api/media', form.body, form.headers)).json().media.id as string;
-    const g = await guests.guest(id);
+    const g = await invitedGuest(t, owner.agent, id);
     const page = await open(g.agent.cookies.get('foyer_session')!);
     await page.goto(`/?media=${id}&mode=pdf`);
     await expect.poll(() => page.getByTestId('pdf-page').textContent()).toMatch(/of 3/);
@@ -219,7 +217,8 @@ describe('media pipeline in Chromium', () => {
     });
     expect(saved.statusCode).toBe(200);
 
-    const g = await guests.guest(id);
+    // The owner's results table shows the name from the invite.
+    const g = await invitedGuest(t, owner.agent, id, { firstName: 'Invited', lastName: 'guest' });
     const page = await open(g.agent.cookies.get('foyer_session')!);
     await page.goto(`/?media=${id}&mode=quiz`);
     await page.getByTestId('quiz-start').click();

@@ -1,7 +1,8 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { launchBrowser, screenshot, startApp, type Site } from './harness.js';
-import { inviteOne, personRow, signUpVerified, submitLobbyEmail, uniqueEmail, uploadVideo, waitForPlayer } from './invite-flows.js';
+import { inviteOne, personRow, submitLobbyEmail, uploadVideo, waitForPlayer } from './invite-flows.js';
+import { ownerSession, uniqueEmail } from './setup.js';
 
 const started = Date.now();
 
@@ -31,7 +32,7 @@ describe('quiz in Chromium: the owner builds it, an invited guest takes it, the 
   });
 
   it('owner makes a quiz in the UI, the guest answers through the lobby, the owner sees answers and score', async () => {
-    const owner = await signUpVerified(site, browser, { name: 'Quinn Owner', email: uniqueEmail('quinn') });
+    const owner = await ownerSession(site, browser, { name: 'Quinn Owner', email: uniqueEmail('quinn') });
     const mediaId = await uploadVideo(owner.page, 'Safety briefing');
     const page = owner.page;
 

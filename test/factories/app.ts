@@ -55,6 +55,8 @@ export async function createTestApp(opts: {
   webRoot?: string;
   logger?: import('pino').Logger;
   redis?: import('ioredis').Redis;
+  /** The message bus (default: in-process, or Redis with `redis`). */
+  bus?: import('../../src/server/adapters/bus/bus.js').Bus;
 } = {}): Promise<TestApp> {
   const db = await createTestDatabase(opts.dialect ?? 'sqlite');
   const config = loadConfig({
@@ -74,6 +76,7 @@ export async function createTestApp(opts: {
     logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     webRoot: opts.webRoot ?? path.join(db.dataDir, 'no-web'),
     redis: opts.redis,
+    bus: opts.bus,
   });
   await built.app.ready();
   return {
@@ -150,8 +153,7 @@ export async function signUp(t: TestApp, opts: { email?: string; name?: string; 
   if (res.statusCode !== 201) throw new Error(`signup failed: ${res.statusCode} ${res.body}`);
   const user = res.json().user as { id: string; email: string; isAdmin: boolean };
   if (opts.verify !== false) {
-    const row = await t.services.auth.users.findById(user.id);
-    await t.db.database.db.updateTable('users').set({ email_verified_at: t.clock.now }).where('id', '=', row!.id).execute();
+    await t.db.database.db.updateTable('users').set({ email_verified_at: t.clock.now }).where('id', '=', user.id).execute();
   }
   return { agent, user, email, password };
 }

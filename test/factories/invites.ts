@@ -25,10 +25,10 @@ export async function mediaRow(t: TestApp, ownerId: string, type: MediaType, tit
 }
 
 /** Invites one person without email and returns the link shown once. */
-export async function invite(t: TestApp, owner: Agent, mediaId: string, opts: { email?: string; role?: string; firstName?: string; message?: string } = {}) {
+export async function invite(t: Pick<TestApp, 'app'>, owner: Agent, mediaId: string, opts: { email?: string; role?: string; firstName?: string; lastName?: string; message?: string } = {}) {
   const email = opts.email ?? uniqueEmail('guest');
   const res = await owner.post(`/api/media/${mediaId}/invites`, {
-    people: [{ email, firstName: opts.firstName ?? 'Gail', lastName: 'Guest' }],
+    people: [{ email, firstName: opts.firstName ?? 'Gail', lastName: opts.lastName ?? 'Guest' }],
     role: opts.role ?? 'viewer',
     message: opts.message ?? '',
     sendEmail: false,
