@@ -10,13 +10,13 @@
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pino from 'pino';
 import { DatabaseJobQueue } from '../../src/server/adapters/jobs/database-job-queue.js';
-import { DiskStorage } from '../../src/server/adapters/storage/storage.js';
+import type { JobDefinition } from '../../src/server/adapters/jobs/job-queue.js';
 import { probeFile, runFfmpeg } from '../../src/server/adapters/media/ffmpeg.js';
 import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
 import { loadConfig } from '../../src/server/config.js';
@@ -26,8 +26,7 @@ import { planLadder, thumbnailInterval } from '../../src/server/domain/hls-ladde
 import { pipelineDefaults } from '../../src/server/domain/processing.js';
 import { signedPrefix } from '../../src/server/domain/signed-url.js';
 import { posterArgs, videoHlsArgs } from '../../src/server/services/transcode/ffmpeg-args.js';
-import { TranscodeService } from '../../src/server/services/transcode/transcode.service.js';
-import { transcodeMediaJob } from '../../src/server/services/transcode/transcode-media.job.js';
+import { createRuntime } from '../../src/server/runtime.js';
 import { makeSizedVideo } from '../../test/factories/media.js';
 import { load } from './load.js';
 
@@ -190,16 +189,21 @@ async function transcodeBench() {
   const database = createDatabase(config.database);
   await migrateToLatest(database.db);
   const logger = pino({ level: 'silent' });
-  const storage = new DiskStorage(config.mediaDir);
-  const transcode = new TranscodeService({ db: database.db, storage, ffmpegPath, clock: Date.now, logger });
-  const queue = new DatabaseJobQueue({ db: database.db, logger, pollMs: 1_000 });
   // Completion is signalled by the job itself, so the bench adds no polling to the job's CPU time.
   const finished = new Map<string, () => void>();
-  const def = transcodeMediaJob(transcode, { concurrency: 1 });
-  queue.define({ ...def, run: async (data, ctx) => {
-    await def.run(data, ctx);
-    finished.get(data.mediaId)?.();
-  } });
+  class SignallingQueue extends DatabaseJobQueue {
+    override define<T>(def: JobDefinition<T>): void {
+      super.define<T>({ ...def, run: async (data, ctx) => {
+        await def.run(data, ctx);
+        finished.get((data as { mediaId: string }).mediaId)?.();
+      } });
+    }
+  }
+  const queue = new SignallingQueue({ db: database.db, logger, pollMs: 1_000 });
+  // The real composition root: the transcode service as the server builds it, on this queue.
+  const runtime = createRuntime({ config: { ...config, ffmpegPath }, database, logger, jobs: queue });
+  const { storage } = runtime;
+  const { transcode } = runtime.services;
   queue.start();
   await database.db
     .insertInto('users')
@@ -209,15 +213,14 @@ async function transcodeBench() {
   const viaJob = async (): Promise<{ wall: number; cpu: number }> => {
     const id = randomUUID();
     const key = `media/${id}/original.mp4`;
-    mkdirSync(path.dirname(storage.localPath(key)), { recursive: true });
-    copyFileSync(source.path, storage.localPath(key));
+    await storage.put(key, createReadStream(source.path));
     const now = Date.now();
     const row = { id, owner_id: 'bench', type: 'video' as const, title: 'bench', description: '', mime_type: 'video/mp4', size_bytes: source.bytes.length, storage_key: key, original_name: 'bench.mp4', created_at: now, updated_at: now, deleted_at: null, ...pipelineDefaults('video') };
     await database.db.insertInto('media').values(row).execute();
     const done = new Promise<void>((resolve) => finished.set(id, resolve));
     const started = performance.now();
     const cpu0 = cpuSecondsWithChildren();
-    await transcode.enqueue(queue, { ...row, ...pipelineDefaults('video') });
+    await transcode.enqueue({ ...row, ...pipelineDefaults('video') });
     await done;
     const m = await transcode.repo.find(id);
     if (m?.status !== 'ready') throw new Error(m?.failure_reason ?? 'not ready');
@@ -263,7 +266,7 @@ async function transcodeBench() {
     console.log(`\nall rounds, wall: alone ${plain.map((x) => fmt(x.wall / 1000, 2)).join(', ')} s; job ${job.map((x) => fmt(x.wall / 1000, 2)).join(', ')} s`);
     console.log(`all rounds, CPU: alone ${plain.map((x) => fmt(x.cpu, 2)).join(', ')} s; job ${job.map((x) => fmt(x.cpu, 2)).join(', ')} s`);
   } finally {
-    await queue.close();
+    await runtime.close();
     await database.destroy();
     rmSync(dataDir, { recursive: true, force: true });
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, createTestApp, MemoryMailer, signUp, uniqueEmail, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
-import { makePdf, makeVideo, multipart } from '../factories/media.js';
+import { fileOf, makePdf, makeVideo, multipart } from '../factories/media.js';
 
 const listFiles = (dir: string): string[] =>
   existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? listFiles(path.join(dir, e.name)) : [path.join(dir, e.name)])) : [];
@@ -126,15 +126,15 @@ describe.each(testDialects())('foundation API on %s', (dialect) => {
     const list = (await agent.get('/api/media')).json().items;
     expect(list.map((m: { id: string }) => m.id)).toContain(media.id);
 
-    const range = await agent.request('GET', media.fileUrl, undefined, { range: 'bytes=0-99' });
+    const range = await fileOf(agent, media.id, { range: 'bytes=0-99' });
     expect(range.statusCode).toBe(206);
     expect(range.rawPayload.length).toBe(100);
     expect(range.headers['content-type']).toMatch(/video\/mp4/);
 
     const other = await signUp(t);
     expect((await other.agent.get(`/api/media/${media.id}`)).statusCode).toBe(404);
-    expect((await other.agent.get(media.fileUrl)).statusCode).toBe(404);
-    expect((await new Agent(t.app).get(media.fileUrl)).json().error.code).toBe('unauthenticated');
+    expect((await other.agent.get(`/api/media/${media.id}/playback`)).statusCode).toBe(404);
+    expect((await new Agent(t.app).get(`/api/media/${media.id}/playback`)).json().error.code).toBe('unauthenticated');
 
     const edit = await agent.patch(`/api/media/${media.id}`, { title: 'Renamed', description: 'About it' });
     expect(edit.json().media).toMatchObject({ title: 'Renamed', description: 'About it' });
@@ -143,7 +143,7 @@ describe.each(testDialects())('foundation API on %s', (dialect) => {
 
     expect((await agent.delete(`/api/media/${media.id}`)).statusCode).toBe(200);
     expect((await agent.get(`/api/media/${media.id}`)).statusCode).toBe(404);
-    expect((await agent.get(media.fileUrl)).statusCode).toBe(404);
+    expect((await agent.get(`/api/media/${media.id}/playback`)).statusCode).toBe(404);
     expect(listFiles(path.join(t.config.mediaDir, 'media', media.id))).toEqual([]);
   });
 

@@ -6,7 +6,7 @@ import { testDialects } from '../factories/database.js';
 import { invitedGuest, passLobby } from '../factories/guests.js';
 import { invite, setSettings } from '../factories/invites.js';
 import { createEvent } from '../factories/live.js';
-import { makePdf, makeVideo, multipart } from '../factories/media.js';
+import { fileOf, makePdf, makeVideo, multipart } from '../factories/media.js';
 
 const MIN = 60_000;
 // 1×1 transparent PNG
@@ -112,7 +112,7 @@ describe.each(testDialects())('live events API on %s', (dialect) => {
     const after = (await viewer.agent.get(`/api/events/${id}`)).json();
     expect(after).toMatchObject({ phase: 'ended', recordingUrl: `/media/${video.id}`, event: { recording: { mediaId: video.id } } });
     expect((await viewer.agent.get(`/api/media/${video.id}`)).json()).toMatchObject({ role: 'viewer' });
-    const range = await viewer.agent.request('GET', `/api/media/${video.id}/file`, undefined, { range: 'bytes=0-9' });
+    const range = await fileOf(viewer.agent, video.id, { range: 'bytes=0-9' });
     expect(range.statusCode).toBe(206);
 
     await setSettings(t, { endedEventsGoToRecording: false });
@@ -183,7 +183,7 @@ describe.each(testDialects())('live events API on %s', (dialect) => {
     const viewer = await invitedGuest(t, owner.agent, page.event.id);
     expect((await viewer.agent.get(page.stream.kind === 'simulive' ? page.stream.sourceUrl : '')).json().error.code).toBe('event_not_started');
     // the source stays private: the viewer cannot fetch the library video itself
-    expect([401, 403, 404]).toContain((await viewer.agent.get(`/api/media/${video.id}/file`)).statusCode);
+    expect([401, 403, 404]).toContain((await viewer.agent.get(`/api/media/${video.id}/playback`)).statusCode);
     await owner.agent.post(`/api/events/${page.event.id}/start`);
     const live = (await viewer.agent.get(`/api/events/${page.event.id}`)).json();
     expect(live.stream.playbackStartsAt).toBe(new Date(t.clock.now).toISOString());
@@ -197,7 +197,7 @@ describe.each(testDialects())('live events API on %s', (dialect) => {
     const owner = await signUp(t);
     const page = await createEvent(t, owner.agent);
     const heard = new Promise<AccessChanged>((resolve) => {
-      void t.services.bus.subscribe(accessTopic(page.event.id), (m) => resolve(m as AccessChanged));
+      void t.runtime.bus.subscribe(accessTopic(page.event.id), (m) => resolve(m as AccessChanged));
     });
     expect((await owner.agent.delete(`/api/media/${page.event.id}`)).statusCode).toBe(200);
     expect(await heard).toMatchObject({ mediaId: page.event.id, reason: 'media_deleted', role: null });

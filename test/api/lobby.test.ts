@@ -3,7 +3,8 @@ import { defaultSiteSettings } from '../../src/contracts/invites.js';
 import { accessTopic, type AccessChanged } from '../../src/server/adapters/bus/bus.js';
 import { Agent, createTestApp, MemoryMailer, signUp, uniqueEmail, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
-import { enter, errorCode, invite, openLink, ownerWithVideo, setSettings } from '../factories/invites.js';
+import { enter, errorCode, invite, inviteRow, openLink, ownerWithVideo, setSettings } from '../factories/invites.js';
+import { fileOf } from '../factories/media.js';
 import { createEvent } from '../factories/live.js';
 
 describe.each(testDialects())('lobby and redemption on %s', (dialect) => {

@@ -58,7 +58,7 @@ describe.each(testDialects())('transcoding on %s', (dialect) => {
     }
     expect(readFileSync(path.join(dir, 'poster.jpg')).subarray(0, 2)).toEqual(Buffer.from([0xff, 0xd8]));
     expect(JSON.parse(row.thumbnails_json!)).toMatchObject({ everySeconds: 2, width: 160 });
-    expect(listFiles(path.join(t.config.mediaDir, 'media', media.id, 'work'))).toEqual([]);
+    expect(listFiles(path.join(t.config.mediaDir, '.work', `transcode-${media.id}`))).toEqual([]);
   });
 
   it('never upscales a small video', async () => {
@@ -95,7 +95,7 @@ describe.each(testDialects())('transcoding on %s', (dialect) => {
     const row = (await t.services.transcode.repo.find(media.id))!;
     expect(row.hls_key).toBeNull();
     expect(listFiles(path.join(t.config.mediaDir, 'media', media.id, 'play'))).toEqual([]);
-    expect(listFiles(path.join(t.config.mediaDir, 'media', media.id, 'work'))).toEqual([]);
+    expect(listFiles(path.join(t.config.mediaDir, '.work', `transcode-${media.id}`))).toEqual([]);
   });
 
   it('stops processing when the media is deleted mid-transcode, and leaves no file behind', async () => {

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Agent, createTestApp, signUp, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
-import { makeSizedVideo, makeVideo } from '../factories/media.js';
+import { fileOf, makeSizedVideo, makeVideo } from '../factories/media.js';
 import { waitFor } from '../factories/wait.js';
 
 const TUS = { 'tus-resumable': '1.0.0' };
@@ -49,7 +49,7 @@ describe.each(testDialects())('resumable (tus) uploads on %s', (dialect) => {
     const media = (await agent.get(`/api/media/${mediaId}`)).json().media;
     expect(media).toMatchObject({ title: 'Pieces', type: 'video', sizeBytes: video.length });
     expect(['queued', 'processing', 'ready']).toContain(media.status);
-    const file = await agent.get(`/api/media/${mediaId}/file`);
+    const file = await fileOf(agent, mediaId);
     expect(sha(file.rawPayload)).toBe(sha(video));
     expect(readdirSync(t.config.uploadsDir)).toEqual([]);
   });
@@ -92,7 +92,7 @@ describe.each(testDialects())('resumable (tus) uploads on %s', (dialect) => {
     expect(offset).toBe(half);
     const rest = await patch(agent, url, offset, video.subarray(offset));
     expect(rest.statusCode).toBe(200);
-    const file = await agent.get(`/api/media/${rest.json().mediaId}/file`);
+    const file = await fileOf(agent, rest.json().mediaId);
     expect(file.rawPayload.length).toBe(video.length);
     expect(sha(file.rawPayload)).toBe(sha(video));
   });

@@ -6,7 +6,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type Agent, type TestApp } from '../factories/app.js';
 import { invitedGuest } from '../factories/guests.js';
-import { makeAudio, makeSizedVideo, multipart } from '../factories/media.js';
+import { fileOf, makeAudio, makeSizedVideo, multipart } from '../factories/media.js';
 import { waitFor } from '../factories/wait.js';
 import { buildHarness } from './pipeline-harness/build.js';
 
@@ -139,7 +139,7 @@ describe('media pipeline in Chromium', () => {
     await page.evaluate(() => document.querySelector<HTMLMediaElement>('[data-testid=player-media]')!.pause());
     const stoppedAt = await page.evaluate(() => document.querySelector<HTMLMediaElement>('[data-testid=player-media]')!.currentTime);
     await waitFor(async () => {
-      const row = await t.services.viewing.repo.find(id, `user:${owner.user.id}`);
+      const row = await t.db.database.db.selectFrom('view_progress').selectAll().where('media_id', '=', id).where('viewer_key', '=', `user:${owner.user.id}`).executeTakeFirst();
       return row && Math.abs(row.position_seconds - stoppedAt) < 1 ? row : undefined;
     }, { what: 'the position report' });
 
@@ -267,7 +267,7 @@ describe('media pipeline in Chromium', () => {
     }, { what: 'the upload to finish', timeoutMs: 30_000 });
     expect(mediaId).not.toMatch(/^error/);
     expect(await page.getByTestId('upload-progress').textContent()).toBe(`${file.bytes.length}/${file.bytes.length}`);
-    const original = await owner.agent.get(`/api/media/${mediaId}/file`);
+    const original = await fileOf(owner.agent, mediaId);
     expect(original.rawPayload.equals(file.bytes)).toBe(true);
     expect(problems).toEqual([]);
     await page.context().close();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mailer, OutgoingMail } from '../../src/server/adapters/mail/mailer.js';
 import { createLogger } from '../../src/server/logger.js';
+import { MailRepository } from '../../src/server/repositories/mail.repository.js';
 import { MailService } from '../../src/server/services/mail.service.js';
 import { TestClock } from '../factories/app.js';
 import { createTestDatabase, testDialects, type TestDatabase } from '../factories/database.js';
@@ -25,7 +26,7 @@ describe.each(testDialects())('mail delivery on %s', (dialect) => {
   });
   afterAll(async () => t?.dispose());
 
-  const service = (mailer: Mailer, clock: TestClock) => new MailService({ db: t.database.db, mailer, from: 'Foyer <f@x.example>', clock: clock.fn, logger: createLogger('silent') });
+  const service = (mailer: Mailer, clock: TestClock) => new MailService({ repo: new MailRepository(t.database.db), mailer, from: 'Foyer <f@x.example>', clock: clock.fn, logger: createLogger('silent') });
   const msg = (to: string) => ({ kind: 'test', to, subject: 'Hello', text: 'Hi', html: '<p>Hi</p>' });
 
   it('retries with backoff and delivers', async () => {

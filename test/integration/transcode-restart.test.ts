@@ -53,7 +53,7 @@ describe.each(testDialects())('restart during a transcode on %s', (dialect) => {
     }
     expect((await t.services.transcode.repo.find(id))!.status).toBe('processing');
 
-    t.services.jobs.start();
+    t.runtime.jobs.start();
     const ready = await waitFor(
       async () => {
         const row = await t.services.transcode.repo.find(id);
@@ -68,7 +68,7 @@ describe.each(testDialects())('restart during a transcode on %s', (dialect) => {
     const playlist = readFileSync(path.join(dir, '360p', 'index.m3u8'), 'utf8');
     expect(playlist).toContain('#EXT-X-ENDLIST');
     expect(ready.duration_seconds).toBeCloseTo(40, 0);
-    expect(existsSync(path.join(t.config.mediaDir, 'media', id, 'work'))).toBe(false);
+    expect(existsSync(path.join(t.config.mediaDir, '.work', `transcode-${id}`))).toBe(false);
     expect(readdirSync(path.join(t.config.mediaDir, 'media', id, 'play'))).toEqual([path.basename(ready.hls_key!)]);
   });
 });
