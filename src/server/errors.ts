@@ -89,11 +89,12 @@ export class AppError extends Error {
     return this.status;
   }
 
-  constructor(code: ErrorCode, opts: { message?: string; details?: unknown; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, opts: { message?: string; details?: unknown; cause?: unknown; status?: number } = {}) {
     super(opts.message ?? defaultMessageOf[code], { cause: opts.cause });
     this.code = code;
     this.details = opts.details;
-    this.status = httpStatusOf[code];
+    // Only AppError.from passes a status: a plugin's own 4xx (405, 406…) keeps it, with the nearest code.
+    this.status = opts.status ?? httpStatusOf[code];
   }
 
   /** The one wire shape, on HTTP and on sockets. Internal errors never carry their cause's text. */
@@ -112,7 +113,7 @@ export class AppError extends Error {
     if (typeof status === 'number' && status >= 400 && status < 500) {
       const code = codeForStatus(status);
       const message = err instanceof Error && err.message ? err.message : defaultMessageOf[code];
-      return new AppError(code, { message, cause: err });
+      return new AppError(code, { message, cause: err, status });
     }
     return new AppError('internal_error', { cause: err });
   }

@@ -78,8 +78,8 @@ export class DeliveryService {
       posterUrl: hasHls && media.poster_key ? inStream(media.poster_key) : null,
       thumbnails: thumbs ? { urlTemplate: `${inStream(media.hls_key!)}/thumbs/{n}.jpg`, ...thumbs } : null,
       captions: captions.map((caption) => ({ caption, url: inStream(caption.storage_key) })),
-      // The owner always gets their original back, processed or not; viewers once it is ready.
-      fileUrl: original && (ready || grant.canManage) && policy.inline ? `${signed('file')}${original}` : null,
+      // The original as uploaded, whether or not its renditions are ready yet.
+      fileUrl: original && policy.inline ? `${signed('file')}${original}` : null,
       downloadUrl: original && ready && policy.download ? `${signed('download')}${original}?filename=${encodeURIComponent(downloadName(media))}` : null,
       expiresAt: expires,
       refreshInSeconds: Math.max(5, Math.floor(this.deps.ttlSeconds / 2)),

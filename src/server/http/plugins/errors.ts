@@ -1,52 +1,34 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError, defaultMessageOf, isAppError, type ErrorCode } from '../../errors.js';
+import { AppError } from '../../errors.js';
 
-const codeForStatus = (status: number): ErrorCode =>
-  status === 401 ? 'unauthenticated'
-  : status === 403 ? 'forbidden'
-  : status === 404 ? 'not_found'
-  : status === 409 ? 'conflict'
-  : status === 413 ? 'payload_too_large'
-  : status === 415 ? 'unsupported_media'
-  : status === 429 ? 'rate_limited'
-  : 'validation_failed';
-
-/** Every error leaves in one wire shape: { error: { code, message, details? } }. */
-export function registerErrorHandling(app: FastifyInstance, opts: { uploadLimitBytes: number }): void {
-  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
-    if (isAppError(err)) {
-      if (err.status >= 500) request.log.error({ err }, 'server error');
-      return reply.code(err.status).send({ error: { code: err.code, message: err.message, details: err.details } });
+/** What Fastify and its plugins throw, as the AppError it means (schema, body size, body type, JSON). */
+function fromFastify(err: FastifyError, uploadLimitBytes: number): AppError {
+  if (hasZodFastifySchemaValidationErrors(err)) {
+    const details: Record<string, string> = {};
+    for (const v of err.validation) {
+      const field = (v.instancePath || '/').replace(/^\//, '').replace(/\//g, '.') || (v.params as { missingProperty?: string })?.missingProperty || 'body';
+      details[field] ??= v.message ?? 'is not valid';
     }
-    if (hasZodFastifySchemaValidationErrors(err)) {
-      const details: Record<string, string> = {};
-      for (const v of err.validation) {
-        const field = (v.instancePath || '/').replace(/^\//, '').replace(/\//g, '.') || (v.params as { missingProperty?: string })?.missingProperty || 'body';
-        details[field] ??= v.message ?? 'is not valid';
-      }
-      return reply.code(400).send({ error: { code: 'validation_failed', message: `Some fields are not valid: ${Object.keys(details).join(', ')}.`, details } });
-    }
-    if (isResponseSerializationError(err)) {
-      request.log.error({ err, issues: err.cause?.issues }, 'response did not match its schema');
-      return reply.code(500).send({ error: { code: 'internal_error', message: defaultMessageOf.internal_error } });
-    }
-    const fe = err as FastifyError;
-    if (fe.code === 'FST_REQ_FILE_TOO_LARGE' || fe.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || fe.statusCode === 413) {
-      const mb = Math.round(opts.uploadLimitBytes / 1024 / 1024);
-      return reply.code(413).send({ error: { code: 'payload_too_large', message: `The file is larger than the upload limit of ${mb} MB.`, details: { limitBytes: opts.uploadLimitBytes } } });
-    }
-    if (fe.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') {
-      return reply.code(415).send({ error: { code: 'validation_failed', message: 'Send JSON (Content-Type: application/json).' } });
-    }
-    if (fe.statusCode && fe.statusCode >= 400 && fe.statusCode < 500) {
-      const code = codeForStatus(fe.statusCode);
-      const message = fe.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || /JSON/.test(fe.message) ? 'The request body is not valid JSON.' : fe.message || defaultMessageOf[code];
-      return reply.code(fe.statusCode).send({ error: { code, message } });
-    }
-    request.log.error({ err }, 'unexpected error');
-    return reply.code(500).send({ error: { code: 'internal_error', message: defaultMessageOf.internal_error } });
-  });
+    return new AppError('validation_failed', { message: `Some fields are not valid: ${Object.keys(details).join(', ')}.`, details });
+  }
+  if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
+    const mb = Math.round(uploadLimitBytes / 1024 / 1024);
+    return new AppError('payload_too_large', { message: `The file is larger than the upload limit of ${mb} MB.`, details: { limitBytes: uploadLimitBytes }, cause: err });
+  }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE') return new AppError('unsupported_content_type', { cause: err });
+  if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || (err.statusCode === 400 && /JSON/.test(err.message))) {
+    return new AppError('validation_failed', { message: 'The request body is not valid JSON.', cause: err });
+  }
+  return AppError.from(err);
 }
 
-export const notFound = (what = 'Not found.') => new AppError('not_found', { message: what });
+/** Every error leaves through AppError.toWire(): { error: { code, message, details? } }. */
+export function registerErrorHandling(app: FastifyInstance, opts: { uploadLimitBytes: number }): void {
+  app.setErrorHandler((err: FastifyError | AppError, request, reply) => {
+    if (isResponseSerializationError(err)) request.log.error({ err, issues: err.cause?.issues }, 'response did not match its schema');
+    const appError = err instanceof AppError ? err : fromFastify(err as FastifyError, opts.uploadLimitBytes);
+    if (appError.status >= 500 && !isResponseSerializationError(err)) request.log.error({ err }, err instanceof AppError ? 'server error' : 'unexpected error');
+    return reply.code(appError.status).send(appError.toWire());
+  });
+}

@@ -1,5 +1,6 @@
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { AppError } from '../../errors.js';
 
 /** Serves the built React app: hashed assets cached for a year, index.html for every page address. */
 export async function registerSpa(app: FastifyInstance, webRoot: string): Promise<void> {
@@ -22,7 +23,8 @@ export async function registerSpa(app: FastifyInstance, webRoot: string): Promis
   app.get('/*', { schema: { hide: true } }, (request, reply) => {
     const url = request.url.split('?')[0];
     if (url.startsWith('/api/') || url.startsWith('/assets/') || url.startsWith('/i/')) {
-      return reply.code(404).send({ error: { code: 'not_found', message: `No such address: ${url}` } });
+      const err = new AppError('not_found', { message: `No such address: ${url}` });
+      return reply.code(err.status).send(err.toWire());
     }
     return sendIndex(reply);
   });
