@@ -14,6 +14,14 @@ export default defineConfig({
       },
       {
         test: {
+          name: 'medium',
+          include: ['test/medium/**/*.test.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
+        },
+      },
+      {
+        test: {
           name: 'e2e',
           include: ['test/e2e/**/*.test.ts'],
           testTimeout: 120_000,
