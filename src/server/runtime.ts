@@ -121,7 +121,6 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     users: repos.users,
     sessions: repos.sessions,
     emailTokens: repos.emailTokens,
-    media: repos.media,
     mail,
     clock,
     publicUrl: config.publicUrl,
@@ -130,7 +129,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const settings = new SettingsService({ repo: repos.settings, clock });
 
   // media and who may open it: ownership, then invite grants, then recordings of ended events
-  const media = new MediaService({ repo: repos.media, users: repos.users, tx, storage, events, clock });
+  const media = new MediaService({ repo: repos.media, userNames: (ids) => auth.describeUsers(ids), tx, storage, events, clock });
   const access = new AccessService({
     media,
     rules: [new InviteAccessRule({ grants: repos.grants, clock }), new RecordingAccessRule({ events: repos.liveEvents, settings, clock })],

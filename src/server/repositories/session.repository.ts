@@ -12,6 +12,12 @@ export class SessionRepository {
     return this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
+  /** The title of the media a guest session is scoped to (deleted media too), for its refusals. */
+  async scopeTitle(mediaId: string): Promise<string | undefined> {
+    const row = await this.db.selectFrom('media').select('title').where('id', '=', mediaId).executeTakeFirst();
+    return row?.title;
+  }
+
   async touch(id: string, at: number): Promise<void> {
     await this.db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).execute();
   }

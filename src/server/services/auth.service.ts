@@ -5,7 +5,6 @@ import { hashToken, looksLikeToken, newToken } from '../domain/tokens.js';
 import { AppError } from '../errors.js';
 import type { Visitor } from '../domain/visitor.js';
 import type { EmailTokenRepository } from '../repositories/email-token.repository.js';
-import type { MediaRepository } from '../repositories/media.repository.js';
 import type { SessionRepository } from '../repositories/session.repository.js';
 import type { Transactor, Tx } from '../repositories/transaction.js';
 import type { UserRepository } from '../repositories/user.repository.js';
@@ -21,8 +20,6 @@ export interface AuthDeps {
   users: UserRepository;
   sessions: SessionRepository;
   emailTokens: EmailTokenRepository;
-  /** Titles of the media a guest session is scoped to (read only). */
-  media: MediaRepository;
   mail: MailService;
   clock: () => number;
   publicUrl: string;
@@ -174,7 +171,7 @@ export class AuthService {
     if (now - session.last_seen_at > TOUCH_EVERY_MS) await this.sessions.touch(session.id, now);
     if (!session.user_id) {
       if (!session.scope_media_id) return { session };
-      const title = (await this.deps.media.titles([session.scope_media_id])).get(session.scope_media_id);
+      const title = await this.sessions.scopeTitle(session.scope_media_id);
       return { session, guest: { mediaId: session.scope_media_id, mediaTitle: title ?? 'the media you were invited to', endedReason: session.ended_reason } };
     }
     const user = await this.users.findById(session.user_id);

@@ -10,12 +10,12 @@ import { AppError } from '../errors.js';
 import { mediaPrefix, originalKey } from '../domain/storage-keys.js';
 import type { MediaRepository } from '../repositories/media.repository.js';
 import type { Transactor, Tx } from '../repositories/transaction.js';
-import type { UserRepository } from '../repositories/user.repository.js';
 import type { DomainEvents } from './domain-events.js';
 
 export interface MediaDeps {
   repo: MediaRepository;
-  users: UserRepository;
+  /** Names of accounts (the accounts module), for showing who owns what. */
+  userNames: (ids: string[]) => Promise<Array<{ id: string; name: string }>>;
   tx: Transactor;
   storage: Storage;
   events: DomainEvents;
@@ -28,11 +28,9 @@ export interface MediaDeps {
  */
 export class MediaService {
   private readonly repo: MediaRepository;
-  private readonly users: UserRepository;
 
   constructor(private readonly deps: MediaDeps) {
     this.repo = deps.repo;
-    this.users = deps.users;
   }
 
   /** A media row that is not deleted. */
@@ -136,7 +134,7 @@ export class MediaService {
 
   async owners(media: Media[]): Promise<Map<string, { id: string; name: string }>> {
     const ids = [...new Set(media.map((m) => m.owner_id))];
-    const names = new Map((await this.users.findByIds(ids)).map((u) => [u.id, u.name]));
+    const names = new Map((ids.length ? await this.deps.userNames(ids) : []).map((u) => [u.id, u.name]));
     return new Map(ids.map((id) => [id, { id, name: names.get(id) ?? 'Unknown' }]));
   }
 

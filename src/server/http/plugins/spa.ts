@@ -7,7 +7,6 @@ export async function registerSpa(app: FastifyInstance, webRoot: string): Promis
   await app.register(fastifyStatic, {
     root: webRoot,
     prefix: '/',
-    decorateReply: false,
     wildcard: false,
     index: false,
     setHeaders: (reply, filePath) => {
