@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { codeForStatus, errorCodes } from '../../contracts/errors.js';
-import { api, ApiError, errorFromBody, errorFromResponse, request } from './client.js';
+import { api, ApiError, errorFromBody, errorFromResponse, errorFromWire, request } from './client.js';
 
 const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -42,12 +42,17 @@ describe('errorFromResponse', () => {
   });
 });
 
-describe('errorFromBody (room socket errors)', () => {
-  it('builds the same ApiError from a socket message’s error, with status 0', () => {
-    const err = errorFromBody({ type: 'error', ref: 'r1', error: { code: 'muted', message: 'You are muted.', details: { until: null } } }, 0);
-    expect(err).toMatchObject({ code: 'muted', message: 'You are muted.', status: 0, details: { until: null } });
-    expect(errorFromBody({ error: { code: 'odd', message: 'Odd.' } }, 0)).toMatchObject({ code: 'internal_error', message: 'Odd.' });
-    expect(errorFromBody({ nope: true }, 0)).toBeUndefined();
+describe('errorFromWire and errorFromBody', () => {
+  it('builds the same ApiError from a room socket message’s error, with status 0', () => {
+    const socketMessage = { type: 'error', ref: 'r1', error: { code: 'muted', message: 'You are muted.', details: { until: null } } };
+    expect(errorFromWire(socketMessage.error, 0)).toMatchObject({ code: 'muted', message: 'You are muted.', status: 0, details: { until: null } });
+    expect(errorFromWire({ code: 'odd', message: 'Odd.' }, 0)).toMatchObject({ code: 'internal_error', message: 'Odd.' });
+  });
+
+  it('finds the wire shape in a parsed body, or nothing', () => {
+    expect(errorFromBody({ error: { code: 'link_used', message: 'Used.' } }, 410)).toMatchObject({ code: 'link_used', status: 410 });
+    expect(errorFromBody({ error: 'text' }, 400)).toBeUndefined();
+    expect(errorFromBody({ nope: true }, 400)).toBeUndefined();
     expect(errorFromBody(undefined, 500)).toBeUndefined();
   });
 

@@ -1,4 +1,4 @@
-import { codeForStatus, errorBodySchema, type ErrorCode } from '../../contracts/errors.js';
+import { codeForStatus, errorCodeSchema, type ErrorCode } from '../../contracts/errors.js';
 
 export type ApiErrorCode = ErrorCode | 'network_error';
 
@@ -37,19 +37,20 @@ const NETWORK_MESSAGE = 'Could not reach the server. Check your connection and t
 export const networkError = (message = NETWORK_MESSAGE) => new ApiError({ code: 'network_error', message, status: 0 });
 
 /**
- * An error in the one wire shape, `{ error: { code, message, details? } }`, from an HTTP body or a
- * room socket message; undefined when `body` is not that shape. A code missing from our list (a
- * newer server) keeps the server's message and takes the status's code.
+ * The ApiError for the `error` of the one wire shape, `{ error: { code, message, details? } }`, on
+ * HTTP and on the room socket. A code missing from our list (a newer server) keeps the server's
+ * message and takes the status's code.
  */
+export function errorFromWire(error: { code?: unknown; message: string; details?: unknown }, status: number): ApiError {
+  const code = errorCodeSchema.safeParse(error.code);
+  return new ApiError({ code: code.success ? code.data : codeForStatus(status), message: error.message, status, details: error.details });
+}
+
+/** The ApiError a parsed body carries, or undefined when it is not in the one wire shape. */
 export function errorFromBody(body: unknown, status: number): ApiError | undefined {
-  const parsed = errorBodySchema.safeParse(body);
-  if (parsed.success) {
-    const { code, message, details } = parsed.data.error;
-    return new ApiError({ code, message, status, details });
-  }
-  const e = (body as { error?: { message?: unknown; details?: unknown } } | null | undefined)?.error;
-  if (e && typeof e === 'object' && typeof e.message === 'string') return new ApiError({ code: codeForStatus(status), message: e.message, status, details: e.details });
-  return undefined;
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null | undefined)?.error;
+  if (!error || typeof error !== 'object' || typeof error.message !== 'string') return undefined;
+  return errorFromWire({ ...error, message: error.message }, status);
 }
 
 /** Short plain-text answers (the tus server's, e.g. "Maximum size exceeded") say more than a bare status. */
