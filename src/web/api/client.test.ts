@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { codeForStatus, errorCodes } from '../../contracts/errors.js';
-import { api, ApiError, errorFromBody, errorFromResponse, errorFromWire, request } from './client.js';
+import { api, ApiError, errorFromBody, errorFromResponse, errorFromWire, isFieldValidation, request } from './client.js';
 
 const json = (body: unknown, status: number, headers: Record<string, string> = {}) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json', ...headers } });
@@ -39,6 +39,16 @@ describe('errorFromResponse', () => {
   it('keeps the server’s message when the code is one this build does not know', () => {
     const err = errorFromResponse(409, JSON.stringify({ error: { code: 'brand_new_code', message: 'Something newer.', details: { a: 'b' } } }));
     expect(err).toMatchObject({ code: 'conflict', message: 'Something newer.', details: { a: 'b' } });
+  });
+});
+
+describe('isFieldValidation', () => {
+  it('is true only for validation answers with field messages, so a bare 400 still reaches the form’s alert', () => {
+    expect(isFieldValidation(errorFromResponse(400, JSON.stringify({ error: { code: 'validation_failed', message: 'm', details: { title: 'Enter a title.' } } })))).toBe(true);
+    expect(isFieldValidation(errorFromResponse(400, ''))).toBe(false);
+    expect(isFieldValidation(errorFromResponse(400, JSON.stringify({ error: { code: 'validation_failed', message: 'The request body is not valid JSON.' } })))).toBe(false);
+    expect(isFieldValidation(errorFromResponse(409, JSON.stringify({ error: { code: 'email_taken', message: 'm', details: { email: 'x' } } })))).toBe(false);
+    expect(isFieldValidation(new Error('x'))).toBe(false);
   });
 });
 

@@ -32,6 +32,12 @@ export class ApiError extends Error {
 
 export const isApiError = (e: unknown): e is ApiError => e instanceof ApiError;
 
+/**
+ * A validation answer a form shows at its fields. Any other error, including `validation_failed`
+ * without field messages (a bare 400 from a proxy), belongs in the form's alert.
+ */
+export const isFieldValidation = (e: unknown): boolean => isApiError(e) && e.code === 'validation_failed' && Object.keys(e.fieldErrors).length > 0;
+
 const NETWORK_MESSAGE = 'Could not reach the server. Check your connection and try again.';
 
 export const networkError = (message = NETWORK_MESSAGE) => new ApiError({ code: 'network_error', message, status: 0 });
