@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link, useSearchParams } from 'react-router';
 import { logInBody } from '../../contracts/api.js';
-import { isApiError } from '../api/client.js';
+import { isApiError, isFieldValidation } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
 import { AuthCard } from '../features/auth/AuthCard.js';
 import { fieldErrorsOf, safeNext } from '../features/auth/validation.js';
@@ -31,7 +31,7 @@ export function LoginPage() {
     if (Object.keys(errors).length === 0) logIn.mutate(values);
   };
   const set = (key: keyof typeof values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
-  const err = logIn.error && isApiError(logIn.error) && logIn.error.code !== 'validation_failed' ? logIn.error : null;
+  const err = logIn.error && isApiError(logIn.error) && !isFieldValidation(logIn.error) ? logIn.error : null;
 
   return (
     <RedirectIfUser to={next}>

@@ -2,7 +2,7 @@ import { useMutation } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
 import { signUpBody } from '../../contracts/api.js';
-import { isApiError } from '../api/client.js';
+import { isApiError, isFieldValidation } from '../api/client.js';
 import { endpoints } from '../api/endpoints.js';
 import { AuthCard } from '../features/auth/AuthCard.js';
 import { fieldErrorsOf } from '../features/auth/validation.js';
@@ -34,7 +34,7 @@ export function SignUpPage() {
     if (Object.keys(errors).length === 0) signUp.mutate(values);
   };
   const set = (key: keyof typeof values) => (e: { target: { value: string } }) => setValues((v) => ({ ...v, [key]: e.target.value }));
-  const formError = signUp.error && isApiError(signUp.error) && signUp.error.code !== 'email_taken' && signUp.error.code !== 'validation_failed' ? signUp.error : null;
+  const formError = signUp.error && isApiError(signUp.error) && signUp.error.code !== 'email_taken' && !isFieldValidation(signUp.error) ? signUp.error : null;
 
   return (
     <RedirectIfUser>

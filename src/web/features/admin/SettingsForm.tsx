@@ -1,7 +1,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useState, type FormEvent, type ReactNode } from 'react';
 import { defaultSiteSettings, type SiteSettings } from '../../../contracts/invites.js';
-import { isApiError } from '../../api/client.js';
+import { isApiError, isFieldValidation } from '../../api/client.js';
 import { endpoints, queryKeys } from '../../api/endpoints.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
@@ -62,13 +62,13 @@ export function SettingsForm({ settings }: { settings: SiteSettings }) {
     if (Object.keys(patch).length === 0) return;
     save.mutate(patch);
   };
-  const formError = save.error && isApiError(save.error) && save.error.code !== 'validation_failed' ? save.error : null;
+  const formError = save.error && isApiError(save.error) && !isFieldValidation(save.error) ? save.error : null;
   const minutes = describeMinutes(form.linkDurationMinutes);
 
   return (
     <form className="settings-form" onSubmit={onSubmit} noValidate aria-label="Site settings">
       {formError && <Alert tone="error">{formError.message}</Alert>}
-      {save.isError && isApiError(save.error) && save.error.code === 'validation_failed' && (
+      {save.isError && isFieldValidation(save.error) && (
         <Alert tone="error" title="Some settings are not valid">
           {save.error.message} The fields are marked below.
         </Alert>

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { PDFDocumentProxy, RenderTask } from 'pdfjs-dist';
 import workerUrl from 'pdfjs-dist/build/pdf.worker.min.mjs?url';
 import type { PlaybackDto } from '../../../contracts/pipeline.js';
-import { PlayerApiError, playerApi } from '../player/playerApi.js';
+import { playerApi } from '../player/playerApi.js';
 import { findInPages, type PageMatches } from './pdfSearch.js';
 import './pdf-viewer.css';
 
@@ -46,7 +46,7 @@ export function PdfViewer({ mediaId, title }: { mediaId: string; title: string }
         if (cancelled) return void loaded.destroy();
         setDoc(loaded);
       } catch (err) {
-        if (!cancelled) setError(err instanceof PlayerApiError || err instanceof Error ? err.message : 'The document could not be opened.');
+        if (!cancelled) setError(err instanceof Error ? err.message : 'The document could not be opened.');
       }
     })();
     return () => {

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { EventCreateBody, EventPageDto, LiveEventDto, LiveKind, QaMode } from '../../../contracts/live.js';
-import { api, csrfToken, ensureCsrfToken, errorFromResponse, isApiError } from '../../api/client.js';
+import { api, isApiError, request } from '../../api/client.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { RadioGroup, SelectField, TextAreaField, TextField } from '../../ui/Field.js';
@@ -186,11 +186,5 @@ export function EventForm({ event, onSaved, onCancel }: { event?: LiveEventDto; 
 async function uploadPhoto(eventId: string, speakerId: string, file: File) {
   const form = new FormData();
   form.append('file', file);
-  const res = await fetch(`/api/events/${encodeURIComponent(eventId)}/speakers/${encodeURIComponent(speakerId)}/photo`, {
-    method: 'PUT',
-    body: form,
-    credentials: 'same-origin',
-    headers: { 'X-CSRF-Token': csrfToken() || (await ensureCsrfToken()) },
-  });
-  if (!res.ok) throw errorFromResponse(res.status, await res.text());
+  await request(`/api/events/${encodeURIComponent(eventId)}/speakers/${encodeURIComponent(speakerId)}/photo`, { method: 'PUT', rawBody: form });
 }

@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { EventPageDto } from '../../../contracts/live.js';
+import { isApiError, type ApiError } from '../../api/client.js';
 import { Countdown } from './Countdown.js';
 import { LiveRoom } from './LiveRoom.js';
-import { fetchEventPage, LiveApiError } from './liveApi.js';
+import { fetchEventPage } from './liveApi.js';
 import { formatEventTime } from './time.js';
 
 /** How often the "event ended" page looks for a newly attached recording. */
@@ -19,7 +20,7 @@ const SCHEDULE_POLL_MS = 30_000;
 export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRecording?: (url: string) => void }) {
   const [page, setPage] = useState<EventPageDto>();
   const [offset, setOffset] = useState(0);
-  const [error, setError] = useState<LiveApiError>();
+  const [error, setError] = useState<ApiError>();
   const [inRoom, setInRoom] = useState(false);
 
   const load = useCallback(async () => {
@@ -33,7 +34,7 @@ export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRec
       setInRoom(p.canEnter);
       return p;
     } catch (err) {
-      if (err instanceof LiveApiError) setError(err);
+      if (isApiError(err)) setError(err);
       return undefined;
     }
   }, [eventId]);

@@ -1,19 +1,10 @@
 import { useCallback, useEffect, useReducer, useRef } from 'react';
 import { roomCloseCodes, serverMessageSchema, type ClientMessageInput, type ServerMessage } from '../../../contracts/live.js';
+import { errorFromWire, networkError, type ApiError } from '../../api/client.js';
 import { roomSocketUrl } from './liveApi.js';
 import { initialRoomState, roomReducer, type RoomState } from './roomState.js';
 
 type Answer = Extract<ServerMessage, { type: 'ack' | 'participants' }>;
-
-export class RoomActionError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly details?: unknown,
-  ) {
-    super(message);
-  }
-}
 
 /** Close codes after which reconnecting cannot help (access gone, event over): the room shows why. */
 const final = new Set<number>([roomCloseCodes.unauthenticated, roomCloseCodes.forbidden, roomCloseCodes.not_found, roomCloseCodes.gone]);
@@ -24,13 +15,13 @@ const backoffMs = (attempt: number) => Math.min(30_000, 500 * 2 ** attempt) * (0
 interface Pending {
   message: ClientMessageInput & { ref: string };
   resolve: (a: Answer) => void;
-  reject: (e: RoomActionError) => void;
+  reject: (e: ApiError) => void;
 }
 
 /**
  * One socket to an event's room: joins, keeps the room state, reconnects with backoff and resumes
  * from the last sequence seen (no gap, no duplicate), and resends idempotent messages that were not
- * acknowledged. `send` resolves with the ack (or the participants list) and rejects with the error.
+ * acknowledged. `send` resolves with the ack (or the participants list) and rejects with an ApiError.
  */
 export function useRoom(eventId: string): { state: RoomState; send: (m: ClientMessageInput) => Promise<Answer> } {
   const [state, dispatch] = useReducer(roomReducer, initialRoomState);
@@ -72,7 +63,8 @@ export function useRoom(eventId: string): { state: RoomState; send: (m: ClientMe
         }
         if (m.type === 'error') {
           if (m.ref) {
-            pending.current.get(m.ref)?.reject(new RoomActionError(m.error.code, m.error.message, m.error.details));
+            // the socket's error is the same wire shape as an HTTP body's; status 0: no HTTP answer
+            pending.current.get(m.ref)?.reject(errorFromWire(m.error, 0));
             pending.current.delete(m.ref);
           } else lastError = m.error;
         }
@@ -82,7 +74,7 @@ export function useRoom(eventId: string): { state: RoomState; send: (m: ClientMe
         // what cannot be resent safely fails now; the rest waits for the next connection
         for (const [ref, p] of pending.current) {
           if (final.has(e.code) || !idempotent.has(p.message.type)) {
-            p.reject(new RoomActionError('network_error', 'Not sent: the connection dropped. Try again.'));
+            p.reject(networkError('Not sent: the connection dropped. Try again.'));
             pending.current.delete(ref);
           }
         }

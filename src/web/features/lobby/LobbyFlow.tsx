@@ -1,7 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import type { LobbyErrorCode } from '../../../contracts/errors.js';
 import type { LobbyInfo } from '../../../contracts/invites.js';
-import { isApiError } from '../../api/client.js';
+import { isApiError, isFieldValidation } from '../../api/client.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { TextField } from '../../ui/Field.js';
@@ -53,7 +53,7 @@ export function LobbyFlow({ info }: { info: LobbyInfo }) {
     e.preventDefault();
     send(step.kind === 'code');
   };
-  const alertError = enter.error && isApiError(enter.error) && !['email_mismatch', 'code_invalid', 'validation_failed'].includes(enter.error.code) && !isDeadEnd(enter.error.code) ? enter.error : null;
+  const alertError = enter.error && isApiError(enter.error) && !['email_mismatch', 'code_invalid'].includes(enter.error.code) && !isFieldValidation(enter.error) && !isDeadEnd(enter.error.code) ? enter.error : null;
 
   if (step.kind === 'outcome') {
     return (

@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { mediaPatchBody, type MediaDto } from '../../../contracts/api.js';
-import { isApiError } from '../../api/client.js';
+import { isApiError, isFieldValidation } from '../../api/client.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { TextAreaField, TextField } from '../../ui/Field.js';
@@ -25,7 +25,7 @@ export function EditMediaForm({ media, onDone }: { media: MediaDto; onDone: (sav
       onError: (err) => setFieldErrors(isApiError(err) ? err.fieldErrors : {}),
     });
   };
-  const formError = update.error && isApiError(update.error) && update.error.code !== 'validation_failed' ? update.error : null;
+  const formError = update.error && isApiError(update.error) && !isFieldValidation(update.error) ? update.error : null;
 
   return (
     <form className="edit-form form-stack" onSubmit={onSubmit} noValidate aria-label="Edit details">

@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useEffect, useState, type FormEvent } from 'react';
 import type { MediaDto } from '../../../contracts/api.js';
-import { api, csrfToken, ensureCsrfToken, errorFromResponse, isApiError } from '../../api/client.js';
+import { api, isApiError, request } from '../../api/client.js';
 import { queryKeys } from '../../api/endpoints.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
@@ -73,15 +73,8 @@ function Captions({ media }: { media: MediaDto }) {
   const add = useMutation({
     mutationFn: async () => {
       if (!file) throw new Error('Choose a WebVTT (.vtt) file.');
-      await ensureCsrfToken();
       const q = new URLSearchParams({ lang, label });
-      const res = await fetch(`/api/media/${encodeURIComponent(media.id)}/captions?${q}`, {
-        method: 'POST',
-        credentials: 'same-origin',
-        headers: { 'Content-Type': 'text/vtt', Accept: 'application/json', 'X-CSRF-Token': csrfToken() },
-        body: await file.text(),
-      });
-      if (!res.ok) throw errorFromResponse(res.status, await res.text());
+      await request(`/api/media/${encodeURIComponent(media.id)}/captions?${q}`, { method: 'POST', rawBody: await file.text(), headers: { 'Content-Type': 'text/vtt' } });
     },
     onSuccess: async () => {
       toast.show(`Captions “${label}” added. Reload the player to see them.`);

@@ -1,12 +1,13 @@
 import { useEffect, useId, useRef, useState, type DragEvent } from 'react';
 import type { MediaDto } from '../../../contracts/api.js';
-import { isApiError, type ApiError } from '../../api/client.js';
+import type { ApiError } from '../../api/client.js';
 import { uploadMediaResumable, type UploadHandle } from '../../api/upload.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { formatBytes } from '../../ui/format.js';
 import { UploadIcon } from '../../ui/icons.js';
+import { uploadErrorTitle } from './upload-errors.js';
 
 type State =
   | { kind: 'idle' }
@@ -14,20 +15,6 @@ type State =
   | { kind: 'failed'; file: File; error: ApiError | Error };
 
 const ACCEPT = 'video/*,audio/*,application/pdf,image/png,image/jpeg,image/webp,image/gif';
-
-const errorTitle = (err: unknown) => {
-  if (!isApiError(err)) return 'Upload failed';
-  switch (err.code) {
-    case 'payload_too_large':
-      return 'This file is too large';
-    case 'unsupported_media':
-      return 'This type of file is not supported';
-    case 'network_error':
-      return 'The connection was lost';
-    default:
-      return 'Upload failed';
-  }
-};
 
 /** Pick or drop one file; it uploads at once with a real progress bar. */
 export function UploadDialog({ open, onClose, onUploaded }: { open: boolean; onClose: () => void; onUploaded: (media: MediaDto) => void }) {
@@ -115,7 +102,7 @@ export function UploadDialog({ open, onClose, onUploaded }: { open: boolean; onC
       ) : (
         <div className="upload-stack">
           {state.kind === 'failed' && (
-            <Alert tone="error" title={errorTitle(state.error)}>
+            <Alert tone="error" title={uploadErrorTitle(state.error)}>
               <p>{state.error.message}</p>
               <p className="muted small">File: {state.file.name}</p>
             </Alert>

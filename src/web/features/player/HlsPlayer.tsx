@@ -1,7 +1,8 @@
 import Hls, { type ErrorData, type Level } from 'hls.js';
 import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import type { PlaybackDto } from '../../../contracts/pipeline.js';
-import { PlayerApiError, playerApi } from './playerApi.js';
+import { isApiError } from '../../api/client.js';
+import { playerApi } from './playerApi.js';
 import { ProcessingStatus } from './ProcessingStatus.js';
 import { ProgressTracker } from './progressTracker.js';
 import { QualityMenu, type QualityOption } from './QualityMenu.js';
@@ -80,8 +81,8 @@ export function HlsPlayer({ mediaId, title, ref, cues, doneCues, onCue, onEnded,
       } catch (err) {
         if (abort.signal.aborted) return;
         // No fresh URLs: access ended (revoked invite) or the server is unreachable. Playing stops when the last URLs expire.
-        setError(err instanceof PlayerApiError ? err.message : 'Could not load the media.');
-        if (!(err instanceof PlayerApiError) || err.status >= 500 || err.status === 0) timer = setTimeout(load, 5_000);
+        setError(isApiError(err) ? err.message : 'Could not load the media.');
+        if (!isApiError(err) || err.status >= 500 || err.status === 0) timer = setTimeout(load, 5_000);
       }
     };
     void load();
@@ -127,7 +128,7 @@ export function HlsPlayer({ mediaId, title, ref, cues, doneCues, onCue, onEnded,
             latestPrefix.current = pb.hlsUrl ? signedPrefixOf(pb.hlsUrl) : latestPrefix.current;
             hls.startLoad();
           })
-          .catch((err) => setError(err instanceof PlayerApiError ? err.message : 'Playback stopped: the media could not be loaded.'));
+          .catch((err) => setError(isApiError(err) ? err.message : 'Playback stopped: the media could not be loaded.'));
       } else if (data.type === Hls.ErrorTypes.MEDIA_ERROR) {
         hls.recoverMediaError();
       } else {

@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react';
 import type { QuizQuestion, QuizSettings } from '../../../contracts/pipeline.js';
-import { PlayerApiError, playerApi } from '../player/playerApi.js';
+import { isApiError } from '../../api/client.js';
+import { playerApi } from '../player/playerApi.js';
 import './quiz.css';
 
 type Kind = QuizQuestion['kind'];
@@ -45,7 +46,7 @@ export function QuizEditor({ mediaId, currentTime, onSaved }: { mediaId: string;
         setSettings(q.settings);
         setQuestions(q.questions);
       })
-      .catch((err) => setStatus(err instanceof PlayerApiError ? err.message : 'The quiz could not be loaded.'));
+      .catch((err) => setStatus(isApiError(err) ? err.message : 'The quiz could not be loaded.'));
   }, [mediaId]);
 
   const update = (i: number, q: QuizQuestion) => setQuestions(questions.map((x, j) => (j === i ? q : x)));
@@ -57,8 +58,8 @@ export function QuizEditor({ mediaId, currentTime, onSaved }: { mediaId: string;
       setStatus('Saved.');
       onSaved?.();
     } catch (err) {
-      setStatus(err instanceof PlayerApiError ? err.message : 'The quiz could not be saved.');
-      if (err instanceof PlayerApiError && err.details && typeof err.details === 'object') setProblems(err.details as Record<string, string>);
+      setStatus(isApiError(err) ? err.message : 'The quiz could not be saved.');
+      if (isApiError(err)) setProblems(err.fieldErrors);
     }
   };
 

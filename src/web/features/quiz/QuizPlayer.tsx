@@ -1,7 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { AttemptDto, QuizAnswer, ViewerQuizDto } from '../../../contracts/pipeline.js';
 import { HlsPlayer, type HlsPlayerHandle } from '../player/HlsPlayer.js';
-import { PlayerApiError, playerApi } from '../player/playerApi.js';
+import { isApiError } from '../../api/client.js';
+import { playerApi } from '../player/playerApi.js';
 import { QuestionCard, type Feedback } from './QuestionCard.js';
 import { QuizScore } from './QuizScore.js';
 import './quiz.css';
@@ -28,7 +29,7 @@ export function QuizPlayer({ mediaId, title }: { mediaId: string; title: string 
       setAttempt(open ?? null);
       setResult(open ? null : (q.attempts.at(-1) ?? null));
     } catch (err) {
-      setError(err instanceof PlayerApiError ? err.message : 'The quiz could not be loaded.');
+      setError(isApiError(err) ? err.message : 'The quiz could not be loaded.');
     }
   };
   useEffect(() => {
@@ -47,7 +48,7 @@ export function QuizPlayer({ mediaId, title }: { mediaId: string; title: string 
       setAttempt(await playerApi.startAttempt(mediaId));
       setResult(null);
     } catch (err) {
-      setError(err instanceof PlayerApiError ? err.message : 'The quiz could not start.');
+      setError(isApiError(err) ? err.message : 'The quiz could not start.');
     } finally {
       setBusy(false);
     }
@@ -62,7 +63,7 @@ export function QuizPlayer({ mediaId, title }: { mediaId: string; title: string 
       const q = await playerApi.quiz(mediaId);
       setQuiz(q);
     } catch (err) {
-      setError(err instanceof PlayerApiError ? err.message : 'The quiz could not be finished.');
+      setError(isApiError(err) ? err.message : 'The quiz could not be finished.');
     } finally {
       setBusy(false);
     }
@@ -80,7 +81,7 @@ export function QuizPlayer({ mediaId, title }: { mediaId: string; title: string 
       if (res.correctAnswer !== undefined) setFeedback({ correct: res.correct, correctAnswer: res.correctAnswer });
       else continueAfter(next);
     } catch (err) {
-      setError(err instanceof PlayerApiError ? err.message : 'Your answer could not be saved. Try again.');
+      setError(isApiError(err) ? err.message : 'Your answer could not be saved. Try again.');
     } finally {
       setBusy(false);
     }

@@ -1,5 +1,6 @@
 import { Fragment, useEffect, useState } from 'react';
-import { PlayerApiError, playerApi } from '../player/playerApi.js';
+import { isApiError } from '../../api/client.js';
+import { playerApi } from '../player/playerApi.js';
 import type { QuizResults as Results } from '../player/types.js';
 import './quiz.css';
 
@@ -13,7 +14,7 @@ export function QuizResults({ mediaId }: { mediaId: string }) {
     playerApi
       .quizResults(mediaId)
       .then(setData)
-      .catch((err) => setError(err instanceof PlayerApiError ? err.message : 'Results could not be loaded.'));
+      .catch((err) => setError(isApiError(err) ? err.message : 'Results could not be loaded.'));
   }, [mediaId]);
 
   if (error) return <p className="quiz-error" role="alert">{error}</p>;
