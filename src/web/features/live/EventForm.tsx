@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import type { EventCreateBody, EventPageDto, LiveEventDto, LiveKind, QaMode } from '../../../contracts/live.js';
+import { DEFAULT_EARLY_ENTRY_MINUTES } from '../../../contracts/live.js';
 import { api, isApiError, request } from '../../api/client.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
@@ -41,7 +42,7 @@ export function EventForm({ event, onSaved, onCancel }: { event?: LiveEventDto; 
   const [startsAt, setStartsAt] = useState(event ? toZonedInput(event.startsAt, event.timeZone) : '');
   const [endsAt, setEndsAt] = useState(event ? toZonedInput(event.endsAt, event.timeZone) : '');
   const [qaMode, setQaMode] = useState<QaMode>(event?.qaMode ?? 'pre_moderated');
-  const [early, setEarly] = useState(String(event?.earlyEntryMinutes ?? 15));
+  const [early, setEarly] = useState(String(event?.earlyEntryMinutes ?? DEFAULT_EARLY_ENTRY_MINUTES));
   const [recording, setRecording] = useState(event?.recording?.mediaId ?? '');
   const [speakers, setSpeakers] = useState<SpeakerRow[]>(() => (event?.speakers ?? []).map((s) => ({ key: ++speakerKeys, id: s.id, name: s.name, title: s.title })));
   const [errors, setErrors] = useState<Record<string, string>>({});
