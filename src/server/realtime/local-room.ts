@@ -7,10 +7,10 @@ import { scheduleOf } from '../services/live-event.service.js';
 import type { RoomBusMessage } from '../services/room-bus.js';
 import type { RoomService } from '../services/room.service.js';
 import type { RoomConnection } from './room-connection.js';
+import { iso } from '../domain/time.js';
 
 /** How many recent events per stream stay in memory to fill small gaps without the database. */
 const RING = 1024;
-const iso = (ms: number) => new Date(ms).toISOString();
 
 interface StreamState {
   /** Highest sequence processed here; -1 until known. Every attached connection's cursor is ≥ head. */

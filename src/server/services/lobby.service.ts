@@ -15,6 +15,7 @@ import type { InviteService } from './invite.service.js';
 import type { MailService } from './mail.service.js';
 import type { MediaService } from './media.service.js';
 import type { SettingsService } from './settings.service.js';
+import { isoOrNull } from '../domain/time.js';
 
 const CODE_TTL_MS = 10 * 60_000;
 
@@ -92,7 +93,7 @@ export class LobbyService {
     const alreadyIn = heldRole && higherRole(heldRole, invite.role) === heldRole ? { url: await this.deps.invites.landingUrl(media, heldRole) } : null;
     const eventStart = media.type === 'live' ? (await this.deps.invites.eventExtras(media))?.startsAt : undefined;
     return {
-      media: { title: media.title, type: media.type, ownerName: await this.deps.invites.ownerName(media), startsAt: eventStart ? new Date(eventStart).toISOString() : null },
+      media: { title: media.title, type: media.type, ownerName: await this.deps.invites.ownerName(media), startsAt: isoOrNull(eventStart) },
       verification: settings.lobbyVerification,
       selfServiceNewLink: settings.selfServiceNewLink,
       codePending: invite.code_hash !== null && (invite.code_expires_at ?? 0) > now && invite.code_device_hash === hashToken(visitor.deviceId),

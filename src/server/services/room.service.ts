@@ -17,6 +17,7 @@ import { scheduleOf, type EventView, type LiveEventService } from './live-event.
 import { performAction, type ActionResult } from './room-actions.js';
 import { roomTopic, type RoomBusMessage } from './room-bus.js';
 import { presentMessage, presentPoll, presentQuestion } from './room-payloads.js';
+import { isoOrNull } from '../domain/time.js';
 
 /** Who is acting in a room, with the role they hold at this moment. */
 export interface RoomActor {
@@ -88,7 +89,7 @@ export class RoomService {
     const entry = roomEntry(scheduleOf(event), this.deps.clock(), role);
     if (!entry.canEnter) {
       if (entry.phase === 'ended') throw new AppError('event_ended');
-      throw new AppError('event_not_started', { details: { enterAt: entry.enterAt === null ? null : new Date(entry.enterAt).toISOString() } });
+      throw new AppError('event_not_started', { details: { enterAt: isoOrNull(entry.enterAt) } });
     }
     return { role, media: grant.media, event, canManage: grant.canManage };
   }

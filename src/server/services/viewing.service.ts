@@ -7,6 +7,7 @@ import type { ViewingRepository } from '../repositories/viewing.repository.js';
 import type { AccessService } from './access.service.js';
 import type { MediaService } from './media.service.js';
 import { viewerOf, type ViewerDirectory } from './viewers.js';
+import { iso } from '../domain/time.js';
 
 /** A player reports about every 10 s; one report never adds more than this to "minutes watched". */
 export const MAX_SECONDS_PER_REPORT = 120;
@@ -89,8 +90,8 @@ export class ViewingService {
         const ranges = JSON.parse(r.ranges_json) as Range[];
         return {
           viewer: refs.get(r.viewer_key)!,
-          firstViewAt: new Date(r.first_view_at).toISOString(),
-          lastViewAt: new Date(r.last_view_at).toISOString(),
+          firstViewAt: iso(r.first_view_at),
+          lastViewAt: iso(r.last_view_at),
           minutesWatched: Math.round((r.seconds_watched / 60) * 10) / 10,
           percentSeen: percentSeen(ranges, media.duration_seconds),
           positionSeconds: r.position_seconds,
