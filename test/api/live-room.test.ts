@@ -166,7 +166,13 @@ describe.each(testDialects())('live room socket on %s', (dialect) => {
     const qid = (ask as { id: string }).id;
     expect((await cv.event('question')).event).toMatchObject({ question: { id: qid, status: 'approved', author: { name: 'viewer-0' } } });
     await cm.request({ type: 'question.moderate', questionId: qid, action: 'dismiss' });
-    expect((await cv.event('question', (e) => e.event.kind === 'question' && e.event.question.status === 'dismissed')).stream).toBe('public');
+    // Viewers get a tombstone on the public stream: the id, never the text again.
+    const gone = await cv.event('question.removed');
+    expect(gone.stream).toBe('public');
+    expect(gone.event).toEqual({ kind: 'question.removed', id: qid });
+    expect(JSON.stringify(cv.received.filter((m) => m.type === 'event' && m.seq >= gone.seq))).not.toContain('Open question?');
+    // Moderators still see the dismissed question in full on the staff stream.
+    expect((await cm.event('question', (e) => e.event.kind === 'question' && e.event.question.status === 'dismissed')).stream).toBe('staff');
     await cm.request({ type: 'question.moderate', questionId: qid, action: 'reopen' });
     await cv.event('question', (e) => e.event.kind === 'question' && e.event.question.status === 'approved' && e.event.question.rev === 2);
     await Promise.all([cv.close(), cm.close()]);

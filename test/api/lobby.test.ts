@@ -68,9 +68,20 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
       expect(res.json().error).toMatchObject({ code: 'email_mismatch', message: 'Enter the same email address that received the invite.' });
     }
     expect((await inviteRow(t, inv.inviteId))!.attempts).toBe(5);
-    // A stranger still only hears "mismatch"; the invited person hears the real reason.
-    expect(errorCode(await enter(guest, { email: 'stranger@example.com' }))).toBe('email_mismatch');
-    expect(errorCode(await enter(guest, { email: inv.email }))).toBe('too_many_attempts');
+    // Locked: every lobby POST answers the same, whatever the email or code, so the link tells
+    // nobody which address was invited; wrong tries are no longer counted.
+    const answers = await Promise.all([
+      enter(guest, { email: 'stranger@example.com' }),
+      enter(guest, { email: inv.email }),
+      enter(guest, { email: inv.email, code: '123456' }),
+      guest.post('/api/lobby/new-link', { email: 'stranger@example.com' }),
+      guest.post('/api/lobby/new-link', { email: inv.email }),
+    ]);
+    for (const res of answers) {
+      expect(res.statusCode).toBe(429);
+      expect(res.json()).toEqual({ error: { code: 'too_many_attempts', message: 'Too many wrong attempts. Ask the media owner for a new link.' } });
+    }
+    expect((await inviteRow(t, inv.inviteId))!.attempts).toBe(5);
     const list = (await owner.agent.get(`/api/media/${media.id}/invites`)).json().items;
     expect(list.find((r: { id: string }) => r.id === inv.inviteId).status).toBe('locked');
   });

@@ -108,6 +108,7 @@ export class LobbyService {
    */
   async enter(token: string | undefined, input: { email?: string; code?: string }, visitor: LobbyVisitor): Promise<Entered | Extract<LobbyEnterResponse, { next: 'code' }>> {
     const invite = await this.inviteFor(token);
+    await this.refuseIfLocked(invite, visitor);
     const settings = await this.deps.settings.get();
     const now = this.deps.clock();
     const deviceHash = hashToken(visitor.deviceId);
@@ -240,6 +241,16 @@ export class LobbyService {
     };
   }
 
+  /**
+   * A locked link (its lobby attempts used up) answers every POST the same way, before any email or
+   * code is looked at: otherwise "mismatch" versus "locked" would tell a guesser which address was invited.
+   */
+  private async refuseIfLocked(invite: Invite, visitor: LobbyVisitor): Promise<void> {
+    if (invite.attempts < invite.max_attempts) return;
+    await this.refused(invite, visitor, 'too_many_attempts');
+    throw new AppError('too_many_attempts');
+  }
+
   private async refused(invite: Invite, visitor: LobbyVisitor, code: string): Promise<void> {
     await this.deps.audit.record({ action: 'invite.refused', actor: this.actor(visitor, invite), mediaId: invite.media_id, inviteId: invite.id, details: { code } });
   }
@@ -247,6 +258,7 @@ export class LobbyService {
   /** "Email me a new link": a fresh link to the invited address only; the old one dies; the owner sees it in the audit log. */
   async requestNewLink(token: string | undefined, email: string, visitor: LobbyVisitor): Promise<void> {
     const invite = await this.inviteFor(token);
+    await this.refuseIfLocked(invite, visitor);
     const settings = await this.deps.settings.get();
     if (canonicalEmail(email) !== invite.email_canonical) {
       if (invite.attempts < invite.max_attempts) await this.deps.links.countAttempt(invite.id);

@@ -104,7 +104,9 @@ async function changeQuestion(ctx: ActionContext, before: RoomQuestion, patch: P
 function emitQuestion(ctx: ActionContext, previousStatus: RoomQuestion['status'] | null, q: RoomQuestion): void {
   const dto = presentQuestion(q);
   ctx.emit('staff', { kind: 'question', question: dto });
-  if (q.status === 'approved' || previousStatus === 'approved') ctx.emit('public', { kind: 'question', question: dto });
+  if (q.status === 'approved') ctx.emit('public', { kind: 'question', question: dto });
+  // Leaving the public list: viewers get a tombstone, never the text again.
+  else if (previousStatus === 'approved') ctx.emit('public', { kind: 'question.removed', id: q.id });
   // the asker follows their own question even while others cannot see it
   if (q.status !== 'approved') ctx.after({ t: 'direct', participantIds: [q.author_id], message: { type: 'mine.question', question: dto } });
 }

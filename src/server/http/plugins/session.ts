@@ -75,7 +75,8 @@ export function registerSession(
 
     if (!SAFE.has(request.method)) {
       const origin = request.headers.origin;
-      if (origin && origin !== publicOrigin && origin !== `${request.protocol}://${request.host}`) {
+      // PUBLIC_URL's origin only: the Host header is the client's to choose, so it proves nothing.
+      if (origin && origin !== publicOrigin) {
         throw new AppError('csrf_failed', { message: 'Requests from other sites are not accepted.' });
       }
       const header = request.headers['x-csrf-token'];
