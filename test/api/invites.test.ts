@@ -189,7 +189,11 @@ describe.each(testDialects())('inviting and managing people on %s', (dialect) =>
     await openLink(u, once.link);
     await enter(u, { email: once.email });
     await t.db.database.db.updateTable('grants').set({ revoked_at: t.clock.now }).where('invite_id', '=', once.inviteId).execute();
-    expect((await byName()).Once).toMatchObject({ status: 'used_up', usesLeft: 0 });
+    expect((await byName()).Once).toMatchObject({ status: 'used_up', usesLeft: 0, deviceBound: false });
+    // Made with binding off, the used link is not "bound" in the CSV either (the device is still recorded).
+    const csvLine = (await owner.agent.get(`/api/media/${media.id}/invites.csv`)).body.split('\r\n').find((l: string) => l.includes(once.email))!;
+    expect(csvLine.split(',')[7]).toBe('no');
+    expect((await t.db.database.db.selectFrom('invites').select('device_hash').where('id', '=', once.inviteId).executeTakeFirst())!.device_hash).not.toBeNull();
     expect(sent.email).toBeTruthy();
   });
 

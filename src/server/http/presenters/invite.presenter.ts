@@ -14,7 +14,8 @@ export const presentInviteRow = ({ invite: i, status, lastAccessAt }: InviteView
   status,
   usesLeft: usesLeft(i),
   expiresAt: iso(i.expires_at),
-  deviceBound: i.device_hash !== null,
+  // The device is recorded on every use; the link is bound to it only if it was made with binding on.
+  deviceBound: i.bind_device === 1 && i.device_hash !== null,
   lastAccessAt: isoOrNull(lastAccessAt),
   createdAt: iso(i.created_at),
   sentByEmail: i.sent_by_email === 1,
