@@ -46,6 +46,7 @@ export const errorCodes = [
   // invites and lobby (PRODUCT.md, lobby outcomes)
   ...inviteOutcomeCodes,
   'role_not_allowed',
+  'new_link_limit',
   // live events and rooms
   'event_not_started',
   'event_ended',
@@ -57,6 +58,7 @@ export type ErrorCode = (typeof errorCodes)[number];
 /** Codes the lobby and an invite guest's pages can meet; the web app has a message and a next step for each. */
 export const lobbyErrorCodes = [
   ...inviteOutcomeCodes,
+  'new_link_limit',
   'rate_limited',
   'validation_failed',
 ] as const satisfies readonly ErrorCode[];

@@ -367,6 +367,31 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
     expect(errorCode(await g2.post('/api/lobby/new-link', { email: inv2.email }))).toBe('forbidden');
   });
 
+  it('caps "email me a new link" at 3 per hour per person, old links included, and says so', async () => {
+    const { owner, media } = await ownerWithVideo(t);
+    const inv = await invite(t, owner.agent, media.id);
+    const mailer = t.mailer as MemoryMailer;
+    const holder = new Agent(t.app);
+    await openLink(holder, inv.link);
+    // The original (soon replaced) link keeps asking: each ask replaces the current link.
+    for (let i = 0; i < 3; i++) expect((await holder.post('/api/lobby/new-link', { email: inv.email })).statusCode).toBe(200);
+    const capped = await holder.post('/api/lobby/new-link', { email: inv.email });
+    expect(capped.statusCode).toBe(429);
+    expect(capped.json().error).toMatchObject({ code: 'new_link_limit', details: { limit: 3, windowMinutes: 60 } });
+    await mailer.waitFor(inv.email, (m) => /new link/.test(m.subject));
+    // The newest link still works: the cap stopped the fourth replacement.
+    const links = mailer.sent.filter((m) => m.to === inv.email && /new link/.test(m.subject)).map((m) => /\/i\/([A-Za-z0-9_-]{43})/.exec(m.text)![1]);
+    expect(links).toHaveLength(3);
+    const rows = await t.db.database.db.selectFrom('invites').selectAll().where('media_id', '=', media.id).where('replaced_by', 'is', null).execute();
+    expect(rows).toHaveLength(1);
+    const audit = (await owner.agent.get(`/api/audit?mediaId=${media.id}`)).json().items as Array<{ action: string; details: { code?: string } | null }>;
+    expect(audit.filter((e) => e.action === 'invite.new_link_requested')).toHaveLength(3);
+    expect(audit.some((e) => e.action === 'invite.refused' && e.details?.code === 'new_link_limit')).toBe(true);
+    // An hour later the person may ask again.
+    t.clock.advance(60 * 60_000 + 1000);
+    expect((await holder.post('/api/lobby/new-link', { email: inv.email })).statusCode).toBe(200);
+  });
+
   it('a newer invite with a higher role upgrades at once and rotates the session; a lower one never downgrades', async () => {
     const owner = await signUp(t);
     const event = (await createEvent(t, owner.agent, { title: 'All-hands' })).event;

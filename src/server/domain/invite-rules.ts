@@ -7,6 +7,10 @@ const rank: Record<InviteRole, number> = { viewer: 0, speaker: 1, moderator: 2 }
 
 export const higherRole = (a: InviteRole, b: InviteRole): InviteRole => (rank[b] > rank[a] ? b : a);
 
+/** "Email me a new link" from the lobby: at most this many per person and media within the window. */
+export const SELF_SERVICE_LINKS_PER_WINDOW = 3;
+export const SELF_SERVICE_WINDOW_MS = 3600_000;
+
 /** Roles an invite to this kind of media may carry. */
 export const rolesFor = (type: MediaType): InviteRole[] => (type === 'live' ? ['viewer', 'moderator', 'speaker'] : ['viewer']);
 

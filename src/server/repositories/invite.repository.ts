@@ -28,6 +28,19 @@ export class InviteRepository {
       .execute();
   }
 
+  /** Links made by the person themselves ("email me a new link") for this media since `since`. */
+  async countSelfServiceSince(mediaId: string, emailCanonical: string, since: number): Promise<number> {
+    const row = await this.db
+      .selectFrom('invites')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('media_id', '=', mediaId)
+      .where('email_canonical', '=', emailCanonical)
+      .where('created_by', 'is', null)
+      .where('created_at', '>=', since)
+      .executeTakeFirstOrThrow();
+    return Number(row.n);
+  }
+
   /** Current, unrevoked links to these addresses for a media item. */
   currentFor(mediaId: string, emails: string[], db: Kysely<DB> = this.db): Promise<Invite[]> {
     if (emails.length === 0) return Promise.resolve([]);

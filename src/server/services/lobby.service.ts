@@ -2,7 +2,7 @@ import { createHash, randomInt, randomUUID, timingSafeEqual } from 'node:crypto'
 import type { LobbyEnterResponse, LobbyInfo } from '../../contracts/invites.js';
 import type { Grant, Invite, InviteRole, Media, Session, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
-import { higherRole, redemptionRefusal } from '../domain/invite-rules.js';
+import { higherRole, redemptionRefusal, SELF_SERVICE_LINKS_PER_WINDOW, SELF_SERVICE_WINDOW_MS } from '../domain/invite-rules.js';
 import { hashToken } from '../domain/tokens.js';
 import type { Visitor } from '../domain/visitor.js';
 import { AppError } from '../errors.js';
@@ -276,6 +276,12 @@ export class LobbyService {
     let current = invite;
     while (current.replaced_by) current = (await this.deps.links.findById(current.replaced_by))!;
     if (current.revoked_at !== null) throw new AppError('invite_revoked');
+    // Old forwarded links must not keep killing the person's current link and mailing them.
+    const recent = await this.deps.links.countSelfServiceSince(media.id, current.email_canonical, this.deps.clock() - SELF_SERVICE_WINDOW_MS);
+    if (recent >= SELF_SERVICE_LINKS_PER_WINDOW) {
+      await this.refused(invite, visitor, 'new_link_limit');
+      throw new AppError('new_link_limit', { details: { limit: SELF_SERVICE_LINKS_PER_WINDOW, windowMinutes: SELF_SERVICE_WINDOW_MS / 60_000 } });
+    }
     const ownerName = await this.deps.invites.ownerName(media);
     await this.deps.tx.run(async (trx) => {
       const next = await this.deps.invites.replaceLink(current, { by: null, sendEmail: true, media, settings }, trx);

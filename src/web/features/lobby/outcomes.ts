@@ -127,6 +127,14 @@ export const outcomes: Record<LobbyErrorCode, Outcome> = {
     offersNewLink: false,
     tone: 'info',
   },
+  new_link_limit: {
+    title: () => 'A new link is already on its way',
+    explanation: 'New links were sent to the invited address several times in the last hour; the newest one is the one that works.',
+    nextStep: 'Check that inbox (and its spam folder), or try again in an hour. The media owner can also send you a new link.',
+    display: 'alert',
+    offersNewLink: false,
+    tone: 'warning',
+  },
   rate_limited: {
     title: () => 'Too many tries',
     explanation: 'Too many tries came from your network in a short time.',
