@@ -1,5 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
+import { freePort } from './harness.js';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -44,9 +44,11 @@ describe('media pipeline in Chromium', () => {
   beforeAll(async () => {
     webRoot = mkdtempSync(path.join(tmpdir(), 'foyer-harness-'));
     await buildHarness(webRoot);
-    t = await createTestApp({ webRoot, env: { MEDIA_URL_TTL_SECONDS: '10' } });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(t.app.server.address() as AddressInfo).port}`;
+    // PUBLIC_URL is the address the browser uses: the CSRF Origin check trusts nothing else.
+    const port = await freePort();
+    base = `http://127.0.0.1:${port}`;
+    t = await createTestApp({ webRoot, env: { MEDIA_URL_TTL_SECONDS: '10', PUBLIC_URL: base } });
+    await t.app.listen({ port, host: '127.0.0.1' });
     browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs });
   });
   afterAll(async () => {

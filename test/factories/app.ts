@@ -79,6 +79,7 @@ export async function createTestApp(opts: {
     bus: opts.bus,
   });
   await built.app.ready();
+  siteOrigins.set(built.app, new URL(config.publicUrl).origin);
   return {
     ...built,
     config,
@@ -92,10 +93,19 @@ export async function createTestApp(opts: {
   };
 }
 
+/** The site origin (PUBLIC_URL) of each test app, so agents send the Origin its browsers would. */
+const siteOrigins = new WeakMap<FastifyInstance, string>();
+
 /** A cookie jar plus CSRF header, like a browser on the site. */
 export class Agent {
   readonly cookies = new Map<string, string>();
-  constructor(readonly app: FastifyInstance, readonly origin = 'http://localhost:3000') {}
+  readonly origin: string;
+  constructor(
+    readonly app: FastifyInstance,
+    origin?: string,
+  ) {
+    this.origin = origin ?? siteOrigins.get(app) ?? 'http://localhost:3000';
+  }
 
   private store(res: LightMyRequestResponse) {
     for (const c of res.cookies as Array<{ name: string; value: string; maxAge?: number; expires?: Date }>) {
