@@ -87,4 +87,38 @@ describe('media page states in Chromium: processing turns into the player, a cor
     expect(await hasHorizontalScroll(page)).toBe(false);
     expect(site.problems()).toEqual([]);
   });
+
+  it('shows an uploaded image through a signed URL, to the owner and to an invited guest', async () => {
+    // A 2×1 PNG: real image bytes, so the browser decodes it and reports its width.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAABCAIAAAB7QOjdAAAADUlEQVR4nGP4z8AARAAI/gH/xp559wAAAABJRU5ErkJggg==', 'base64');
+    const { page } = await ownerSession(site, browser, { name: 'Ivy Images', email: uniqueEmail('ivy') });
+    await page.goto('/');
+    await page.getByRole('button', { name: 'Upload' }).first().click();
+    await page.getByRole('dialog', { name: 'Upload media' }).locator('input[type=file]').setInputFiles({ name: 'floor plan.png', mimeType: 'image/png', buffer: png });
+    await page.getByText('“floor plan” is uploaded.').waitFor();
+    await page.getByRole('link', { name: /floor plan/ }).click();
+    const image = page.locator('.viewer-image img');
+    await image.waitFor();
+    // The picture comes from the signed delivery path (docs/delivery.md), and it loaded.
+    expect(await image.getAttribute('src')).toMatch(/^\/api\/media\/[\w-]+\/file\/\d+\/[\w-]{43}\/original\.png$/);
+    await page.waitForFunction(() => (document.querySelector<HTMLImageElement>('.viewer-image img')?.naturalWidth ?? 0) === 2);
+    const mediaId = new URL(page.url()).pathname.split('/').pop()!;
+
+    const guestEmail = uniqueEmail('looker');
+    const invite = await inviteOne(page, { email: guestEmail, sendEmail: false });
+    const link = await invite.getByRole('textbox', { name: `Invite link for ${guestEmail}` }).inputValue();
+    await invite.getByRole('button', { name: 'Done' }).click();
+    const guest = await site.open(browser, { viewport: { width: 390, height: 800 } });
+    await guest.page.goto(link);
+    await submitLobbyEmail(guest.page, guestEmail);
+    await guest.page.waitForURL(`${site.url}/media/${mediaId}`);
+    await guest.page.waitForFunction(() => (document.querySelector<HTMLImageElement>('.viewer-image img')?.naturalWidth ?? 0) === 2);
+    // The address of the file is signed: without its signature the bytes are refused.
+    const src = (await guest.page.locator('.viewer-image img').getAttribute('src'))!;
+    const forged = src.replace(/\/file\/(\d+)\/[\w-]{43}\//, '/file/$1/' + 'x'.repeat(43) + '/');
+    expect((await guest.page.request.get(forged)).status()).toBe(403);
+    await screenshot(guest.page, 'media-guest-image');
+    await guest.context.close();
+    expect(site.problems()).toEqual([]);
+  });
 });
