@@ -34,6 +34,14 @@ export async function inviteOne(page: Page, person: { email: string; firstName?:
   return dialog;
 }
 
+/** "Send link by email" off: the owner copies the link shown once and closes the dialog. */
+export async function inviteLink(page: Page, person: { email: string; firstName?: string; lastName?: string }): Promise<string> {
+  const dialog = await inviteOne(page, { ...person, sendEmail: false });
+  const link = await dialog.getByRole('textbox', { name: `Invite link for ${person.email}` }).inputValue();
+  await dialog.getByRole('button', { name: 'Done' }).click();
+  return link;
+}
+
 /** The row of one person in "People with access". */
 export const personRow = (page: Page, email: string) =>
   page.getByRole('table', { name: /^People with access/ }).locator('tr', { has: page.getByText(email, { exact: true }) });

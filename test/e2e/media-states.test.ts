@@ -2,7 +2,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { makeCorruptVideo, makeVideo } from '../factories/media.js';
 import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
-import { expectVideoPlays, inviteOne, submitLobbyEmail, waitForPlayer } from './invite-flows.js';
+import { expectVideoPlays, inviteLink, submitLobbyEmail, waitForPlayer } from './invite-flows.js';
 import { ownerSession, uniqueEmail } from './setup.js';
 
 describe('media page states in Chromium: processing turns into the player, a corrupt file fails with the reason', () => {
@@ -62,9 +62,7 @@ describe('media page states in Chromium: processing turns into the player, a cor
     await waitForPlayer(page);
     expect(await page.getByLabel('Block download').isChecked()).toBe(true);
     const guestEmail = uniqueEmail('viewer');
-    const invite = await inviteOne(page, { email: guestEmail, sendEmail: false });
-    const link = await invite.getByRole('textbox', { name: `Invite link for ${guestEmail}` }).inputValue();
-    await invite.getByRole('button', { name: 'Done' }).click();
+    const link = await inviteLink(page, { email: guestEmail });
     const guest = await site.open(browser, { viewport: { width: 1280, height: 860 } });
     await guest.page.goto(link);
     await submitLobbyEmail(guest.page, guestEmail);
@@ -105,9 +103,7 @@ describe('media page states in Chromium: processing turns into the player, a cor
     const mediaId = new URL(page.url()).pathname.split('/').pop()!;
 
     const guestEmail = uniqueEmail('looker');
-    const invite = await inviteOne(page, { email: guestEmail, sendEmail: false });
-    const link = await invite.getByRole('textbox', { name: `Invite link for ${guestEmail}` }).inputValue();
-    await invite.getByRole('button', { name: 'Done' }).click();
+    const link = await inviteLink(page, { email: guestEmail });
     const guest = await site.open(browser, { viewport: { width: 390, height: 800 } });
     await guest.page.goto(link);
     await submitLobbyEmail(guest.page, guestEmail);

@@ -64,18 +64,17 @@ export class AuditService {
 
   /** The site's whole audit log, for admins. */
   async forAdmin(viewer: User, f: AuditFilter): Promise<AuditPage> {
-    auditScope({ viewer, adminLog: true, managedMediaIds: () => [] });
+    auditScope({ viewer, adminLog: true, managedMediaIds: [] });
     return this.page(await this.deps.repo.list(f));
   }
 
   /** Entries about media this account manages: one item (`f.mediaId`) or all of theirs. */
   async forManager(viewer: User, f: AuditFilter): Promise<AuditPage> {
-    if (f.mediaId) await this.deps.media.getManaged(viewer, f.mediaId);
-    const mine = f.mediaId ? [] : (await this.deps.media.list(viewer)).map((m) => m.id);
-    const scope = auditScope({ viewer, adminLog: false, requestedMediaId: f.mediaId, managedMediaIds: () => mine });
+    const managed = f.mediaId ? [(await this.deps.media.getManaged(viewer, f.mediaId)).id] : (await this.deps.media.list(viewer)).map((m) => m.id);
+    const scope = auditScope({ viewer, adminLog: false, managedMediaIds: managed });
     if (scope.all) return this.page(await this.deps.repo.list(f));
     if (!scope.mediaIds.length) return { entries: [], titles: new Map() };
-    return this.page(await this.deps.repo.list({ ...f, ...(f.mediaId ? {} : { mediaIds: scope.mediaIds }) }));
+    return this.page(await this.deps.repo.list({ ...f, mediaIds: scope.mediaIds }));
   }
 
   private async page(entries: AuditEntry[]): Promise<AuditPage> {
