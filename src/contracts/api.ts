@@ -26,19 +26,33 @@ export type LogInBody = z.infer<typeof logInBody>;
 
 export const verifyEmailBody = z.object({ token: z.string().min(1).max(200) });
 
-/** What the browser learns about the current visitor. `guest` is set for invite sessions. */
-export const sessionInfoSchema = z.object({
-  user: userSchema.nullable(),
-  guest: z
-    .object({ mediaId: z.string(), mediaTitle: z.string(), role: z.string() })
-    .nullable(),
-  mail: z.object({ mode: z.enum(['smtp', 'outbox']) }),
-});
-export type SessionInfo = z.infer<typeof sessionInfoSchema>;
-
 export const mediaTypes = ['video', 'audio', 'document', 'quiz', 'live'] as const;
 export const mediaTypeSchema = z.enum(mediaTypes);
 export type MediaTypeDto = z.infer<typeof mediaTypeSchema>;
+
+/** One media item an invite guest's session holds: its own role and its own expiry. */
+export const guestMediaSchema = z.object({
+  mediaId: z.string(),
+  title: z.string(),
+  type: mediaTypeSchema,
+  role: z.enum(['viewer', 'moderator', 'speaker']),
+  /** The guest's page for it (an event's page for live events). */
+  url: z.string(),
+  /** When this access ends on this device. */
+  expiresAt: z.string(),
+});
+export type GuestMediaDto = z.infer<typeof guestMediaSchema>;
+
+/**
+ * What the browser learns about the current visitor. `guest` is set for invite sessions: every media
+ * this device was invited to and passed the lobby for ("Shared with you"), oldest first.
+ */
+export const sessionInfoSchema = z.object({
+  user: userSchema.nullable(),
+  guest: z.object({ media: z.array(guestMediaSchema).min(1) }).nullable(),
+  mail: z.object({ mode: z.enum(['smtp', 'outbox']) }),
+});
+export type SessionInfo = z.infer<typeof sessionInfoSchema>;
 
 export const mediaSchema = z.object({
   id: z.string(),

@@ -33,8 +33,9 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
     }
     const row = await inviteRow(t, inv.inviteId);
     expect(row).toMatchObject({ uses: 0, attempts: 0, device_hash: null, opened_at: null });
-    const sessions = await t.db.database.db.selectFrom('sessions').select('id').where('scope_media_id', '=', media.id).execute();
+    const sessions = await t.db.database.db.selectFrom('sessions').select('id').where('kind', '=', 'guest').execute();
     expect(sessions).toEqual([]);
+    expect(await t.db.database.db.selectFrom('grants').select('id').where('media_id', '=', media.id).execute()).toEqual([]);
 
     const guest = new Agent(t.app);
     await openLink(guest, inv.link);
@@ -110,7 +111,8 @@ describe.each(testDialects())('lobby and redemption on %s', (dialect) => {
     const file = await fileOf(guest, media.id, { range: 'bytes=0-9' });
     expect(file.statusCode).toBe(206);
     const session = (await guest.get('/api/session')).json();
-    expect(session).toMatchObject({ user: null, guest: { mediaId: media.id, mediaTitle: media.title, role: 'viewer' } });
+    expect(session).toMatchObject({ user: null, guest: { media: [{ mediaId: media.id, title: media.title, type: 'video', role: 'viewer', url: `/media/${media.id}` }] } });
+    expect(session.guest.media).toHaveLength(1);
 
     for (const url of ['/api/media', `/api/media/${other.media.id}`, `/api/media/${other.media.id}/playback`, '/api/admin/outbox', `/api/media/${media.id}/invites`]) {
       const res = await guest.get(url);

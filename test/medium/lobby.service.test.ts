@@ -13,7 +13,6 @@ import {
   newDeviceId,
   redeemInvite,
   sessionIdOf,
-  sessionRow,
   uploadDocument,
   visitorFor,
   type TestRuntime,
@@ -70,8 +69,9 @@ describe.each(testDialects())('LobbyService on %s', (dialect) => {
 
     const visitor = await visitorFor(rt, entered.sessionToken);
     expect(visitor.user).toBeUndefined();
-    expect(visitor.session).toMatchObject({ kind: 'guest', device_id: deviceId, scope_media_id: doc.id });
-    expect(visitor.guest).toEqual({ mediaId: doc.id, mediaTitle: doc.title, endedReason: null });
+    expect(visitor.session).toMatchObject({ kind: 'guest', device_id: deviceId });
+    expect(visitor.guest).toEqual({ media: [{ mediaId: doc.id, title: doc.title, type: 'document', role: 'viewer', expiresAt: grants[0].expires_at }], ended: [] });
+    expect(grants[0].expires_at).toBe(visitor.session!.expires_at);
     await expect(rt.services.access.view(visitor, doc.id)).resolves.toMatchObject({ role: 'viewer', canManage: false });
   });
 
@@ -163,7 +163,7 @@ describe.each(testDialects())('LobbyService on %s', (dialect) => {
 
     await expect(rt.services.lobby.enter(unused.token, { email: unused.email }, lobbyVisitor())).rejects.toMatchObject({ code: 'invite_revoked' });
     const returning = await visitorFor(rt, guest.sessionToken);
-    expect(returning.guest?.endedReason).toBe('invite_revoked');
+    expect(returning.guest).toMatchObject({ media: [], ended: [{ mediaId: doc.id, reason: 'invite_revoked' }] });
     await expect(rt.services.lobby.enter(invite.token, { email: invite.email }, lobbyVisitor(guest.deviceId, returning))).rejects.toMatchObject({ code: 'invite_revoked' });
     await expect(rt.services.access.view(returning, doc.id)).rejects.toMatchObject({ code: 'invite_revoked' });
     expect((await grantRows(rt, invite.inviteId))[0].revoked_at).not.toBeNull();
@@ -180,8 +180,7 @@ describe.each(testDialects())('LobbyService on %s', (dialect) => {
     await rt.services.media.delete(owner.user, doc.id);
 
     const after = await visitorFor(rt, guest.sessionToken);
-    expect(after.guest).toMatchObject({ mediaId: doc.id, endedReason: 'media_deleted' });
-    expect((await sessionRow(rt, guest.sessionToken))?.ended_reason).toBe('media_deleted');
+    expect(after.guest).toMatchObject({ media: [], ended: [{ mediaId: doc.id, reason: 'media_deleted' }] });
     expect((await grantRows(rt, invite.inviteId))[0].revoked_at).not.toBeNull();
     await expect(rt.services.access.view(after, doc.id)).rejects.toMatchObject({ code: 'media_deleted' });
     await expect(rt.services.lobby.enter(invite.token, { email: invite.email }, lobbyVisitor(guest.deviceId, after))).rejects.toMatchObject({ code: 'media_deleted' });

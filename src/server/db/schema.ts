@@ -22,10 +22,6 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   last_seen_at: number;
-  /** Guest sessions: the one media item they may open. */
-  scope_media_id: string | null;
-  /** Set when the invite behind a guest session was revoked or its media deleted. */
-  ended_reason: 'invite_revoked' | 'media_deleted' | null;
 }
 
 export interface EmailTokensTable {
@@ -141,6 +137,11 @@ export interface GrantsTable {
   created_at: number;
   last_access_at: number;
   revoked_at: number | null;
+  /**
+   * Guest grants (held by a session): when this media's access ends on the device, each grant on its
+   * own (migration 20261202000000). Null for an account's grants, which last as long as the invite allows.
+   */
+  expires_at: Generated<number | null>;
 }
 
 export interface AuditLogTable {

@@ -101,13 +101,17 @@ export class GrantRepository {
     await db.insertInto('grants').values(row).execute();
   }
 
-  /** Live grants a session or account holds on a media item. */
-  liveFor(opts: { mediaId: string; sessionId?: string; userId?: string }, db: Kysely<DB> = this.db): Promise<Grant[]> {
-    return db
-      .selectFrom('grants')
-      .selectAll()
-      .where('media_id', '=', opts.mediaId)
-      .where('revoked_at', 'is', null)
+  /**
+   * Live grants a session or account holds on a media item; with `activeAt`, only those not expired
+   * then (a guest's grant ends on its own expiry).
+   */
+  liveFor(opts: { mediaId: string; sessionId?: string; userId?: string; activeAt?: number }, db: Kysely<DB> = this.db): Promise<Grant[]> {
+    let q = db.selectFrom('grants').selectAll().where('media_id', '=', opts.mediaId).where('revoked_at', 'is', null);
+    if (opts.activeAt !== undefined) {
+      const at = opts.activeAt;
+      q = q.where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', at)]));
+    }
+    return q
       .where((eb) => {
         const ors = [];
         if (opts.sessionId) ors.push(eb('session_id', '=', opts.sessionId));
@@ -138,11 +142,23 @@ export class GrantRepository {
     return db.selectFrom('grants').selectAll().where('media_id', '=', mediaId).where('revoked_at', 'is', null).execute();
   }
 
-  /** A rotated session keeps its access: live grants move to the new session (for guests, only this media's). */
-  async moveToSession(from: string, to: string, opts: { mediaId?: string }, db: Kysely<DB> = this.db): Promise<void> {
-    let q = db.updateTable('grants').set({ session_id: to }).where('session_id', '=', from).where('revoked_at', 'is', null);
-    if (opts.mediaId) q = q.where('media_id', '=', opts.mediaId);
-    await q.execute();
+  /**
+   * A rotated session keeps its access: every grant moves to the new session, the revoked ones too
+   * (so a lost media keeps saying why).
+   */
+  async moveToSession(from: string, to: string, db: Kysely<DB> = this.db): Promise<void> {
+    await db.updateTable('grants').set({ session_id: to }).where('session_id', '=', from).execute();
+  }
+
+  /** The latest expiry among a session's live grants, or undefined when it holds none. */
+  async latestExpiry(sessionId: string, db: Kysely<DB> = this.db): Promise<number | undefined> {
+    const row = await db
+      .selectFrom('grants')
+      .select((eb) => eb.fn.max('expires_at').as('at'))
+      .where('session_id', '=', sessionId)
+      .where('revoked_at', 'is', null)
+      .executeTakeFirst();
+    return row?.at == null ? undefined : Number(row.at);
   }
 
   /** A replaced link: the grants it gave now belong to the link that replaced it. */
@@ -150,18 +166,19 @@ export class GrantRepository {
     await db.updateTable('grants').set({ invite_id: to }).where('invite_id', '=', from).execute();
   }
 
-  /** The invited person behind each of these guest sessions (for naming guests to the owner). */
-  inviteesBySession(sessionIds: string[]): Promise<Array<{ session_id: string | null; email: string; first_name: string; last_name: string }>> {
+  /** The invited person behind each of these guest sessions on this media (for naming guests to the owner). */
+  inviteesBySession(sessionIds: string[], mediaId: string): Promise<Array<{ session_id: string | null; email: string; first_name: string; last_name: string }>> {
     if (sessionIds.length === 0) return Promise.resolve([]);
     return this.db
       .selectFrom('grants')
       .innerJoin('invites', 'invites.id', 'grants.invite_id')
       .select(['grants.session_id', 'invites.email', 'invites.first_name', 'invites.last_name'])
       .where('grants.session_id', 'in', sessionIds)
+      .where('grants.media_id', '=', mediaId)
       .execute();
   }
 
-  async update(ids: string[], patch: Partial<Pick<Grant, 'role' | 'revoked_at' | 'last_access_at' | 'session_id' | 'invite_id'>>, db: Kysely<DB> = this.db): Promise<void> {
+  async update(ids: string[], patch: Partial<Pick<Grant, 'role' | 'revoked_at' | 'last_access_at' | 'session_id' | 'invite_id' | 'expires_at'>>, db: Kysely<DB> = this.db): Promise<void> {
     if (ids.length === 0) return;
     await db.updateTable('grants').set(patch).where('id', 'in', ids).execute();
   }

@@ -1,5 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
-import type { DB, Session, SessionsTable } from '../db/schema.js';
+import type { DB, Grant, Media, Session, SessionsTable } from '../db/schema.js';
+
+export type GuestGrantRow = Pick<Grant, 'media_id' | 'role' | 'expires_at' | 'revoked_at' | 'created_at'> & Pick<Media, 'title' | 'type' | 'deleted_at'>;
 
 export class SessionRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -12,10 +14,32 @@ export class SessionRepository {
     return this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
   }
 
-  /** The title of the media a guest session is scoped to (deleted media too), for its refusals. */
-  async scopeTitle(mediaId: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('media').select('title').where('id', '=', mediaId).executeTakeFirst();
-    return row?.title;
+  /**
+   * Every grant a guest session holds or held, with its media (deleted media too): the session's scope
+   * and the reasons its lost media are refused with. Oldest first.
+   */
+  guestGrants(sessionId: string): Promise<GuestGrantRow[]> {
+    return this.db
+      .selectFrom('grants')
+      .innerJoin('media', 'media.id', 'grants.media_id')
+      .select([
+        'grants.media_id',
+        'grants.role',
+        'grants.expires_at',
+        'grants.revoked_at',
+        'grants.created_at',
+        'media.title',
+        'media.type',
+        'media.deleted_at',
+      ])
+      .where('grants.session_id', '=', sessionId)
+      .orderBy('grants.created_at')
+      .orderBy('grants.id')
+      .execute();
+  }
+
+  async setExpiry(id: string, expiresAt: number, db: Kysely<DB> = this.db): Promise<void> {
+    await db.updateTable('sessions').set({ expires_at: expiresAt }).where('id', '=', id).execute();
   }
 
   async touch(id: string, at: number): Promise<void> {
@@ -24,12 +48,6 @@ export class SessionRepository {
 
   async delete(id: string, db: Kysely<DB> = this.db): Promise<void> {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
-  }
-
-  /** Ends these guest sessions (never an account's) with the reason their next request is refused with. */
-  async endGuests(ids: string[], reason: 'invite_revoked' | 'media_deleted', db: Kysely<DB> = this.db): Promise<void> {
-    if (ids.length === 0) return;
-    await db.updateTable('sessions').set({ ended_reason: reason }).where('id', 'in', ids).where('user_id', 'is', null).execute();
   }
 
   async deleteExpired(now: number): Promise<void> {

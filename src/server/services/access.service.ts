@@ -11,7 +11,7 @@ export interface AccessRule {
    */
   roleFor(auth: Visitor, media: Media, access: AccessService): Promise<string | undefined>;
   /** Refusal for a visitor whose only access is scoped elsewhere (an invite guest), or undefined. */
-  scopeRefusal?(auth: Visitor): Promise<AppError | undefined>;
+  scopeRefusal?(auth: Visitor, mediaId: string): Promise<AppError | undefined>;
 }
 
 export interface ViewAccess {
@@ -40,7 +40,7 @@ export class AccessService {
       }
     }
     for (const rule of this.deps.rules) {
-      const refusal = await rule.scopeRefusal?.(auth);
+      const refusal = await rule.scopeRefusal?.(auth, mediaId);
       if (refusal) throw refusal;
     }
     if (!auth.user) throw new AppError('unauthenticated');

@@ -3,7 +3,7 @@ import type { Session, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
 import { hashToken, looksLikeToken, newToken } from '../domain/tokens.js';
 import { AppError } from '../errors.js';
-import type { Visitor } from '../domain/visitor.js';
+import { guestScopeOf, type Visitor } from '../domain/visitor.js';
 import type { EmailTokenRepository } from '../repositories/email-token.repository.js';
 import type { SessionRepository } from '../repositories/session.repository.js';
 import type { Transactor, Tx } from '../repositories/transaction.js';
@@ -136,13 +136,13 @@ export class AuthService {
     await this.sessions.delete(sessionId, trx);
   }
 
-  /** Ends guest sessions whose access was taken away; their next request is refused with the reason. */
-  async endGuestSessions(sessionIds: string[], reason: 'invite_revoked' | 'media_deleted', trx?: Tx): Promise<void> {
-    await this.sessions.endGuests(sessionIds, reason, trx);
+  /** A guest session lasts as long as the longest access it holds (the lobby sets it on every pass). */
+  async extendSession(sessionId: string, expiresAt: number, trx?: Tx): Promise<void> {
+    await this.sessions.setExpiry(sessionId, expiresAt, trx);
   }
 
   async createSession(
-    opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number; scopeMediaId?: string },
+    opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number },
     trx?: Tx,
   ): Promise<NewSession> {
     const token = newToken();
@@ -155,8 +155,6 @@ export class AuthService {
       created_at: now,
       expires_at: now + (opts.ttlMs ?? this.deps.sessionTtlMs),
       last_seen_at: now,
-      scope_media_id: opts.scopeMediaId ?? null,
-      ended_reason: null,
     };
     await this.sessions.insert(session, trx);
     return { token, session };
@@ -169,10 +167,14 @@ export class AuthService {
     const now = this.deps.clock();
     if (!session || session.expires_at <= now) return undefined;
     if (now - session.last_seen_at > TOUCH_EVERY_MS) await this.sessions.touch(session.id, now);
+    return this.visitorOf(session, now);
+  }
+
+  /** A guest session's visitor carries its scope: every media its grants hold, and those it lost. */
+  private async visitorOf(session: Session, now: number): Promise<ResolvedSession | undefined> {
     if (!session.user_id) {
-      if (!session.scope_media_id) return { session };
-      const title = await this.sessions.scopeTitle(session.scope_media_id);
-      return { session, guest: { mediaId: session.scope_media_id, mediaTitle: title ?? 'the media you were invited to', endedReason: session.ended_reason } };
+      if (session.kind !== 'guest') return { session };
+      return { session, guest: guestScopeOf(await this.sessions.guestGrants(session.id), now, session.expires_at) };
     }
     const user = await this.users.findById(session.user_id);
     return user ? { session, user } : undefined;
@@ -180,14 +182,13 @@ export class AuthService {
 
   /**
    * The visitor behind an open socket's session as it is now (ended by logout or expiry), and its
-   * account. Sockets are re-checked with this before every action; the guest scope is not needed there.
+   * account and, for a guest, its scope. Sockets are re-checked with this before every action.
    */
   async visitorForSession(sessionId: string): Promise<Visitor | undefined> {
     const session = await this.sessions.findById(sessionId);
-    if (!session || session.expires_at <= this.deps.clock()) return undefined;
-    if (!session.user_id) return { session };
-    const user = await this.users.findById(session.user_id);
-    return user ? { session, user } : undefined;
+    const now = this.deps.clock();
+    if (!session || session.expires_at <= now) return undefined;
+    return this.visitorOf(session, now);
   }
 
   /** For the CLI: creates a verified admin account, or promotes an existing one. */

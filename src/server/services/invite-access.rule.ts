@@ -12,17 +12,18 @@ export class InviteAccessRule implements AccessRule {
   constructor(private readonly deps: { grants: GrantRepository; clock: () => number }) {}
 
   async roleFor(auth: Visitor, media: Media): Promise<string | undefined> {
-    if (!auth.session || auth.guest?.endedReason) return undefined;
-    if (auth.guest && auth.guest.mediaId !== media.id) return undefined;
-    const grants = await this.deps.grants.liveFor({ mediaId: media.id, sessionId: auth.session.id, userId: auth.user?.id });
-    if (grants.length === 0) return undefined;
+    if (!auth.session) return undefined;
+    // A guest holds exactly the media in its scope (each grant live and unexpired).
+    if (auth.guest && !auth.user && !auth.guest.media.some((m) => m.mediaId === media.id)) return undefined;
     const now = this.deps.clock();
+    const grants = await this.deps.grants.liveFor({ mediaId: media.id, sessionId: auth.session.id, userId: auth.user?.id, activeAt: now });
+    if (grants.length === 0) return undefined;
     const stale = grants.filter((g) => now - g.last_access_at > TOUCH_EVERY_MS).map((g) => g.id);
     if (stale.length) await this.deps.grants.update(stale, { last_access_at: now });
     return grants.map((g) => g.role).reduce(higherRole);
   }
 
-  async scopeRefusal(auth: Visitor): Promise<AppError | undefined> {
-    return auth.guest && !auth.user ? guestRefusal(auth.guest) : undefined;
+  async scopeRefusal(auth: Visitor, mediaId: string): Promise<AppError | undefined> {
+    return auth.guest && !auth.user ? guestRefusal(auth.guest, mediaId) : undefined;
   }
 }

@@ -3,7 +3,7 @@ import type { CreateInvitesResponse, InviteStatus, SiteSettings } from '../../co
 import { accessTopic, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
 import type { Grant, Invite, InviteRole, Media, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
-import { higherRole, inviteStatus, domainRefusal, rolesFor } from '../domain/invite-rules.js';
+import { inviteStatus, domainRefusal, rolesFor } from '../domain/invite-rules.js';
 import { hashToken, looksLikeToken, newToken } from '../domain/tokens.js';
 import type { Visitor } from '../domain/visitor.js';
 import { AppError } from '../errors.js';
@@ -43,12 +43,6 @@ export interface InviteView {
   lastAccessAt: number | null;
 }
 
-/** What an invite guest's session may open, for the browser. */
-export interface GuestInfo {
-  mediaId: string;
-  mediaTitle: string;
-  role: string;
-}
 
 const refusalMessages = {
   malformed: 'This is not a valid email address.',
@@ -106,18 +100,11 @@ export class InviteService {
     return { startsAt: view.event.starts_at, ics: ics.content };
   }
 
-  /** What an invite guest's session may open (for the browser), or null for accounts and ended guests. */
-  async describeGuest(visitor: Visitor): Promise<GuestInfo | null> {
-    if (!visitor.guest || visitor.user || visitor.guest.endedReason) return null;
-    const grants = await this.grants.liveFor({ mediaId: visitor.guest.mediaId, sessionId: visitor.session?.id });
-    if (!grants.length) return null;
-    return { mediaId: visitor.guest.mediaId, mediaTitle: visitor.guest.mediaTitle, role: grants.map((g) => g.role).reduce(higherRole) };
-  }
 
   /** The invited person's name for a guest in a live room, from the invite behind their session. */
   async guestName(visitor: Visitor, media: Media): Promise<string | undefined> {
     if (!visitor.session) return undefined;
-    const grants = await this.grants.liveFor({ mediaId: media.id, sessionId: visitor.session.id, userId: visitor.user?.id });
+    const grants = await this.grants.liveFor({ mediaId: media.id, sessionId: visitor.session.id, userId: visitor.user?.id, activeAt: this.deps.clock() });
     if (!grants.length) return undefined;
     const invite = await this.links.findById(grants[0].invite_id);
     if (!invite) return undefined;
@@ -128,9 +115,9 @@ export class InviteService {
    * Names invite guests (keyed by session id) by the invite behind their session, so the owner sees
    * the invited person in quiz results and viewing analytics.
    */
-  async inviteesBySession(sessionIds: string[]): Promise<Map<string, { name: string | null; email: string }>> {
+  async inviteesBySession(sessionIds: string[], mediaId: string): Promise<Map<string, { name: string | null; email: string }>> {
     const out = new Map<string, { name: string | null; email: string }>();
-    for (const r of await this.grants.inviteesBySession(sessionIds)) {
+    for (const r of await this.grants.inviteesBySession(sessionIds, mediaId)) {
       if (r.session_id) out.set(r.session_id, { name: [r.first_name, r.last_name].filter(Boolean).join(' ') || null, email: r.email });
     }
     return out;
@@ -368,7 +355,7 @@ export class InviteService {
         if (!invite || invite.media_id !== media.id || invite.revoked_at !== null) continue;
         await this.links.update(invite.id, { revoked_at: now }, trx);
         const grants = await this.grants.liveForPerson(media.id, invite.email_canonical, trx);
-        await this.endGrants(grants, 'invite_revoked', trx);
+        await this.endGrants(grants, trx);
         affected.push(...grants);
         await this.deps.audit.record({ action: 'invite.revoked', actor: userActor(actor), mediaId: media.id, inviteId: invite.id, details: { email: invite.email } }, trx);
         count++;
@@ -378,11 +365,13 @@ export class InviteService {
     return count;
   }
 
-  /** Revokes grants and ends the guest sessions that held them, so their next request is refused with the reason. */
-  private async endGrants(grants: Grant[], reason: 'invite_revoked' | 'media_deleted', trx: Tx): Promise<void> {
+  /**
+   * Revokes grants: only these media leave the sessions that held them, each of which keeps its other
+   * media; the next request for a revoked one is refused with its reason (read off the grant and the media).
+   */
+  private async endGrants(grants: Grant[], trx: Tx): Promise<void> {
     if (grants.length === 0) return;
     await this.grants.update(grants.map((g) => g.id), { revoked_at: this.deps.clock() }, trx);
-    await this.deps.auth.endGuestSessions(grants.map((g) => g.session_id).filter((s): s is string => !!s), reason, trx);
   }
 
   /** Tells open live connections that access changed (after commit: never inside a transaction). */
@@ -404,7 +393,7 @@ export class InviteService {
    * (Open rooms hear of the deletion from the live module, after commit.)
    */
   private async endAllFor(media: Media, trx: Tx): Promise<void> {
-    await this.endGrants(await this.grants.liveForMedia(media.id, trx), 'media_deleted', trx);
+    await this.endGrants(await this.grants.liveForMedia(media.id, trx), trx);
   }
 
   // ------------------------------------------------------------ for the lobby, the other half of this module

@@ -71,7 +71,7 @@ export class LobbyService {
   /** Grants this visitor already holds on the media through this person's invites. */
   private async heldGrants(visitor: LobbyVisitor, invite: Invite, trx?: Tx): Promise<Grant[]> {
     const held = await this.deps.grants.liveFor(
-      { mediaId: invite.media_id, sessionId: visitor.auth.session?.id, userId: this.verifiedInvitee(visitor.auth, invite)?.id },
+      { mediaId: invite.media_id, sessionId: visitor.auth.session?.id, userId: this.verifiedInvitee(visitor.auth, invite)?.id, activeAt: this.deps.clock() },
       trx,
     );
     return held.filter((g) => g.email_canonical === invite.email_canonical);
@@ -170,27 +170,28 @@ export class LobbyService {
     const role = heldRole ? higherRole(heldRole, invite.role) : invite.role;
     const reentry = held.length > 0 && heldRole === role;
     const user = visitor.auth.user;
-    const ttlMs = user ? this.deps.sessionTtlMs : Math.min(invite.duration_minutes * 60_000, this.deps.sessionTtlMs);
+    // A guest's access to this media lasts the invite's duration from this pass; accounts keep their login's.
+    const accessMs = user ? this.deps.sessionTtlMs : Math.min(invite.duration_minutes * 60_000, this.deps.sessionTtlMs);
+    const grantExpiresAt = user ? null : now + accessMs;
 
     const result = await this.deps.tx.run(async (trx) => {
       if (!reentry && !(await this.deps.links.redeem({ id: invite.id, now, deviceHash: opts.deviceHash }, trx))) {
         return { lost: true as const };
       }
-      // Rotate the session: accounts keep their login, guests get a session scoped to this media.
+      // Rotate the session: accounts keep their login; a guest session holds every media this device
+      // passed the lobby for, so what the old one held (other media too, each with its own expiry) moves along.
       const created = await this.deps.auth.createSession(
-        user
-          ? { userId: user.id, deviceId: visitor.deviceId, kind: 'user' }
-          : { userId: null, deviceId: visitor.deviceId, kind: 'guest', ttlMs, scopeMediaId: media.id },
+        user ? { userId: user.id, deviceId: visitor.deviceId, kind: 'user' } : { userId: null, deviceId: visitor.deviceId, kind: 'guest', ttlMs: accessMs },
         trx,
       );
       if (oldSession) {
-        // Access held on the old session (other media too, for accounts) moves to the new one.
-        await this.deps.grants.moveToSession(oldSession.id, created.session.id, { mediaId: user ? undefined : media.id }, trx);
+        await this.deps.grants.moveToSession(oldSession.id, created.session.id, trx);
         await this.deps.auth.endSession(oldSession.id, trx);
       }
       const heldIds = held.map((g) => g.id);
-      if (heldIds.length) await this.deps.grants.update(heldIds, { role, last_access_at: now, invite_id: invite.id }, trx);
-      else {
+      if (heldIds.length) {
+        await this.deps.grants.update(heldIds, { role, last_access_at: now, invite_id: invite.id, ...(grantExpiresAt !== null ? { expires_at: grantExpiresAt } : {}) }, trx);
+      } else {
         await this.deps.grants.insert(
           {
             id: randomUUID(),
@@ -203,15 +204,22 @@ export class LobbyService {
             created_at: now,
             last_access_at: now,
             revoked_at: null,
+            expires_at: account ? null : grantExpiresAt,
           },
           trx,
         );
+      }
+      let sessionExpiresAt = created.session.expires_at;
+      if (!user) {
+        // The session lasts as long as the longest access it now holds.
+        sessionExpiresAt = Math.max(sessionExpiresAt, (await this.deps.grants.latestExpiry(created.session.id, trx)) ?? 0);
+        if (sessionExpiresAt !== created.session.expires_at) await this.deps.auth.extendSession(created.session.id, sessionExpiresAt, trx);
       }
       await this.deps.audit.record(
         { action: 'invite.redeemed', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: invite.id, details: { role, reentry, account: Boolean(account), upgradedFrom: heldRole && heldRole !== role ? heldRole : undefined } },
         trx,
       );
-      return { lost: false as const, created };
+      return { lost: false as const, created, sessionExpiresAt };
     });
 
     if (result.lost) {
@@ -237,7 +245,7 @@ export class LobbyService {
     return {
       response: { next: 'enter', url: await this.deps.invites.landingUrl(media, role), role, mediaId: media.id },
       sessionToken: result.created.token,
-      sessionTtlMs: ttlMs,
+      sessionTtlMs: result.sessionExpiresAt - now,
     };
   }
 

@@ -185,7 +185,7 @@ export class QuizService {
       entry.attempts.push(presented[i]);
       byViewer.set(a.viewer_key, entry);
     });
-    const refs = await this.deps.viewers.describe([...byViewer.values()].map((v) => v.viewer));
+    const refs = await this.deps.viewers.describe([...byViewer.values()].map((v) => v.viewer), media.id);
     return {
       questions: quiz.questions,
       viewers: [...byViewer.values()].map(({ viewer, attempts: list }) => {

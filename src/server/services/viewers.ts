@@ -18,15 +18,15 @@ export function viewerOf(auth: Visitor): Viewer {
 export interface ViewerDirectoryDeps {
   /** Names and addresses of accounts (the accounts module). */
   users: (ids: string[]) => Promise<Array<{ id: string; name: string; email: string }>>;
-  /** The invited person behind each guest session (the invites module), keyed by session id. */
-  guests: (sessionIds: string[]) => Promise<Map<string, { name: string | null; email: string | null }>>;
+  /** The invited person behind each guest session on a media item (the invites module), keyed by session id. */
+  guests: (sessionIds: string[], mediaId: string) => Promise<Map<string, { name: string | null; email: string | null }>>;
 }
 
-/** Names viewers for the owner: accounts by their name, invite guests by the invite behind their session. */
+/** Names viewers of one media item for its owner: accounts by their name, invite guests by the invite behind their session. */
 export class ViewerDirectory {
   constructor(private readonly deps: ViewerDirectoryDeps) {}
 
-  async describe(viewers: Viewer[]): Promise<Map<string, ViewerRefDto>> {
+  async describe(viewers: Viewer[], mediaId: string): Promise<Map<string, ViewerRefDto>> {
     const out = new Map<string, ViewerRefDto>();
     const userIds = [...new Set(viewers.map((v) => v.userId).filter((id): id is string => id !== null))];
     const byId = new Map((userIds.length ? await this.deps.users(userIds) : []).map((u) => [u.id, u]));
@@ -36,7 +36,7 @@ export class ViewerDirectory {
     }
     const guestSessions = [...new Set(viewers.filter((v) => v.sessionId && !v.userId).map((v) => v.sessionId!))];
     if (guestSessions.length) {
-      const guests = await this.deps.guests(guestSessions);
+      const guests = await this.deps.guests(guestSessions, mediaId);
       for (const v of viewers) {
         const g = v.sessionId && !v.userId ? guests.get(v.sessionId) : undefined;
         const d = out.get(v.key);

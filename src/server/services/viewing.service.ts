@@ -83,7 +83,7 @@ export class ViewingService {
   async forOwner(user: User, mediaId: string) {
     const media = await this.deps.media.getManaged(user, mediaId);
     const rows = await this.repo.listByMedia(media.id);
-    const refs = await this.deps.viewers.describe(rows.map((r) => ({ key: r.viewer_key, userId: r.user_id, sessionId: r.session_id })));
+    const refs = await this.deps.viewers.describe(rows.map((r) => ({ key: r.viewer_key, userId: r.user_id, sessionId: r.session_id })), media.id);
     return {
       durationSeconds: media.duration_seconds,
       items: rows.map((r) => {

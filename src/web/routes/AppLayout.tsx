@@ -12,7 +12,7 @@ import { ActivityIcon, InboxIcon, LibraryIcon, MailIcon, SettingsIcon } from '..
 
 /**
  * The app shell: header with brand, navigation and account menu; the page below.
- * Invite guests get a reduced shell (their one media, no navigation). A refused request anywhere on the
+ * Invite guests get a reduced shell (their media only: "Shared with you", no library). A refused request anywhere on the
  * page (out of scope, invite revoked, media deleted) replaces the page with its message.
  */
 export function AppLayout() {
@@ -28,9 +28,10 @@ export function AppLayout() {
   const page = refusal ? (
     <AccessRefusedPage
       code={refusal.code}
-      mediaTitle={refusal.mediaTitle ?? (refusal.code === 'out_of_scope' ? guest?.mediaTitle : undefined)}
-      backTo={refusal.url ?? (guest ? `/media/${guest.mediaId}` : undefined)}
+      mediaTitle={refusal.mediaTitle ?? (refusal.code === 'out_of_scope' ? guest?.media[0]?.title : undefined)}
+      backTo={refusal.url ?? guest?.media[0]?.url}
       isUser={Boolean(user)}
+      shared={guest?.media}
     />
   ) : (
     <Outlet />

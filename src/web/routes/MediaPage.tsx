@@ -46,7 +46,7 @@ export function MediaPage() {
     }
     if (isApiError(err) && isAccessRefusalCode(err.code)) {
       const d = (err.details ?? {}) as { title?: string; url?: string };
-      return <AccessRefusedPage code={err.code} mediaTitle={d.title ?? guest?.mediaTitle} backTo={d.url} isUser={Boolean(user)} />;
+      return <AccessRefusedPage code={err.code} mediaTitle={d.title ?? guest?.media[0]?.title} backTo={d.url} isUser={Boolean(user)} shared={guest?.media} />;
     }
     if (isApiError(err) && err.code === 'not_found') {
       return (

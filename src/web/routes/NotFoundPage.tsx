@@ -6,7 +6,7 @@ import { PageTitle } from '../ui/PageTitle.js';
 export function NotFoundPage() {
   const guest = useSession().data?.guest;
   // For an invite guest every other address is outside the invite.
-  if (guest) return <AccessRefusedPage code="out_of_scope" mediaTitle={guest.mediaTitle} backTo={`/media/${guest.mediaId}`} />;
+  if (guest) return <AccessRefusedPage code="out_of_scope" mediaTitle={guest.media[0]!.title} backTo={guest.media[0]!.url} shared={guest.media} />;
   return (
     <div className="page">
       <PageTitle>Page not found</PageTitle>

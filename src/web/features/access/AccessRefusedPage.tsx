@@ -1,3 +1,4 @@
+import type { GuestMediaDto } from '../../../contracts/api.js';
 import { ButtonLink } from '../../ui/Button.js';
 import { ArrowLeftIcon, LockIcon, TrashIcon } from '../../ui/icons.js';
 import { PageTitle } from '../../ui/PageTitle.js';
@@ -13,6 +14,7 @@ export function AccessRefusedPage({
   mediaTitle,
   backTo,
   isUser,
+  shared,
 }: {
   code: AccessRefusalCode;
   mediaTitle?: string;
@@ -20,9 +22,12 @@ export function AccessRefusedPage({
   backTo?: string;
   /** Logged-in accounts still have their library to go to. */
   isUser?: boolean;
+  /** Every media an invite guest holds: out_of_scope names them all and links each. */
+  shared?: readonly GuestMediaDto[];
 }) {
   const o = outcomes[code];
-  const title = o.title({ mediaTitle });
+  const several = code === 'out_of_scope' && shared && shared.length > 1 ? shared : undefined;
+  const title = o.title({ mediaTitle, mediaTitles: several?.map((m) => m.title) });
   const Icon = code === 'media_deleted' ? TrashIcon : LockIcon;
   return (
     <div className="page">
@@ -37,7 +42,12 @@ export function AccessRefusedPage({
         <p className="outcome-text">{o.explanation}</p>
         <p className="outcome-next">{o.nextStep}</p>
         <div className="outcome-actions">
-          {code === 'out_of_scope' && backTo && (
+          {several?.map((m) => (
+            <ButtonLink key={m.mediaId} to={m.url} variant="secondary" icon={<ArrowLeftIcon size={18} />}>
+              {`Back to “${m.title}”`}
+            </ButtonLink>
+          ))}
+          {code === 'out_of_scope' && !several && backTo && (
             <ButtonLink to={backTo} variant="primary" icon={<ArrowLeftIcon size={18} />}>
               {mediaTitle ? `Back to “${mediaTitle}”` : 'Back to your media'}
             </ButtonLink>

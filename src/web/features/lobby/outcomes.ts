@@ -1,4 +1,5 @@
 import type { LobbyErrorCode } from '../../../contracts/errors.js';
+import { quotedTitles } from '../access/guest-scope.js';
 
 /**
  * What a person sees for each answer the lobby (or an invite guest's page) can give: one place for the copy,
@@ -26,6 +27,8 @@ export interface Outcome {
 export interface OutcomeContext {
   /** The media the invite is for, when known. */
   mediaTitle?: string;
+  /** Every media an invite guest holds ("your invite gives you access only to …"), when known. */
+  mediaTitles?: readonly string[];
 }
 
 const ASK_OWNER = 'Ask the media owner for a new link.';
@@ -120,7 +123,12 @@ export const outcomes: Record<LobbyErrorCode, Outcome> = {
     tone: 'error',
   },
   out_of_scope: {
-    title: (c) => (c.mediaTitle ? `Your invite gives you access only to “${c.mediaTitle}”` : 'Your invite gives you access only to one media item'),
+    title: (c) =>
+      c.mediaTitles?.length
+        ? `Your invite gives you access only to ${quotedTitles(c.mediaTitles)}`
+        : c.mediaTitle
+          ? `Your invite gives you access only to “${c.mediaTitle}”`
+          : 'Your invite gives you access only to the media you were invited to',
     explanation: 'This page is not part of it: an invite opens the media it was sent for, not other areas of the site.',
     nextStep: 'Go back to the media you were invited to.',
     display: 'page',

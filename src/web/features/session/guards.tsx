@@ -8,7 +8,7 @@ import { LoadingBlock } from '../../ui/Spinner.js';
 import { useSession } from './useSession.js';
 
 /**
- * Renders its children for a logged-in account. An invite guest hears that the invite covers one media item only;
+ * Renders its children for a logged-in account. An invite guest hears that the invites cover their media only;
  * everyone else goes to the login page and comes back after.
  */
 export function RequireUser({ children }: { children: ReactNode }) {
@@ -18,7 +18,7 @@ export function RequireUser({ children }: { children: ReactNode }) {
   if (session.isError) return <ErrorState error={session.error} onRetry={() => void session.refetch()} />;
   const guest = session.data.guest;
   if (!session.data.user && guest) {
-    return <AccessRefusedPage code="out_of_scope" mediaTitle={guest.mediaTitle} backTo={`/media/${guest.mediaId}`} />;
+    return <AccessRefusedPage code="out_of_scope" mediaTitle={guest.media[0]!.title} backTo={guest.media[0]!.url} shared={guest.media} />;
   }
   if (!session.data.user) {
     const next = location.pathname + location.search;

@@ -6,6 +6,7 @@ import { canonicalEmail } from '../../../domain/email.js';
 import { AppError } from '../../../errors.js';
 import type { Services } from '../../../runtime.js';
 import { presentUser } from '../../presenters/media.presenter.js';
+import { presentGuest } from '../../presenters/session.presenter.js';
 import { clearSessionCookie, requireUser, setSessionCookie, type CookieNames } from '../../plugins/session.js';
 
 export interface AuthRouteOpts {
@@ -17,12 +18,12 @@ export interface AuthRouteOpts {
 
 export async function authRoutes(app: FastifyInstance, opts: AuthRouteOpts) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { auth, mail, invites } = opts.services;
+  const { auth, mail } = opts.services;
   const userResponse = z.object({ user: userSchema });
 
   r.get('/session', { schema: { tags: ['accounts'], summary: 'Who is visiting', response: { 200: sessionInfoSchema } } }, async (request) => {
-    const guest = await invites.describeGuest(request.auth);
-    return { user: request.auth.user ? presentUser(request.auth.user) : null, guest, mail: { mode: mail.mode } };
+    const user = request.auth.user;
+    return { user: user ? presentUser(user) : null, guest: user ? null : presentGuest(request.auth.guest), mail: { mode: mail.mode } };
   });
 
   r.post('/auth/signup', { schema: { tags: ['accounts'], summary: 'Create an account', body: signUpBody, response: { 201: userResponse } } }, async (request, reply) => {
