@@ -1,6 +1,6 @@
 /** Steps the invite e2e tests share: uploads and invites, all through the UI (accounts: see setup.ts). */
 import type { Page } from 'playwright-core';
-import { makeVideo } from '../factories/media.js';
+import { makePdf, makeVideo } from '../factories/media.js';
 
 /** Uploads a short real video from the library and opens its page; returns the media id. */
 export async function uploadVideo(page: Page, name: string): Promise<string> {
@@ -13,6 +13,20 @@ export async function uploadVideo(page: Page, name: string): Promise<string> {
   await page.getByRole('heading', { name, level: 1 }).waitFor();
   // Transcoding runs after the upload; the page polls and swaps in the player when it is ready.
   await waitForPlayer(page);
+  return new URL(page.url()).pathname.split('/').pop()!;
+}
+
+/** Uploads a one-page PDF from the library and opens its page (documents are ready at once); returns the media id. */
+export async function uploadPdf(page: Page, name: string): Promise<string> {
+  await page.goto('/');
+  await page.getByRole('button', { name: 'Upload' }).first().click();
+  await page
+    .getByRole('dialog', { name: 'Upload media' })
+    .locator('input[type=file]')
+    .setInputFiles({ name: `${name}.pdf`, mimeType: 'application/pdf', buffer: makePdf(name) });
+  await page.getByText(`“${name}” is uploaded.`).waitFor();
+  await page.getByRole('link', { name: new RegExp(name) }).click();
+  await page.getByRole('heading', { name, level: 1 }).waitFor();
   return new URL(page.url()).pathname.split('/').pop()!;
 }
 

@@ -10,7 +10,8 @@ export interface MenuItem {
 
 /**
  * A button opening a menu of actions (WAI-ARIA menu button). The menu is positioned against the viewport so a
- * table's overflow does not clip it, and follows its button when the page scrolls; it closes on Escape, Tab,
+ * table's overflow does not clip it (opening upwards near the bottom of the window), and follows its button when
+ * the page scrolls; it closes on Escape, Tab,
  * a click elsewhere, or when its button scrolls out of sight.
  */
 export function Menu({ label, trigger, items }: { label: string; trigger: ReactNode; items: MenuItem[] }) {
@@ -28,8 +29,15 @@ export function Menu({ label, trigger, items }: { label: string; trigger: ReactN
   const place = () => {
     if (!button.current) return;
     const r = button.current.getBoundingClientRect();
-    if (r.bottom < 0 || r.top > window.innerHeight) setOpen(false);
-    else setPos({ top: r.bottom + 4, right: Math.max(8, window.innerWidth - r.right) });
+    if (r.bottom < 0 || r.top > window.innerHeight) {
+      setOpen(false);
+      return;
+    }
+    // Below the button; above it when the menu would run off the bottom of the window and fits there.
+    const h = menu.current?.offsetHeight ?? 0;
+    const below = r.bottom + 4;
+    const top = below + h > window.innerHeight - 8 && r.top - 4 - h >= 8 ? r.top - 4 - h : below;
+    setPos({ top, right: Math.max(8, window.innerWidth - r.right) });
   };
 
   useLayoutEffect(() => {
@@ -38,6 +46,10 @@ export function Menu({ label, trigger, items }: { label: string; trigger: ReactN
   }, [open]);
 
   const shown = open && pos !== null;
+  // Once the menu is there, its height is known: place it again (it may have to open upwards).
+  useLayoutEffect(() => {
+    if (shown) place();
+  }, [shown]);
   useEffect(() => {
     if (!shown) return;
     menu.current?.querySelector<HTMLButtonElement>('[role=menuitem]:not([disabled])')?.focus({ preventScroll: true });
