@@ -173,7 +173,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     tx,
     access,
     liveEvents,
-    guestName: (visitor, m) => invites.guestName(visitor, m),
+    invitedPerson: (visitor, m) => invites.invitedPerson(visitor, m),
     bus,
     clock,
     logger,

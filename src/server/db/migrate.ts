@@ -4,6 +4,7 @@ import * as invites from './migrations/20261127010000_invites.js';
 import * as pipeline from './migrations/20261127020000_pipeline.js';
 import * as live from './migrations/20261127030000_live.js';
 import * as guestScope from './migrations/20261202000000_guest_scope.js';
+import * as roomPerson from './migrations/20261202010000_room_person.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -15,6 +16,7 @@ export const migrations: Record<string, Migration> = {
   '20261127020000_pipeline': pipeline,
   '20261127030000_live': live,
   '20261202000000_guest_scope': guestScope,
+  '20261202010000_room_person': roomPerson,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -30,7 +30,11 @@ export interface LiveSpeakersTable {
 export interface RoomParticipantsTable {
   id: string;
   room_id: string;
-  /** `u:<user id>` for accounts, `s:<session id>` for invite guests: one person, however many tabs. */
+  /**
+   * The person (domain/room-person.ts), never the session: `e:<invited address>` for whoever is in
+   * through an invite, guest or account; `u:<user id>` for the owner and site admins. One row per person,
+   * however many tabs, sessions, devices or role changes (migration 20261202010000_room_person).
+   */
   participant_key: string;
   name: string;
   role: string;

@@ -11,6 +11,7 @@ import {
   toRoomRole,
   type RoomAction,
   type RoomRole,
+  isMutedAs,
 } from './room-capabilities.js';
 
 /**
@@ -87,5 +88,13 @@ describe('room capability table', () => {
         return roomActions.every((a) => listed.has(a) === can(role, a));
       }),
     );
+  });
+
+  it('holds a stored mute for viewers and speakers only', () => {
+    expect(isMutedAs('viewer', 5)).toBe(true);
+    expect(isMutedAs('speaker', 5)).toBe(true);
+    expect(isMutedAs('moderator', 5)).toBe(false);
+    expect(isMutedAs('owner', 5)).toBe(false);
+    expect(isMutedAs('viewer', null)).toBe(false);
   });
 });

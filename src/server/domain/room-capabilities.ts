@@ -68,3 +68,11 @@ export const capabilitiesFor = (role: RoomRole | string | null | undefined): Roo
 
 /** Whether a role sees the staff stream (backchannel, pending questions, live poll results). */
 export const seesStaffStream = (role: RoomRole | string | null | undefined): boolean => can(role, 'backchannel.read');
+
+/**
+ * Whether a stored mute holds for someone in this role. Moderators and owners cannot be muted; a
+ * person muted as a viewer or speaker and later made a moderator is not held by it (it holds again
+ * should the role go back down: the mute stays with the person).
+ */
+export const isMutedAs = (role: RoomRole | string | null | undefined, mutedAt: number | null | undefined): boolean =>
+  mutedAt !== null && mutedAt !== undefined && !can(role, 'person.mute');

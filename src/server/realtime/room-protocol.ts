@@ -281,6 +281,8 @@ export class RoomProtocol implements ConnectionHooks {
     const hadStaff = conn.cursors.staff !== undefined;
     conn.actor = { ...conn.actor!, role };
     await this.o.room.recordRole(conn.actor.participantId, role);
+    // a mute holds for some roles only (moderators cannot be muted)
+    conn.muted = await this.o.room.isMuted(conn.roomId, conn.actor.participantId, role);
     conn.send({ type: 'you', you: this.you(conn) });
     const local = conn.local;
     if (!local || seesStaffStream(role) === hadStaff) return;
@@ -307,7 +309,7 @@ export class RoomProtocol implements ConnectionHooks {
   refreshYou(conn: RoomConnection): void {
     conn.enqueue(async () => {
       if (conn.closed || !conn.actor) return;
-      conn.muted = await this.o.room.isMuted(conn.roomId, conn.actor.participantId);
+      conn.muted = await this.o.room.isMuted(conn.roomId, conn.actor.participantId, conn.actor.role);
       conn.send({ type: 'you', you: this.you(conn) });
     }, (err) => this.failOrLog(conn, err));
   }

@@ -43,7 +43,6 @@ export interface InviteView {
   lastAccessAt: number | null;
 }
 
-
 const refusalMessages = {
   malformed: 'This is not a valid email address.',
   domain_blocked: 'Invites to this email domain are blocked on this site.',
@@ -100,15 +99,22 @@ export class InviteService {
     return { startsAt: view.event.starts_at, ics: ics.content };
   }
 
-
-  /** The invited person's name for a guest in a live room, from the invite behind their session. */
-  async guestName(visitor: Visitor, media: Media): Promise<string | undefined> {
-    if (!visitor.session) return undefined;
-    const grants = await this.grants.liveFor({ mediaId: media.id, sessionId: visitor.session.id, userId: visitor.user?.id, activeAt: this.deps.clock() });
+  /**
+   * The invited person behind a visitor's access to this media (for live rooms, where the person and
+   * not the session is the participant): the address of the invite grant that lets them in, and the
+   * name on that invite. Read from the grant on this media, whichever session or account holds it.
+   * With several grants (e.g. the account's own and one on the browser session) the account's own
+   * comes first, then the oldest, so the answer does not change from one visit to the next.
+   */
+  async invitedPerson(visitor: Visitor, media: Media): Promise<{ email: string; name: string | undefined } | undefined> {
+    if (!visitor.session && !visitor.user) return undefined;
+    const grants = await this.grants.liveFor({ mediaId: media.id, sessionId: visitor.session?.id, userId: visitor.user?.id, activeAt: this.deps.clock() });
     if (!grants.length) return undefined;
-    const invite = await this.links.findById(grants[0].invite_id);
-    if (!invite) return undefined;
-    return `${invite.first_name} ${invite.last_name}`.trim() || invite.email.split('@')[0];
+    const own = (g: Grant) => (visitor.user && g.user_id === visitor.user.id ? 0 : 1);
+    const [grant] = [...grants].sort((a, b) => own(a) - own(b) || a.created_at - b.created_at || a.id.localeCompare(b.id));
+    const invite = await this.links.findById(grant.invite_id);
+    const name = invite ? `${invite.first_name} ${invite.last_name}`.trim() || invite.email.split('@')[0] : undefined;
+    return { email: grant.email_canonical, name };
   }
 
   /**

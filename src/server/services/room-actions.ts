@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientMessage } from '../../contracts/live.js';
 import type { RoomMessage, RoomPoll, RoomQuestion } from '../db/schema-live.js';
-import { can, type RoomAction } from '../domain/room-capabilities.js';
+import { can, isMutedAs, type RoomAction } from '../domain/room-capabilities.js';
 import { AppError } from '../errors.js';
 import type { RoomContentRepository } from '../repositories/room-content.repository.js';
 import type { RoomParticipantRepository } from '../repositories/room-participant.repository.js';
@@ -40,7 +40,7 @@ function requireCan(actor: RoomActor, action: RoomAction): void {
 
 async function requireNotMuted(ctx: ActionContext): Promise<void> {
   const p = await ctx.participants.findParticipant(ctx.actor.roomId, ctx.actor.participantId, ctx.trx);
-  if (p?.muted_at) throw new AppError('muted');
+  if (isMutedAs(ctx.actor.role, p?.muted_at)) throw new AppError('muted');
 }
 
 const notFound = (what: string) => new AppError('not_found', { message: `That ${what} is no longer here.` });

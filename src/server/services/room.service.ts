@@ -5,7 +5,8 @@ import type { Bus } from '../adapters/bus/bus.js';
 import type { Media } from '../db/schema.js';
 import type { LiveEvent } from '../db/schema-live.js';
 import { roomEntry } from '../domain/event-phase.js';
-import { can, seesStaffStream, toRoomRole, type RoomRole } from '../domain/room-capabilities.js';
+import { can, isMutedAs, seesStaffStream, toRoomRole, type RoomRole } from '../domain/room-capabilities.js';
+import { roomPersonKey } from '../domain/room-person.js';
 import { AppError } from '../errors.js';
 import type { Visitor } from '../domain/visitor.js';
 import type { RoomContentRepository } from '../repositories/room-content.repository.js';
@@ -33,22 +34,27 @@ export interface Entered {
   muted: boolean;
 }
 
-/** Resolves a guest's display name (the invite module knows the invited person's name). */
-export type GuestNameResolver = (auth: Visitor, media: Media) => Promise<string | undefined>;
+/**
+ * The invited person behind a visitor's access to a media item: the invited address and the name on
+ * the invite (the invite module knows both, from the grant on that media). Undefined without one.
+ */
+export type InvitedPersonResolver = (auth: Visitor, media: Media) => Promise<{ email: string; name: string | undefined } | undefined>;
 
 export interface RoomDeps {
   log: RoomLogRepository;
   participants: RoomParticipantRepository;
   content: RoomContentRepository;
   tx: Transactor;
-  /** The invited person's name for a guest (the invite module knows it). */
-  guestName: GuestNameResolver;
+  /** Who the visitor is on this media through an invite: the participant is that person, not the session. */
+  invitedPerson: InvitedPersonResolver;
   access: AccessService;
   liveEvents: LiveEventService;
   bus: Bus;
   clock: () => number;
   logger: Logger;
 }
+
+const cleanName = (name: string | undefined) => (name?.trim() ? name.trim().slice(0, 120) : undefined);
 
 const HISTORY = { chat: 500, backchannel: 500, announcements: 100, questions: 2000, polls: 100 } as const;
 
@@ -94,25 +100,25 @@ export class RoomService {
     return { role, media: grant.media, event, canManage: grant.canManage };
   }
 
-  /** Admits a visitor to the room and records them as a participant. */
+  /**
+   * Admits a visitor to the room and records them as a participant: the person (domain/room-person.ts),
+   * so every session, tab and device of one person is one participant with one mute and one history.
+   */
   async enter(auth: Visitor, mediaId: string): Promise<Entered> {
     const { role, media, canManage } = await this.check(auth, mediaId);
     const view = await this.deps.liveEvents.viewFor(media, role, canManage);
-    const key = auth.user ? `u:${auth.user.id}` : auth.session ? `s:${auth.session.id}` : undefined;
+    const invited = canManage ? undefined : await this.deps.invitedPerson(auth, view.media);
+    const key = roomPersonKey({ userId: auth.user?.id, manages: canManage, invitedEmail: invited?.email });
     if (!key) throw new AppError('unauthenticated');
-    const name = auth.user?.name ?? (await this.guestName(auth, view.media)) ?? 'Guest';
+    const name = auth.user?.name ?? cleanName(invited?.name) ?? 'Guest';
     const p = await this.participantsRepo.upsertParticipant({ id: randomUUID(), roomId: mediaId, key, name, role, now: this.deps.clock() });
-    return { actor: { roomId: mediaId, participantId: p.id, name: p.name, role }, view, muted: p.muted_at !== null };
+    return { actor: { roomId: mediaId, participantId: p.id, name: p.name, role }, view, muted: isMutedAs(role, p.muted_at) };
   }
 
-  private async guestName(auth: Visitor, media: Media): Promise<string | undefined> {
-    const name = await this.deps.guestName(auth, media);
-    return name?.trim() ? name.trim().slice(0, 120) : undefined;
-  }
-
-  async isMuted(roomId: string, participantId: string): Promise<boolean> {
+  /** Whether the person's mute holds in the role they have now. */
+  async isMuted(roomId: string, participantId: string, role: RoomRole): Promise<boolean> {
     const p = await this.participantsRepo.findParticipant(roomId, participantId);
-    return Boolean(p?.muted_at);
+    return isMutedAs(role, p?.muted_at);
   }
 
   async recordRole(participantId: string, role: RoomRole): Promise<void> {
@@ -173,7 +179,7 @@ export class RoomService {
     if (!can(actor.role, 'participants.list')) throw new AppError('forbidden', { message: 'Only moderators can see the participants.', details: { action: 'participants.list' } });
     const [all, online] = await Promise.all([this.participantsRepo.participants(actor.roomId), this.participantsRepo.onlineParticipantIds(actor.roomId, freshSince)]);
     return all
-      .map((p) => ({ id: p.id, name: p.name, role: p.role, online: online.has(p.id), muted: p.muted_at !== null }))
+      .map((p) => ({ id: p.id, name: p.name, role: p.role, online: online.has(p.id), muted: isMutedAs(p.role, p.muted_at) }))
       .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
   }
 
