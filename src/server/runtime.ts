@@ -191,7 +191,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     clock,
     logger,
   });
-  const viewers = new ViewerDirectory({ users: (ids) => auth.describeUsers(ids), guests: (ids, mediaId) => invites.inviteesBySession(ids, mediaId) });
+  const viewers = new ViewerDirectory({ users: (ids) => auth.describeUsers(ids), guests: (ids, mediaId) => invites.inviteesBySession(ids, mediaId),
+    invitees: (emails, mediaId) => invites.inviteesByEmail(emails, mediaId),
+  });
   const quiz = new QuizService({ repo: repos.quiz, tx, media, access, viewers, clock });
   const viewing = new ViewingService({ repo: repos.viewing, media, access, viewers, clock });
   const captions = new CaptionService({ media, repo: repos.captions, storage, clock });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type Agent, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
-import { invitedGuest } from '../factories/guests.js';
+import { invitedGuest, passLobby, sessionIdOf } from '../factories/guests.js';
 import { makeVideo, multipart } from '../factories/media.js';
 import { sampleQuiz } from '../factories/quiz.js';
 import { waitFor } from '../factories/wait.js';
@@ -90,13 +90,36 @@ describe.each(testDialects())('quizzes on %s', (dialect) => {
     const lines = csv.body.replace(/^\uFEFF/, '').trim().split('\r\n');
     expect(lines[0]).toBe('name,email,viewer,attempt,started,finished,score,max_score,percent,passed,Which are prime?,The tone is 440 Hz.,What did you learn?,Which colour bar is leftmost?');
     expect(lines).toHaveLength(3);
-    expect(lines[1]).toContain(`session:${g.sessionId},1,`);
+    expect(lines[1]).toContain(`invitee:${g.email},1,`);
     expect(lines[1]).toContain(',2,4,50,yes,Two,true,"\'=HYPERLINK(""x"") colours, ""quoted""",White');
 
     const stranger = await signUp(t);
     expect((await stranger.agent.get(`/api/media/${video}/quiz/results`)).statusCode).toBe(404);
     // A guest has no account: the owner's results are out of the invite's scope.
     expect((await g.agent.get(`/api/media/${video}/quiz/results`)).statusCode).toBe(403);
+  });
+
+  it('follows the person, not the session: passing the lobby again keeps the attempts and the retake limit', async () => {
+    const quizId = await uploadReady(owner.agent, 'retakes.mp4');
+    await owner.agent.request('PUT', `/api/media/${quizId}/quiz`, sampleQuiz([0.5, 1, 1.5, 2], { maxAttempts: 1 }));
+    const g = await guest(quizId);
+    const attempt = (await g.agent.post(`/api/media/${quizId}/quiz/attempts`)).json();
+    await g.agent.request('PUT', `/api/media/${quizId}/quiz/attempts/${attempt.id}/answers/colour`, { optionIds: ['w'] });
+    expect((await g.agent.post(`/api/media/${quizId}/quiz/attempts/${attempt.id}/finish`)).statusCode).toBe(200);
+    expect((await g.agent.post(`/api/media/${quizId}/quiz/attempts`)).json().error.code).toBe('conflict');
+
+    // The same person passes the lobby again (the session rotates): still one attempt used, none left.
+    await passLobby(g.agent, g.link, g.email);
+    expect(sessionIdOf(g.agent)).not.toBe(g.sessionId);
+    const view = (await g.agent.get(`/api/media/${quizId}/quiz`)).json();
+    expect(view).toMatchObject({ attemptsLeft: 0 });
+    expect(view.attempts.map((a: { id: string }) => a.id)).toEqual([attempt.id]);
+    expect((await g.agent.post(`/api/media/${quizId}/quiz/attempts`)).json().error.code).toBe('conflict');
+
+    // The owner sees one person, named by the invite.
+    const results = (await owner.agent.get(`/api/media/${quizId}/quiz/results`)).json();
+    expect(results.viewers).toHaveLength(1);
+    expect(results.viewers[0].viewer).toMatchObject({ kind: 'guest', name: g.name, email: g.email });
   });
 
   it('shows right answers after each question when the owner chose that', async () => {

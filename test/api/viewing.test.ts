@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
-import { invitedGuest } from '../factories/guests.js';
+import { invitedGuest, passLobby, sessionIdOf } from '../factories/guests.js';
 import { makeSizedVideo, multipart } from '../factories/media.js';
 import { waitFor } from '../factories/wait.js';
 
@@ -40,6 +40,18 @@ describe.each(testDialects())('viewing analytics on %s', (dialect) => {
     const row = analytics.json().items.find((i: { viewer: { sessionId: string } }) => i.viewer.sessionId === g.sessionId);
     expect(row).toMatchObject({ percentSeen: 60, minutesWatched: 0.2, positionSeconds: 12, viewer: { kind: 'guest' } });
     expect(Date.parse(row.lastViewAt) - Date.parse(row.firstViewAt)).toBe(60_000);
+  });
+
+  it('follows the person across lobby passes: the resume point and the figures stay one row', async () => {
+    const g = await guest(video);
+    expect((await g.agent.post(`/api/media/${video}/progress`, { positionSeconds: 8, ranges: [[0, 8]] })).statusCode).toBe(200);
+    await passLobby(g.agent, g.link, g.email);
+    expect(sessionIdOf(g.agent)).not.toBe(g.sessionId);
+    expect((await g.agent.get(`/api/media/${video}/playback`)).json().resumeAtSeconds).toBe(8);
+    expect((await g.agent.post(`/api/media/${video}/progress`, { positionSeconds: 12, ranges: [[8, 12]] })).json()).toEqual({ percentSeen: 60, secondsWatched: 12 });
+    const rows = (await owner.agent.get(`/api/media/${video}/analytics`)).json().items.filter((i: { viewer: { email: string | null } }) => i.viewer.email === g.email);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ percentSeen: 60, viewer: { kind: 'guest', name: g.name } });
   });
 
   it('loses no range when reports arrive at once', async () => {

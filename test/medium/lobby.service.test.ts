@@ -70,7 +70,7 @@ describe.each(testDialects())('LobbyService on %s', (dialect) => {
     const visitor = await visitorFor(rt, entered.sessionToken);
     expect(visitor.user).toBeUndefined();
     expect(visitor.session).toMatchObject({ kind: 'guest', device_id: deviceId });
-    expect(visitor.guest).toEqual({ media: [{ mediaId: doc.id, title: doc.title, type: 'document', role: 'viewer', expiresAt: grants[0].expires_at }], ended: [] });
+    expect(visitor.guest).toEqual({ media: [{ mediaId: doc.id, title: doc.title, type: 'document', role: 'viewer', expiresAt: grants[0].expires_at, email: grants[0].email_canonical }], ended: [] });
     expect(grants[0].expires_at).toBe(visitor.session!.expires_at);
     await expect(rt.services.access.view(visitor, doc.id)).resolves.toMatchObject({ role: 'viewer', canManage: false });
   });

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { guestRefusal, guestScopeOf, type GuestGrantFacts } from './visitor.js';
 
-const row = (over: Partial<GuestGrantFacts>): GuestGrantFacts => ({ media_id: 'm1', role: 'viewer', expires_at: 2_000, revoked_at: null, title: 'One', type: 'video', deleted_at: null, ...over });
+const row = (over: Partial<GuestGrantFacts>): GuestGrantFacts => ({ media_id: 'm1', email_canonical: 'pat@example.com', role: 'viewer', expires_at: 2_000, revoked_at: null, title: 'One', type: 'video', deleted_at: null, ...over });
 
 describe('guestScopeOf', () => {
   it('holds each live, unexpired media once, in its highest role and latest expiry, never past the session', () => {
@@ -11,8 +11,8 @@ describe('guestScopeOf', () => {
       5_000,
     );
     expect(scope.media).toEqual([
-      { mediaId: 'm1', title: 'One', type: 'video', role: 'moderator', expiresAt: 3_000 },
-      { mediaId: 'm3', title: 'Three', type: 'video', role: 'viewer', expiresAt: 5_000 },
+      { mediaId: 'm1', title: 'One', type: 'video', role: 'moderator', expiresAt: 3_000, email: 'pat@example.com' },
+      { mediaId: 'm3', title: 'Three', type: 'video', role: 'viewer', expiresAt: 5_000, email: 'pat@example.com' },
     ]);
     expect(scope.ended).toEqual([]);
   });

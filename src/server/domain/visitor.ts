@@ -10,6 +10,8 @@ export interface GuestMedia {
   role: InviteRole;
   /** When this media's access on the device ends (its grant's expiry). */
   expiresAt: number;
+  /** The invited address (canonical) behind this media's access: the person, whichever session. */
+  email: string;
 }
 
 /** A media item whose access this session had and lost, and why (its refusals name the reason). */
@@ -89,6 +91,7 @@ export function requireAdminAccount(visitor: Visitor): User {
 /** What the scope is built from: each grant a guest session holds or held, with its media. */
 export interface GuestGrantFacts {
   media_id: string;
+  email_canonical: string;
   role: InviteRole;
   expires_at: number | null;
   revoked_at: number | null;
@@ -107,7 +110,7 @@ export function guestScopeOf(rows: readonly GuestGrantFacts[], now: number, sess
     if (r.revoked_at !== null || r.deleted_at !== null || (r.expires_at !== null && r.expires_at <= now)) continue;
     const prev = media.get(r.media_id);
     const expiresAt = Math.min(r.expires_at ?? sessionExpiresAt, sessionExpiresAt);
-    if (!prev) media.set(r.media_id, { mediaId: r.media_id, title: r.title, type: r.type, role: r.role, expiresAt });
+    if (!prev) media.set(r.media_id, { mediaId: r.media_id, title: r.title, type: r.type, role: r.role, expiresAt, email: r.email_canonical });
     else media.set(r.media_id, { ...prev, role: higherRole(prev.role, r.role), expiresAt: Math.max(prev.expiresAt, expiresAt) });
   }
   const ended = rows

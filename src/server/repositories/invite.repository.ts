@@ -4,6 +4,14 @@ import type { DB, Grant, GrantsTable, Invite, InvitesTable } from '../db/schema.
 export class InviteRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /** The newest invite to each of these addresses (canonical) on a media item. */
+  async newestByEmails(mediaId: string, emails: string[]): Promise<Invite[]> {
+    if (emails.length === 0) return [];
+    const rows = await this.db.selectFrom('invites').selectAll().where('media_id', '=', mediaId).where('email_canonical', 'in', emails).orderBy('created_at', 'desc').execute();
+    const seen = new Set<string>();
+    return rows.filter((r) => !seen.has(r.email_canonical) && (seen.add(r.email_canonical), true));
+  }
+
   async insert(row: Insertable<InvitesTable>, db: Kysely<DB> = this.db): Promise<void> {
     await db.insertInto('invites').values(row).execute();
   }

@@ -1,7 +1,7 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, Grant, Media, Session, SessionsTable } from '../db/schema.js';
 
-export type GuestGrantRow = Pick<Grant, 'media_id' | 'role' | 'expires_at' | 'revoked_at' | 'created_at'> & Pick<Media, 'title' | 'type' | 'deleted_at'>;
+export type GuestGrantRow = Pick<Grant, 'media_id' | 'email_canonical' | 'role' | 'expires_at' | 'revoked_at' | 'created_at'> & Pick<Media, 'title' | 'type' | 'deleted_at'>;
 
 export class SessionRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -24,6 +24,7 @@ export class SessionRepository {
       .innerJoin('media', 'media.id', 'grants.media_id')
       .select([
         'grants.media_id',
+        'grants.email_canonical',
         'grants.role',
         'grants.expires_at',
         'grants.revoked_at',

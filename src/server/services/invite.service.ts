@@ -129,6 +129,15 @@ export class InviteService {
     return out;
   }
 
+  /** Names the invited people of a media item by their address (the newest invite to each). */
+  async inviteesByEmail(emails: string[], mediaId: string): Promise<Map<string, { name: string | null; email: string }>> {
+    const out = new Map<string, { name: string | null; email: string }>();
+    for (const i of await this.links.newestByEmails(mediaId, emails)) {
+      out.set(i.email_canonical, { name: [i.first_name, i.last_name].filter(Boolean).join(' ') || null, email: i.email });
+    }
+    return out;
+  }
+
   /** The media, if this account may invite people to it. */
   async manageable(actor: User, mediaId: string): Promise<Media> {
     const media = await this.deps.media.getManaged(actor, mediaId);

@@ -79,7 +79,7 @@ export class QuizService {
   async forViewer(auth: Visitor, mediaId: string): Promise<ViewerQuizDto> {
     const { media } = await this.deps.access.view(auth, mediaId);
     const quiz = await this.loadOrThrow(media.id);
-    const viewer = viewerOf(auth);
+    const viewer = viewerOf(auth, media.id);
     const attempts = await this.repo.attemptsOf(media.id, viewer.key);
     const finished = attempts.filter((a) => a.finished_at !== null).length;
     return {
@@ -101,7 +101,7 @@ export class QuizService {
   async start(auth: Visitor, mediaId: string): Promise<AttemptDto> {
     const { media } = await this.deps.access.view(auth, mediaId);
     const quiz = await this.loadOrThrow(media.id);
-    const viewer = viewerOf(auth);
+    const viewer = viewerOf(auth, media.id);
     const attempts = await this.repo.attemptsOf(media.id, viewer.key);
     const open = attempts.find((a) => a.finished_at === null);
     if (open) return (await this.present(quiz, [open], 'viewer'))[0];
@@ -168,7 +168,7 @@ export class QuizService {
     const { media } = await this.deps.access.view(auth, mediaId);
     const quiz = await this.loadOrThrow(media.id);
     const attempt = await this.repo.findAttempt(media.id, attemptId);
-    if (!attempt || attempt.viewer_key !== viewerOf(auth).key) throw new AppError('not_found', { message: 'No such attempt.' });
+    if (!attempt || attempt.viewer_key !== viewerOf(auth, media.id).key) throw new AppError('not_found', { message: 'No such attempt.' });
     if (attempt.finished_at !== null) throw new AppError('conflict', { message: 'This attempt is already finished.' });
     return { attempt, quiz };
   }

@@ -32,7 +32,7 @@ export class ViewingService {
 
   async report(auth: Visitor, mediaId: string, input: { positionSeconds: number; ranges: Range[] }): Promise<{ percentSeen: number; secondsWatched: number }> {
     const { media } = await this.deps.access.view(auth, mediaId);
-    const viewer = viewerOf(auth);
+    const viewer = viewerOf(auth, media.id);
     const limit = media.duration_seconds ?? UNKNOWN_DURATION_LIMIT;
     const added = playedSeconds(input.ranges, limit, MAX_SECONDS_PER_REPORT);
     const position = Math.min(input.positionSeconds, limit);
@@ -73,7 +73,7 @@ export class ViewingService {
   /** Where this viewer should resume, or null to start at the beginning. */
   async resumeAt(auth: Visitor, mediaId: string, durationSeconds: number | null): Promise<number | null> {
     if (!auth.user && !auth.session) return null;
-    const row = await this.repo.find(mediaId, viewerOf(auth).key);
+    const row = await this.repo.find(mediaId, viewerOf(auth, mediaId).key);
     if (!row || row.position_seconds <= 0) return null;
     if (durationSeconds && row.position_seconds > durationSeconds - RESUME_END_MARGIN_SECONDS) return null;
     return row.position_seconds;
