@@ -3,6 +3,7 @@ import * as foundation from './migrations/20261127000000_foundation.js';
 import * as invites from './migrations/20261127010000_invites.js';
 import * as pipeline from './migrations/20261127020000_pipeline.js';
 import * as live from './migrations/20261127030000_live.js';
+import * as mailOutage from './migrations/20261202020000_mail_outage.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -13,6 +14,7 @@ export const migrations: Record<string, Migration> = {
   '20261127010000_invites': invites,
   '20261127020000_pipeline': pipeline,
   '20261127030000_live': live,
+  '20261202020000_mail_outage': mailOutage,
 };
 
 class StaticProvider implements MigrationProvider {
