@@ -27,6 +27,8 @@ describe('an SMTP outage in People with access, in Chromium', () => {
   });
 
   it('shows "Retrying" and the failing notice while mail is down, then "Sent" once it is back', async () => {
+    // A retried run starts with the server up again.
+    await site.smtp!.resume();
     const { page } = await ownerSession(site, browser, { name: 'Olga Owner' });
     await page.getByRole('button', { name: 'Upload' }).first().click();
     await page.getByRole('dialog', { name: 'Upload media' }).locator('input[type=file]').setInputFiles({ name: 'Board pack.pdf', mimeType: 'application/pdf', buffer: makePdf('Board pack') });

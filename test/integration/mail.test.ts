@@ -159,10 +159,12 @@ describe.each(testDialects())('mail delivery on %s', (dialect) => {
     const a = process();
     const b = process();
     const addresses = Array.from({ length: 60 }, (_, i) => `both${i}@example.com`);
-    for (const to of addresses) await a.queue(msg(to));
+    const ids: string[] = [];
+    for (const to of addresses) ids.push(await a.queue(msg(to)));
     await Promise.all([a.flush(), b.flush(), a.flush(), b.flush()]);
     expect((await rows()).every((r) => r.status === 'sent')).toBe(true);
     expect(smtp.messages.map((m) => m.envelope.to[0]).sort()).toEqual([...addresses].sort());
+    expect(smtp.messageIds().sort()).toEqual(ids.map((id) => `<${id}@mail.foyer.example>`).sort());
   });
 
   it('writes mail in the caller transaction: a rolled-back change sends nothing', async () => {
