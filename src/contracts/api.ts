@@ -94,9 +94,15 @@ export const outboxItemSchema = z.object({
   kind: z.string(),
   to: z.string(),
   subject: z.string(),
-  status: z.enum(['pending', 'sent', 'failed']),
+  /** pending: waiting for its (next) try; sending: being tried now; sent; failed: given up, with the reason. */
+  status: z.enum(['pending', 'sending', 'sent', 'failed']),
   attempts: z.number(),
+  /** The last error in plain words. */
   lastError: z.string().nullable(),
+  /** The server's own words for it. */
+  errorDetail: z.string().nullable(),
+  /** A message waiting after a failed try: when it is tried next. */
+  nextTryAt: z.string().nullable(),
   createdAt: z.string(),
   sentAt: z.string().nullable(),
   text: z.string(),
@@ -104,6 +110,22 @@ export const outboxItemSchema = z.object({
 });
 export type OutboxItemDto = z.infer<typeof outboxItemSchema>;
 export const outboxListSchema = z.object({ mode: z.enum(['smtp', 'outbox']), items: z.array(outboxItemSchema) });
+
+/**
+ * "Email delivery is failing": shown to an owner on People with access (`waiting`: that media's invitations
+ * not sent yet) and to admins on the outbox (`waiting`: every email not sent yet).
+ */
+export const mailNoticeSchema = z.object({
+  failing: z.boolean(),
+  waiting: z.number().int(),
+  /** When the tries began to fail. */
+  since: z.string().nullable(),
+  /** When the mail server is tried next. */
+  nextTryAt: z.string().nullable(),
+  /** The last error, in plain words. */
+  problem: z.string().nullable(),
+});
+export type MailNoticeDto = z.infer<typeof mailNoticeSchema>;
 
 export const okSchema = z.object({ ok: z.literal(true) });
 export const idParams = z.object({ id: z.string().min(1).max(100) });

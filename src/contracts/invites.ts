@@ -61,6 +61,8 @@ export const createInvitesResponse = z.object({
 });
 export type CreateInvitesResponse = z.infer<typeof createInvitesResponse>;
 
+export const emailDeliveryStatuses = ['sending', 'retrying', 'sent', 'failed'] as const;
+
 export const inviteStatuses = ['sent', 'opened', 'active', 'expired', 'used_up', 'revoked', 'locked'] as const;
 export const inviteStatusSchema = z.enum(inviteStatuses);
 export type InviteStatus = z.infer<typeof inviteStatusSchema>;
@@ -79,8 +81,22 @@ export const inviteRowSchema = z.object({
   lastAccessAt: z.string().nullable(),
   createdAt: z.string(),
   sentByEmail: z.boolean(),
+  /** How the email with this link stands; null when the link was not emailed (or was before this was tracked). */
+  emailDelivery: z
+    .object({
+      /** sending: queued or being tried; retrying: the last try failed, see nextTryAt and problem; sent; failed: for good. */
+      status: z.enum(emailDeliveryStatuses),
+      attempts: z.number().int(),
+      lastTryAt: z.string().nullable(),
+      nextTryAt: z.string().nullable(),
+      /** retrying: the last error; failed: why it was given up. Plain words. */
+      problem: z.string().nullable(),
+      sentAt: z.string().nullable(),
+    })
+    .nullable(),
 });
 export type InviteRowDto = z.infer<typeof inviteRowSchema>;
+export type EmailDeliveryDto = NonNullable<InviteRowDto['emailDelivery']>;
 export const inviteListSchema = z.object({ items: z.array(inviteRowSchema) });
 
 export const changeRoleBody = z.object({ role: inviteRoleSchema });

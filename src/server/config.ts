@@ -51,6 +51,14 @@ const envSchema = z.object({
   ),
   /** Sender of every email Foyer sends. */
   MAIL_FROM: z.preprocess(emptyToUndefined, z.string().default('Foyer <no-reply@foyer.localhost>')),
+  /** Seconds before the first retry of a failed email; each further failure doubles it (with jitter). */
+  MAIL_RETRY_FIRST_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(3600).default(5)),
+  /** Longest wait between two tries of an email, and between two probes of a mail server that is down, in seconds. */
+  MAIL_RETRY_MAX_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(86_400).default(300)),
+  /** Hours an email keeps being retried through an outage before it is marked failed. */
+  MAIL_GIVE_UP_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().positive().max(24 * 30).default(48)),
+  /** Failed tries in a row (mail server down) before owners and admins see "Email delivery is failing". */
+  MAIL_FAILING_AFTER_TRIES: z.preprocess(emptyToUndefined, z.coerce.number().int().min(1).max(100).default(3)),
   /** Secret for signing (at least 32 characters); generated and kept in DATA_DIR/session-secret on first start if unset. */
   SESSION_SECRET: z.preprocess(
     emptyToUndefined,
@@ -97,6 +105,8 @@ export interface Config {
   redisUrl?: string;
   smtpUrl?: string;
   mailFrom: string;
+  /** Retries through an SMTP outage (domain/mail-delivery.ts). */
+  mailRetry: { firstDelayMs: number; maxDelayMs: number; giveUpAfterMs: number; failingAfterTries: number };
   sessionSecret: string;
   ffmpegPath?: string;
   uploadLimitBytes: number;
@@ -150,6 +160,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,
     mailFrom: e.MAIL_FROM,
+    mailRetry: {
+      firstDelayMs: Math.round(e.MAIL_RETRY_FIRST_SECONDS * 1000),
+      maxDelayMs: Math.round(Math.max(e.MAIL_RETRY_MAX_SECONDS, e.MAIL_RETRY_FIRST_SECONDS) * 1000),
+      giveUpAfterMs: Math.round(e.MAIL_GIVE_UP_HOURS * 3600_000),
+      failingAfterTries: e.MAIL_FAILING_AFTER_TRIES,
+    },
     sessionSecret,
     ffmpegPath: e.FFMPEG_PATH,
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,

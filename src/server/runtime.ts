@@ -115,7 +115,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const { tx } = repos;
 
   // accounts, mail, settings
-  const mail = new MailService({ repo: repos.mail, mailer, from: config.mailFrom, clock, logger });
+  const mail = new MailService({ repo: repos.mail, mailer, from: config.mailFrom, clock, logger, policy: config.mailRetry, host: new URL(config.publicUrl).hostname });
   const auth = new AuthService({
     tx,
     users: repos.users,

@@ -207,7 +207,7 @@ describe.each(testDialects())('inviting and managing people on %s', (dialect) =>
     expect(csv.headers['content-type']).toMatch(/text\/csv/);
     expect(csv.headers['content-disposition']).toMatch(/attachment/);
     const lines = csv.body.trim().split('\r\n');
-    expect(lines[0]).toBe('email,first_name,last_name,role,status,uses_left,expires_at,device_bound,last_access_at,invited_at');
+    expect(lines[0]).toBe('email,first_name,last_name,role,status,uses_left,expires_at,device_bound,last_access_at,invited_at,email_delivery,email_problem');
     expect(csv.body).toContain(`'=HYPERLINK(""x"")`);
     expect(csv.body).toContain('"Bea, ""B"""');
     expect(lines).toHaveLength(3);

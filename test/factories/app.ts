@@ -15,6 +15,20 @@ export class TestClock {
   }
 }
 
+/**
+ * The real clock, for tests whose timers run for real (mail retries against a real SMTP server): the app
+ * reads `fn`, which follows the wall clock; `now` keeps the time the clock was made (set-up rows use it).
+ */
+export class WallClock extends TestClock {
+  constructor() {
+    super(Date.now());
+  }
+  override readonly fn = () => Date.now();
+  override advance(): void {
+    throw new Error('the wall clock cannot be advanced');
+  }
+}
+
 /** Captures delivered mail in memory (tests that need real SMTP use test/factories/smtp.ts). */
 export class MemoryMailer implements Mailer {
   readonly kind = 'outbox' as const;
@@ -57,8 +71,10 @@ export async function createTestApp(opts: {
   redis?: import('ioredis').Redis;
   /** The message bus (default: in-process, or Redis with `redis`). */
   bus?: import('../../src/server/adapters/bus/bus.js').Bus;
+  /** Another app's database: this app is that site restarted (its `close()` then leaves the database alone). */
+  db?: TestDatabase;
 } = {}): Promise<TestApp> {
-  const db = await createTestDatabase(opts.dialect ?? 'sqlite');
+  const db = opts.db ?? (await createTestDatabase(opts.dialect ?? 'sqlite'));
   const config = loadConfig({
     DATA_DIR: db.dataDir,
     PUBLIC_URL: 'http://localhost:3000',
@@ -88,7 +104,7 @@ export async function createTestApp(opts: {
     mailer,
     async close() {
       await built.app.close();
-      await db.dispose();
+      if (!opts.db) await db.dispose();
     },
   };
 }

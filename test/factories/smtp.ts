@@ -22,9 +22,17 @@ export class SmtpCapture {
   private readonly events = new EventEmitter();
   /** Answer each new message with this SMTP error instead of accepting it (tests of retries). */
   rejectWith: { code: number; message: string } | null = null;
+  /** Refuse some recipients at RCPT TO (e.g. 550 for one address, 450 for greylisting). */
+  rejectRecipient: ((address: string) => { code: number; message: string } | null) | null = null;
+  /** While set, a message's DATA is read but not answered until `release()` (a server that stalls). */
+  holdData = false;
+  private held: Array<() => void> = [];
+  /** Connections the server took, including those that failed (to count how hard a client tries). */
+  connections = 0;
 
   private server!: SMTPServer;
   port = 0;
+  private running = false;
 
   private constructor() {}
 
@@ -32,33 +40,89 @@ export class SmtpCapture {
     return `smtp://127.0.0.1:${this.port}`;
   }
 
+  /** True between start/resume and stop. */
+  get isRunning(): boolean {
+    return this.running;
+  }
+
   static async start(): Promise<SmtpCapture> {
     const capture = new SmtpCapture();
-    capture.server = new SMTPServer({
+    await capture.listen(0);
+    return capture;
+  }
+
+  private async listen(port: number): Promise<void> {
+    const server = new SMTPServer({
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
       logger: false,
+      // stop() drops open connections at once ("421 Server shutting down"), like a mail server going away.
+      closeTimeout: 1,
+      onConnect: (_session, callback) => {
+        this.connections++;
+        callback();
+      },
+      onRcptTo: (address, _session, callback) => {
+        const refusal = this.rejectRecipient?.(address.address);
+        if (refusal) return callback(Object.assign(new Error(refusal.message), { responseCode: refusal.code }));
+        callback();
+      },
       onData: (stream, session, callback) => {
         const chunks: Buffer[] = [];
         stream.on('data', (c: Buffer) => chunks.push(c));
         stream.on('end', () => {
-          if (capture.rejectWith) {
-            return callback(Object.assign(new Error(capture.rejectWith.message), { responseCode: capture.rejectWith.code }));
-          }
-          capture.receive(Buffer.concat(chunks), {
-            from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
-            to: session.envelope.rcptTo.map((r) => r.address),
-          });
-          callback();
+          const finish = () => {
+            if (this.rejectWith) {
+              return callback(Object.assign(new Error(this.rejectWith.message), { responseCode: this.rejectWith.code }));
+            }
+            this.receive(Buffer.concat(chunks), {
+              from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
+              to: session.envelope.rcptTo.map((r) => r.address),
+            });
+            callback();
+          };
+          if (this.holdData) this.held.push(finish);
+          else finish();
         });
       },
     });
     await new Promise<void>((resolve, reject) => {
-      capture.server.once('error', reject);
-      capture.server.listen(0, '127.0.0.1', () => resolve());
+      server.once('error', reject);
+      server.listen(port, '127.0.0.1', () => resolve());
     });
-    capture.port = (capture.server.server.address() as AddressInfo).port;
-    return capture;
+    this.server = server;
+    this.port = (server.server.address() as AddressInfo).port;
+    this.running = true;
+  }
+
+  /** Messages whose DATA is held unanswered right now. */
+  get heldCount(): number {
+    return this.held.length;
+  }
+
+  /** Answers the held messages (accepting them, unless `rejectWith` is set) and stops holding. */
+  release(): void {
+    this.holdData = false;
+    this.held.splice(0).forEach((f) => f());
+  }
+
+  /** The mail server goes away: the port refuses connections and open ones are dropped. Messages so far are kept. */
+  async stop(): Promise<void> {
+    if (!this.running) return;
+    this.running = false;
+    this.held = [];
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** The mail server comes back on the same port. */
+  async resume(): Promise<void> {
+    if (this.running) return;
+    await this.listen(this.port);
+  }
+
+  /** The Message-ID header of each message received. */
+  messageIds(): string[] {
+    return this.messages.map((m) => m.headers.get('message-id') ?? '');
   }
 
   private receive(raw: Buffer, envelope: ReceivedMail['envelope']): void {
@@ -96,7 +160,7 @@ export class SmtpCapture {
   }
 
   async close(): Promise<void> {
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await this.stop();
   }
 }
 

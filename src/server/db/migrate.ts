@@ -5,6 +5,7 @@ import * as pipeline from './migrations/20261127020000_pipeline.js';
 import * as live from './migrations/20261127030000_live.js';
 import * as guestScope from './migrations/20261202000000_guest_scope.js';
 import * as roomPerson from './migrations/20261202010000_room_person.js';
+import * as mailOutage from './migrations/20261202020000_mail_outage.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -17,6 +18,7 @@ export const migrations: Record<string, Migration> = {
   '20261127030000_live': live,
   '20261202000000_guest_scope': guestScope,
   '20261202010000_room_person': roomPerson,
+  '20261202020000_mail_outage': mailOutage,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -41,12 +41,37 @@ export interface MailMessagesTable {
   text_body: string;
   html_body: string;
   attachments_json: string | null;
-  status: 'pending' | 'sent' | 'failed';
+  /** pending: waiting for its next try; sending: claimed by a process until `lease_until`; sent; failed (for good). */
+  status: 'pending' | 'sending' | 'sent' | 'failed';
   attempts: number;
+  /** The last failure in plain words (what the owner and the admin read). */
   last_error: string | null;
   next_attempt_at: number;
   created_at: number;
   sent_at: number | null;
+  /** Mail outage (migration 20261202020000): the claim's end, the last try, what the last error was. */
+  lease_until: Generated<number | null>;
+  last_attempt_at: Generated<number | null>;
+  error_kind: Generated<MailErrorKind | null>;
+  /** The server's own words for the last error (or the exception's message). */
+  error_detail: Generated<string | null>;
+  /** The invite whose link this message carries (invite and new-link emails). */
+  invite_id: Generated<string | null>;
+}
+
+/** What a failed try met (domain/mail-delivery.ts classifies errors into these). */
+export type MailErrorKind = 'unreachable' | 'server_busy' | 'server_refused' | 'recipient_busy' | 'rejected' | 'other' | 'expired';
+
+/** One row ('smtp') shared by every process: is the mail server failing, and when may the next probe run. */
+export interface MailDeliveryStateTable {
+  key: string;
+  consecutive_failures: number;
+  failing_since: number | null;
+  last_failure_at: number | null;
+  /** While failing: no try before this (epoch ms). */
+  next_probe_at: number;
+  last_error: string | null;
+  last_error_kind: MailErrorKind | null;
 }
 
 export type MediaType = 'video' | 'audio' | 'document' | 'quiz' | 'live';
@@ -165,6 +190,7 @@ export interface DB extends PipelineTables, LiveTables {
   sessions: SessionsTable;
   email_tokens: EmailTokensTable;
   mail_messages: MailMessagesTable;
+  mail_delivery_state: MailDeliveryStateTable;
   media: MediaTable;
 }
 
@@ -174,6 +200,7 @@ export type Session = Selectable<SessionsTable>;
 export type Media = Selectable<MediaTable>;
 export type MediaUpdate = Updateable<MediaTable>;
 export type MailMessage = Selectable<MailMessagesTable>;
+export type MailDeliveryState = Selectable<MailDeliveryStateTable>;
 export type Invite = Selectable<InvitesTable>;
 export type Grant = Selectable<GrantsTable>;
 export type AuditEntry = Selectable<AuditLogTable>;

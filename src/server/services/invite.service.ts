@@ -3,6 +3,7 @@ import type { CreateInvitesResponse, InviteStatus, SiteSettings } from '../../co
 import { accessTopic, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
 import type { Grant, Invite, InviteRole, Media, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
+import type { EmailDelivery } from '../domain/mail-delivery.js';
 import { inviteStatus, domainRefusal, rolesFor } from '../domain/invite-rules.js';
 import { hashToken, looksLikeToken, newToken } from '../domain/tokens.js';
 import type { Visitor } from '../domain/visitor.js';
@@ -14,7 +15,7 @@ import type { AuthService } from './auth.service.js';
 import type { DomainEvents } from './domain-events.js';
 import { inviteEmail, roleChangedEmail, type EventExtras } from './emails/invite-emails.js';
 import type { LiveEventService } from './live-event.service.js';
-import type { MailService, MailToSend } from './mail.service.js';
+import type { MailHealth, MailService, MailToSend } from './mail.service.js';
 import type { MediaService } from './media.service.js';
 import type { SettingsService } from './settings.service.js';
 
@@ -41,6 +42,14 @@ export interface InviteView {
   status: InviteStatus;
   /** The latest use of the link or of access it gave, if any. */
   lastAccessAt: number | null;
+  /** How the email with this link stands; null when it was not emailed. */
+  emailDelivery: EmailDelivery | null;
+}
+
+/** People with access's notice: is mail failing, and how many of this media's invitations wait. */
+export interface InviteMailNotice {
+  health: MailHealth;
+  waiting: number;
 }
 
 const refusalMessages = {
@@ -242,7 +251,7 @@ export class InviteService {
           created.push({ id: row.id, email: row.email, replaced: Boolean(old), ...(body.sendEmail ? {} : { link: this.linkFor(token) }) });
           audits.push({ action: 'invite.created', actor: actorInfo, mediaId: media.id, inviteId: row.id, details: { email: row.email, role: row.role, sendEmail: body.sendEmail, replaces: old?.id ?? null } });
           if (body.sendEmail) {
-            mails.push({ kind: 'invite', to: row.email, ...inviteEmail({ invite: row, media, ownerName, link: this.linkFor(token), event }) });
+            mails.push({ kind: 'invite', to: row.email, inviteId: row.id, ...inviteEmail({ invite: row, media, ownerName, link: this.linkFor(token), event }) });
             audits.push({ action: 'invite.sent', actor: actorInfo, mediaId: media.id, inviteId: row.id, details: { email: row.email } });
           }
         }
@@ -264,13 +273,23 @@ export class InviteService {
     const [invites, grants] = await Promise.all([this.links.listCurrent(media.id), this.grants.liveForMedia(media.id)]);
     const byPerson = new Map<string, Grant[]>();
     for (const g of grants) byPerson.set(g.email_canonical, [...(byPerson.get(g.email_canonical) ?? []), g]);
+    const deliveries = await this.deps.mail.deliveryForInvites(invites.filter((i) => i.sent_by_email === 1).map((i) => i.id));
     const now = this.deps.clock();
     return invites.map((i) => {
       const personGrants = i.revoked_at === null ? (byPerson.get(i.email_canonical) ?? []) : [];
       const lastGrant = Math.max(0, ...personGrants.map((g) => g.last_access_at));
       const last = Math.max(i.last_access_at ?? 0, lastGrant);
-      return { invite: i, status: inviteStatus(i, { now, hasLiveGrant: personGrants.length > 0 }), lastAccessAt: last || null };
+      return { invite: i, status: inviteStatus(i, { now, hasLiveGrant: personGrants.length > 0 }), lastAccessAt: last || null, emailDelivery: deliveries.get(i.id) ?? null };
     });
+  }
+
+  /** Whether site mail is failing, and how many of this media's current invitations are not emailed yet. */
+  async mailNotice(actor: User, mediaId: string): Promise<InviteMailNotice> {
+    const media = await this.deps.media.getManaged(actor, mediaId);
+    const invites = (await this.links.listCurrent(media.id)).filter((i) => i.sent_by_email === 1);
+    const [deliveries, health] = await Promise.all([this.deps.mail.deliveryForInvites(invites.map((i) => i.id)), this.deps.mail.health()]);
+    const waiting = [...deliveries.values()].filter((d) => d.status === 'sending' || d.status === 'retrying').length;
+    return { health, waiting };
   }
 
   private async currentInvite(media: Media, inviteId: string): Promise<Invite> {
@@ -324,7 +343,7 @@ export class InviteService {
       const next = await this.replaceLink(old, { by: actor.id, sendEmail, media, settings }, trx);
       await this.deps.audit.record({ action: 'invite.link_replaced', actor: userActor(actor), mediaId: media.id, inviteId: next.invite.id, details: { replaces: old.id, sentByEmail: sendEmail } }, trx);
       if (sendEmail) {
-        await this.deps.mail.queue({ kind: 'invite', to: next.invite.email, ...inviteEmail({ invite: next.invite, media, ownerName, link: this.linkFor(next.token), event }) }, trx);
+        await this.deps.mail.queue({ kind: 'invite', to: next.invite.email, inviteId: next.invite.id, ...inviteEmail({ invite: next.invite, media, ownerName, link: this.linkFor(next.token), event }) }, trx);
         await this.deps.audit.record({ action: 'invite.sent', actor: userActor(actor), mediaId: media.id, inviteId: next.invite.id, details: { email: next.invite.email } }, trx);
       }
       return next;

@@ -293,7 +293,7 @@ export class LobbyService {
     const ownerName = await this.deps.invites.ownerName(media);
     await this.deps.tx.run(async (trx) => {
       const next = await this.deps.invites.replaceLink(current, { by: null, sendEmail: true, media, settings }, trx);
-      await this.deps.mail.queue({ kind: 'new_link', to: current.email, ...newLinkEmail({ invite: next.invite, media, ownerName, link: this.deps.invites.linkFor(next.token) }) }, trx);
+      await this.deps.mail.queue({ kind: 'new_link', to: current.email, inviteId: next.invite.id, ...newLinkEmail({ invite: next.invite, media, ownerName, link: this.deps.invites.linkFor(next.token) }) }, trx);
       await this.deps.audit.record({ action: 'invite.new_link_requested', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: next.invite.id, details: { replaces: current.id } }, trx);
     });
     this.deps.mail.kick();

@@ -1,4 +1,4 @@
-import type { LogInBody, MediaDto, MediaPatchBody, OutboxItemDto, SessionInfo, SignUpBody, UserDto } from '../../contracts/api.js';
+import type { LogInBody, MailNoticeDto, MediaDto, MediaPatchBody, OutboxItemDto, SessionInfo, SignUpBody, UserDto } from '../../contracts/api.js';
 import type {
   AuditEntryDto,
   CreateInvitesBody,
@@ -45,6 +45,7 @@ export const endpoints = {
     api<{ media: MediaDto }>(`/api/media/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
   deleteMedia: (id: string) => api<{ ok: true }>(`/api/media/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   outbox: () => api<{ mode: 'smtp' | 'outbox'; items: OutboxItemDto[] }>('/api/admin/outbox?limit=200'),
+  adminMailStatus: () => api<MailNoticeDto>('/api/admin/mail-status'),
 
   // The lobby (the invite link's token travels in an HttpOnly cookie, never through the page).
   lobby: () => api<LobbyInfo>('/api/lobby'),
@@ -56,6 +57,7 @@ export const endpoints = {
     api<CreateInvitesResponse>(`${mediaPath(mediaId)}/invites`, { method: 'POST', body, signal }),
   listInvites: (mediaId: string) => api<{ items: InviteRowDto[] }>(`${mediaPath(mediaId)}/invites`),
   invitesCsvUrl: (mediaId: string) => `${mediaPath(mediaId)}/invites.csv`,
+  inviteMailStatus: (mediaId: string) => api<MailNoticeDto>(`${mediaPath(mediaId)}/invites/mail-status`),
   resendInvite: (mediaId: string, inviteId: string) => api<{ invite: InviteRowDto }>(`${invitePath(mediaId, inviteId)}/resend`, { method: 'POST', body: {} }),
   newInviteLink: (mediaId: string, inviteId: string) =>
     api<{ invite: InviteRowDto; link: string }>(`${invitePath(mediaId, inviteId)}/link`, { method: 'POST', body: {} }),
@@ -75,8 +77,10 @@ export const queryKeys = {
   media: ['media'] as const,
   mediaItem: (id: string) => ['media', id] as const,
   outbox: ['admin', 'outbox'] as const,
+  adminMailStatus: ['admin', 'mail-status'] as const,
   lobby: ['lobby'] as const,
   invites: (mediaId: string) => ['invites', mediaId] as const,
+  inviteMailStatus: (mediaId: string) => ['invites', mediaId, 'mail-status'] as const,
   settings: ['admin', 'settings'] as const,
   adminAudit: (f: AuditFilters) => ['admin', 'audit', f] as const,
   mediaAudit: (mediaId: string, limit: number) => ['audit', mediaId, limit] as const,

@@ -1,6 +1,7 @@
 import { Link } from 'react-router';
 import { MailModeNotice, MailStatusBadge } from '../features/admin/MailStatusBadge.js';
-import { useOutbox } from '../features/admin/useOutbox.js';
+import { MailFailingNotice } from '../features/admin/MailFailingNotice.js';
+import { useAdminMailStatus, useOutbox } from '../features/admin/useOutbox.js';
 import { Button } from '../ui/Button.js';
 import { PageTitle } from '../ui/PageTitle.js';
 import { EmailAddress } from '../ui/EmailAddress.js';
@@ -12,6 +13,7 @@ import { LoadingBlock } from '../ui/Spinner.js';
 
 export function OutboxPage() {
   const outbox = useOutbox();
+  const mailStatus = useAdminMailStatus();
   return (
     <div className="page">
       <PageTitle>Email outbox</PageTitle>
@@ -30,6 +32,7 @@ export function OutboxPage() {
         <ErrorState error={outbox.error} onRetry={() => void outbox.refetch()} title="Could not load the outbox" />
       ) : (
         <>
+          <MailFailingNotice notice={mailStatus.data} what="emails" />
           <MailModeNotice mode={outbox.data.mode} />
           {outbox.data.items.length === 0 ? (
             <EmptyState icon={<InboxIcon size={28} />} title="No emails yet">
@@ -55,8 +58,13 @@ export function OutboxPage() {
                       <td data-label="Subject" className="cell-primary">
                         <Link to={`/admin/outbox/${m.id}`}>{m.subject}</Link>
                         {m.lastError && (
-                          <p className="cell-error" title={m.lastError}>
+                          <p className="cell-error" title={m.errorDetail ?? m.lastError}>
                             {m.lastError}
+                          </p>
+                        )}
+                        {m.nextTryAt && m.status !== 'sent' && m.status !== 'failed' && (
+                          <p className="muted small">
+                            Next try <time dateTime={m.nextTryAt}>{formatDateTime(m.nextTryAt)}</time>
                           </p>
                         )}
                       </td>

@@ -1,6 +1,6 @@
 import type { OutboxItemDto } from '../../../contracts/api.js';
 
-const label: Record<OutboxItemDto['status'], string> = { pending: 'Pending', sent: 'Sent', failed: 'Failed' };
+const label: Record<OutboxItemDto['status'], string> = { pending: 'Pending', sending: 'Sending', sent: 'Sent', failed: 'Failed' };
 
 export function MailStatusBadge({ status, mode }: { status: OutboxItemDto['status']; mode: 'smtp' | 'outbox' }) {
   // In outbox mode "sent" means "kept in the outbox", not delivered to anyone.

@@ -5,3 +5,8 @@ import { endpoints, queryKeys } from '../../api/endpoints.js';
 export function useOutbox() {
   return useQuery({ queryKey: queryKeys.outbox, queryFn: endpoints.outbox, refetchInterval: 5_000 });
 }
+
+/** Is email delivery failing (site-wide), refreshed with the outbox. */
+export function useAdminMailStatus() {
+  return useQuery({ queryKey: queryKeys.adminMailStatus, queryFn: endpoints.adminMailStatus, refetchInterval: 5_000 });
+}

@@ -5,7 +5,7 @@ import { EmailAddress } from '../../ui/EmailAddress.js';
 import { formatDateTime, formatWhen } from '../../ui/format.js';
 import { LinkIcon, MoreIcon, SendIcon, TrashIcon } from '../../ui/icons.js';
 import { Menu } from '../../ui/Menu.js';
-import { roleLabel, rolesFor, statusHelp, statusLabel } from './labels.js';
+import { emailDeliveryHelp, emailDeliveryLabel, roleLabel, rolesFor, statusHelp, statusLabel } from './labels.js';
 import type { PersonStats, ViewingStats } from './useViewingStats.js';
 
 export interface RowHandlers {
@@ -113,9 +113,7 @@ export function PeopleTable({
                   )}
                 </td>
                 <td data-label="Status">
-                  <span className={`badge badge-invite badge-invite-${r.status}`} title={statusHelp[r.status]}>
-                    {statusLabel[r.status]}
-                  </span>
+                  <InviteStatusBadge row={r} />
                 </td>
                 {stats && (
                   <td data-label="Watched" className="cell-watched">
@@ -155,6 +153,39 @@ export function PeopleTable({
           })}
         </tbody>
       </table>
+    </div>
+  );
+}
+
+/**
+ * The link's status; while nobody has opened it yet and it was emailed, how the email stands instead:
+ * Sending, Retrying (with the next try and the error), Sent, or Email failed (with the reason).
+ */
+function InviteStatusBadge({ row: r }: { row: InviteRowDto }) {
+  const d = r.emailDelivery;
+  if (r.status !== 'sent' || !d) {
+    return (
+      <span className={`badge badge-invite badge-invite-${r.status}`} title={statusHelp[r.status]}>
+        {statusLabel[r.status]}
+      </span>
+    );
+  }
+  return (
+    <div className="email-delivery" data-email-status={d.status}>
+      <span className={`badge badge-invite badge-email-${d.status}`} title={emailDeliveryHelp[d.status]}>
+        {emailDeliveryLabel[d.status]}
+      </span>
+      {d.status === 'retrying' && (
+        <p className="email-delivery-note muted small">
+          {d.nextTryAt && (
+            <>
+              Next try <time dateTime={d.nextTryAt} title={formatDateTime(d.nextTryAt)}>{formatWhen(d.nextTryAt)}</time>.{' '}
+            </>
+          )}
+          {d.problem}
+        </p>
+      )}
+      {d.status === 'failed' && d.problem && <p className="email-delivery-note email-delivery-failed small">{d.problem}</p>}
     </div>
   );
 }

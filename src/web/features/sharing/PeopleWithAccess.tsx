@@ -14,7 +14,8 @@ import { InviteDialog } from './InviteDialog.js';
 import { roleLabel, statusLabel } from './labels.js';
 import { fullName, PeopleTable } from './PeopleTable.js';
 import { NewLinkDialog, RevokeDialog } from './SharingDialogs.js';
-import { useInviteActions, useInviteList } from './useInvites.js';
+import { MailFailingNotice } from '../admin/MailFailingNotice.js';
+import { useInviteActions, useInviteList, useMailNotice } from './useInvites.js';
 import { useViewingStats } from './useViewingStats.js';
 
 const PAGE = 50;
@@ -35,6 +36,8 @@ export function PeopleWithAccess({ media }: { media: MediaDto }) {
   const [actionError, setActionError] = useState<string | null>(null);
 
   const rows = useMemo(() => list.data ?? [], [list.data]);
+  const emailsWaiting = rows.some((r) => r.emailDelivery?.status === 'sending' || r.emailDelivery?.status === 'retrying');
+  const mailNotice = useMailNotice(media.id, emailsWaiting);
   const counts = useMemo(() => {
     const c = new Map<InviteStatus, number>();
     for (const r of rows) c.set(r.status, (c.get(r.status) ?? 0) + 1);
@@ -116,6 +119,7 @@ export function PeopleWithAccess({ media }: { media: MediaDto }) {
   return (
     <section className="panel sharing-panel" aria-labelledby="people-title" data-slot="people-with-access">
       {header}
+      <MailFailingNotice notice={mailNotice.data} what="invitations" />
       {actionError && (
         <Alert tone="error" className="sharing-alert">
           {actionError}

@@ -1,5 +1,5 @@
 import type { MediaTypeDto } from '../../../contracts/api.js';
-import type { InviteRoleDto, InviteStatus, refusalReasons } from '../../../contracts/invites.js';
+import type { EmailDeliveryDto, InviteRoleDto, InviteStatus, refusalReasons } from '../../../contracts/invites.js';
 
 export const roleLabel: Record<InviteRoleDto, string> = { viewer: 'Viewer', moderator: 'Moderator', speaker: 'Speaker' };
 
@@ -30,6 +30,21 @@ export const statusHelp: Record<InviteStatus, string> = {
   used_up: 'The link has no uses left.',
   revoked: 'You removed their access.',
   locked: 'Too many wrong emails or codes: the link locked itself.',
+};
+
+/** How the email with a link stands, shown instead of "Sent" until the person opens the link. */
+export const emailDeliveryLabel: Record<EmailDeliveryDto['status'], string> = {
+  sending: 'Sending',
+  retrying: 'Retrying',
+  sent: 'Sent',
+  failed: 'Email failed',
+};
+
+export const emailDeliveryHelp: Record<EmailDeliveryDto['status'], string> = {
+  sending: 'The email with the link is on its way.',
+  retrying: 'The last try to email the link failed; Foyer keeps trying on its own.',
+  sent: 'The email with the link was handed to the mail server; not opened yet.',
+  failed: 'The email with the link could not be delivered. Copy a new link to share it another way.',
 };
 
 export const refusalLabel: Record<(typeof refusalReasons)[number], string> = {

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { outboxListSchema } from '../../../../contracts/api.js';
+import { mailNoticeSchema, outboxListSchema } from '../../../../contracts/api.js';
 import type { Services } from '../../../runtime.js';
-import { presentOutboxMessage } from '../../presenters/outbox.presenter.js';
+import { presentMailNotice, presentOutboxMessage } from '../../presenters/outbox.presenter.js';
 import { requireAdmin } from '../../plugins/session.js';
 
 export async function adminRoutes(app: FastifyInstance, opts: { services: Services }) {
@@ -23,10 +23,21 @@ export async function adminRoutes(app: FastifyInstance, opts: { services: Servic
     async (request) => {
       requireAdmin(request);
       const rows = await mail.list({ limit: request.query.limit, to: request.query.to });
+      const next = await mail.nextTryFor(rows);
       return {
         mode: mail.mode,
-        items: rows.map(presentOutboxMessage),
+        items: rows.map((m) => presentOutboxMessage(m, next.get(m.id) ?? null)),
       };
+    },
+  );
+
+  r.get(
+    '/admin/mail-status',
+    { schema: { tags: ['admin'], summary: 'Is email delivery failing, and how many emails wait (every kind, site-wide)', response: { 200: mailNoticeSchema } } },
+    async (request) => {
+      requireAdmin(request);
+      const [health, waiting] = await Promise.all([mail.health(), mail.countWaiting()]);
+      return presentMailNotice(health, waiting);
     },
   );
 }

@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { okSchema } from '../../../../contracts/api.js';
+import { mailNoticeSchema, okSchema } from '../../../../contracts/api.js';
 import { bulkRevokeBody, changeRoleBody, createInvitesBody, createInvitesResponse, inviteListSchema, inviteRowSchema, newLinkResponse } from '../../../../contracts/invites.js';
 import type { Services } from '../../../runtime.js';
 import { invitesCsv, presentInviteRow } from '../../presenters/invite.presenter.js';
+import { presentMailNotice } from '../../presenters/outbox.presenter.js';
 import { requireUser } from '../../plugins/session.js';
 
 const mediaParams = z.object({ id: z.string().min(1).max(100) });
@@ -24,6 +25,11 @@ export async function inviteRoutes(app: FastifyInstance, opts: { services: Servi
   r.get('/media/:id/invites', { schema: { tags, summary: 'People with access', params: mediaParams, response: { 200: inviteListSchema } } }, async (request) => ({
     items: (await invites.list(requireUser(request), request.params.id)).map(presentInviteRow),
   }));
+
+  r.get('/media/:id/invites/mail-status', { schema: { tags, summary: 'Is email delivery failing, and how many of these invitations wait to be emailed', params: mediaParams, response: { 200: mailNoticeSchema } } }, async (request) => {
+    const { health, waiting } = await invites.mailNotice(requireUser(request), request.params.id);
+    return presentMailNotice(health, waiting);
+  });
 
   r.get('/media/:id/invites.csv', { schema: { tags, summary: 'People with access, as CSV', params: mediaParams } }, async (request, reply) => {
     const csv = invitesCsv(await invites.list(requireUser(request), request.params.id));
