@@ -40,6 +40,7 @@ export const errorCodes = [
   'unsupported_media',
   'unsupported_content_type',
   'upload_incomplete',
+  'storage_full',
   // signed media URLs (the player asks for fresh ones on signature_expired)
   'signature_invalid',
   'signature_expired',

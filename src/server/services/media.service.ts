@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import { fileTypeStream } from 'file-type';
 import type { Insertable } from 'kysely';
-import type { Storage } from '../adapters/storage/storage.js';
+import { isStorageFull, type Storage } from '../adapters/storage/storage.js';
 import type { Media, MediaTable, MediaType, MediaUpdate, User } from '../db/schema.js';
 import { mediaTypeForMime, titleFromFileName } from '../domain/media-kind.js';
 import { pipelineDefaults } from '../domain/processing.js';
@@ -92,6 +92,7 @@ export class MediaService {
     } catch (err) {
       await this.deps.storage.removePrefix(mediaPrefix(id));
       if (file.isTruncated()) throw tooLarge(file.limitBytes);
+      if (isStorageFull(err)) throw new AppError('storage_full', { cause: err });
       throw new AppError('upload_incomplete', { cause: err });
     }
     if (file.isTruncated()) {

@@ -4,7 +4,10 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { ByteRange, Storage, Workspace } from './storage.js';
+import { StorageFullError, type ByteRange, type Storage, type Workspace } from './storage.js';
+
+/** The file system has no room (or the quota is reached). */
+const isNoSpace = (err: unknown) => ['ENOSPC', 'EDQUOT'].includes((err as NodeJS.ErrnoException | null)?.code ?? '');
 
 /** Scratch workspaces live inside the root so that publishing is one rename on the same file system. */
 const WORK_DIR = '.work';
@@ -32,7 +35,7 @@ export class DiskStorage implements Storage {
       await rename(tmp, target);
     } catch (err) {
       await rm(tmp, { force: true });
-      throw err;
+      throw isNoSpace(err) ? new StorageFullError(err) : err;
     }
     return { size: (await stat(target)).size };
   }

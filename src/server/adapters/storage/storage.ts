@@ -1,5 +1,15 @@
 import type { Readable } from 'node:stream';
 
+/** The storage has no room left (disk full, quota reached): nothing of this write was kept. */
+export class StorageFullError extends Error {
+  constructor(cause?: unknown) {
+    super('media storage is full', { cause });
+    this.name = 'StorageFullError';
+  }
+}
+
+export const isStorageFull = (err: unknown): err is StorageFullError => err instanceof StorageFullError;
+
 /** A byte range, both ends inclusive (as in HTTP Range). */
 export interface ByteRange {
   start: number;
