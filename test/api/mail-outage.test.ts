@@ -171,4 +171,31 @@ describe.each(testDialects())('email delivery in People with access on %s', (dia
     expect(waiting.every((m) => m.status === 'pending' || m.status === 'sending')).toBe(true);
     expect(waiting.some((m) => m.nextTryAt !== null)).toBe(true);
   });
+  it('an email whose link died while it waited (revoked, or replaced by "Resend") is not sent after the outage', async () => {
+    smtp = await SmtpCapture.start();
+    t = await createTestApp({ dialect, env: env(smtp), clock: new WallClock(), mailer: new SmtpMailer(smtp.url) });
+    // Down from the start: no pooled connection is open when the invites are queued, so every try fails
+    // at once and the emails wait in the outbox (a try already on a live connection may still go out).
+    await smtp.stop();
+    const owner = await signUp(t, { name: 'Owen Owner' });
+    const media = await mediaRow(t, owner.user.id, 'video', 'Roadmap');
+    t.services.mail.start(100);
+    const res = await owner.agent.post(`/api/media/${media.id}/invites`, { people: [{ email: 'keep@down.example' }, { email: 'revoked@down.example' }, { email: 'resent@down.example' }] });
+    const ids = Object.fromEntries((res.json().created as Array<{ id: string; email: string }>).map((c) => [c.email, c.id]));
+    expect((await owner.agent.delete(`/api/media/${media.id}/invites/${ids['revoked@down.example']}`)).statusCode).toBe(200);
+    expect((await owner.agent.post(`/api/media/${media.id}/invites/${ids['resent@down.example']}/resend`)).statusCode).toBe(200);
+
+    await smtp.resume();
+    await waitFor(async () => smtp.to('keep@down.example').length === 1 && smtp.to('resent@down.example').length === 1, { what: 'the live links delivered', timeoutMs: 20_000 });
+    await t.services.mail.flush();
+    expect(smtp.to('revoked@down.example')).toEqual([]);
+    // Only the newer link reached the person whose link was replaced.
+    const rows = (await owner.agent.get(`/api/media/${media.id}/invites`)).json().items as InviteRowDto[];
+    const resent = rows.find((r) => r.email === 'resent@down.example')!;
+    expect(smtp.to('resent@down.example')).toHaveLength(1);
+    expect(resent.emailDelivery?.status).toBe('sent');
+    const outbox = (await owner.agent.get('/api/admin/outbox')).json().items as Array<{ to: string; status: string; lastError: string | null }>;
+    expect(outbox.filter((m) => m.to === 'revoked@down.example')).toEqual([expect.objectContaining({ status: 'failed', lastError: 'Not sent: the invite was revoked before this email could go out.' })]);
+    expect(outbox.filter((m) => m.to === 'resent@down.example').map((m) => m.status).sort()).toEqual(['failed', 'sent']);
+  });
 });

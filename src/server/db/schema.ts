@@ -60,7 +60,8 @@ export interface MailMessagesTable {
 }
 
 /** What a failed try met (domain/mail-delivery.ts classifies errors into these). */
-export type MailErrorKind = 'unreachable' | 'server_busy' | 'server_refused' | 'recipient_busy' | 'rejected' | 'other' | 'expired';
+/** `withdrawn`: never sent, because the link it carried was replaced or revoked while it waited. */
+export type MailErrorKind = 'unreachable' | 'server_busy' | 'server_refused' | 'recipient_busy' | 'rejected' | 'other' | 'expired' | 'withdrawn';
 
 /** One row ('smtp') shared by every process: is the mail server failing, and when may the next probe run. */
 export interface MailDeliveryStateTable {

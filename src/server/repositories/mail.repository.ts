@@ -18,7 +18,8 @@ export class MailRepository {
   }
 
   /** Messages to try now: pending and due, or claimed by a process whose lease ran out. Oldest first. */
-  due(now: number, limit = 20): Promise<MailMessage[]> {
+  async due(now: number, limit = 20): Promise<MailMessage[]> {
+    await this.settleWithdrawn(undefined, now);
     return this.db
       .selectFrom('mail_messages')
       .selectAll()
@@ -56,6 +57,34 @@ export class MailRepository {
   }
 
   /** The server accepted it. Written right after the accept, whoever holds the lease now. */
+  /**
+   * Invite emails still waiting for these invites are not sent any more: their link was replaced or
+   * revoked (after an outage the person would get a dead link, and a replaced one beside the new).
+   * A message on its way right now is marked too: if that try fails it is not tried again, and if its
+   * process died it is not picked up again (if the server accepts it, it is sent: that is the truth).
+   */
+  async withdrawForInvites(inviteIds: string[], reason: string, db: Kysely<DB> = this.db): Promise<number> {
+    if (inviteIds.length === 0) return 0;
+    const r = await db
+      .updateTable('mail_messages')
+      .set({ status: 'failed', last_error: reason, error_kind: 'withdrawn', error_detail: null, lease_until: null })
+      .where('invite_id', 'in', inviteIds)
+      .where('status', '=', 'pending')
+      .executeTakeFirst();
+    await db.updateTable('mail_messages').set({ error_kind: 'withdrawn', last_error: reason }).where('invite_id', 'in', inviteIds).where('status', '=', 'sending').execute();
+    return Number(r.numUpdatedRows);
+  }
+
+  /** Withdrawn messages whose try ended without an accept (or whose process died): failed, with the reason given. */
+  private async settleWithdrawn(id: string | undefined, now: number, attempt?: number): Promise<boolean> {
+    let q = this.db.updateTable('mail_messages').set({ status: 'failed', lease_until: null }).where('status', '=', 'sending').where('error_kind', '=', 'withdrawn');
+    if (id !== undefined) {
+      q = q.where('id', '=', id);
+      if (attempt !== undefined) q = q.where('attempts', '=', attempt);
+    } else q = q.where('lease_until', '<=', now);
+    return Number((await q.executeTakeFirst()).numUpdatedRows) > 0;
+  }
+
   async markSent(id: string, at: number) {
     await this.db
       .updateTable('mail_messages')
@@ -66,6 +95,7 @@ export class MailRepository {
   }
 
   async markRetry(id: string, attempt: number, f: { error: string; kind: MailErrorKind; detail: string; nextAt: number }) {
+    if (await this.settleWithdrawn(id, 0, attempt)) return;
     await this.db
       .updateTable('mail_messages')
       .set({ status: 'pending', last_error: f.error, error_kind: f.kind, error_detail: f.detail, next_attempt_at: f.nextAt, lease_until: null })
@@ -76,6 +106,7 @@ export class MailRepository {
   }
 
   async markFailed(id: string, attempt: number, f: { error: string; kind: MailErrorKind; detail: string }) {
+    if (await this.settleWithdrawn(id, 0, attempt)) return;
     await this.db
       .updateTable('mail_messages')
       .set({ status: 'failed', last_error: f.error, error_kind: f.kind, error_detail: f.detail, lease_until: null })

@@ -321,6 +321,8 @@ export class InviteService {
     await this.links.update(old.id, { replaced_by: row.id, replaced_at: this.deps.clock() }, trx);
     // Grants keep working; they now belong to the current link.
     await this.grants.moveToInvite(old.id, row.id, trx);
+    // An email with the old link still waiting (a mail outage) would arrive dead: it is not sent.
+    await this.deps.mail.withdrawForInvites([old.id], 'replaced', trx);
     return { invite: row, token };
   }
 
@@ -388,6 +390,7 @@ export class InviteService {
         const invite = await this.links.findById(id, trx);
         if (!invite || invite.media_id !== media.id || invite.revoked_at !== null) continue;
         await this.links.update(invite.id, { revoked_at: now }, trx);
+        await this.deps.mail.withdrawForInvites([invite.id], 'revoked', trx);
         const grants = await this.grants.liveForPerson(media.id, invite.email_canonical, trx);
         await this.endGrants(grants, trx);
         affected.push(...grants);

@@ -98,6 +98,12 @@ export class MailService {
   }
 
   /** Writes the message to the outbox table, inside the caller's transaction when `trx` is given. */
+  /** Waiting emails carrying these invites' links are not sent any more (the links died). */
+  withdrawForInvites(inviteIds: string[], why: 'replaced' | 'revoked', trx?: Tx): Promise<number> {
+    const reason = why === 'replaced' ? 'Not sent: a newer link replaced the one in this email before it could go out.' : 'Not sent: the invite was revoked before this email could go out.';
+    return this.repo.withdrawForInvites(inviteIds, reason, trx);
+  }
+
   async queue(mail: MailToSend, trx?: Tx): Promise<string> {
     const id = randomUUID();
     const now = this.deps.clock();

@@ -50,6 +50,9 @@ export class SmtpMailer implements Mailer {
       connectionTimeout: 10_000,
       greetingTimeout: 10_000,
       socketTimeout: 30_000,
+      // The pool would quietly re-queue a message up to 5 times when its connection drops, holding it
+      // "sending" through an outage; the outbox decides about retries (backoff, probes, withdrawal).
+      maxRequeues: 0,
     });
     // SMTP_URL's own parameters (?pool=false, ?maxConnections=5) win over these defaults.
     const used = (this.transport.transporter as { options?: { pool?: unknown; maxConnections?: unknown } }).options;
