@@ -1,4 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { fileNameText } from '../../../../contracts/text.js';
 import type { Storage } from '../../../adapters/storage/storage.js';
 import type { DeliveryService, Scope } from '../../../services/delivery.service.js';
 import { sendStored } from '../../send-stored.js';
@@ -27,15 +29,16 @@ export async function deliveryRoutes(app: FastifyInstance, opts: { delivery: Del
     return sendStored(request, reply, { storage: opts.storage, key });
   };
   const config = { sessionless: true };
-  const schema = { hide: true };
+  // `?filename=` names a download; cleaned of control characters like an upload's name (contracts/text.ts).
+  const schema = { hide: true, querystring: z.object({ filename: fileNameText(150).optional() }) };
   app.get('/media/:id/stream/:exp/:sig/*', { config, schema }, serve('stream'));
   app.get('/media/:id/file/:exp/:sig/:name', { config, schema }, serve('file'));
   app.get('/media/:id/download/:exp/:sig/:name', { config, schema }, serve('download'));
 }
 
-/** RFC 6266 attachment with a safe ASCII fallback and the UTF-8 name. */
+/** RFC 6266 attachment with a safe ASCII fallback and the UTF-8 name (`requested` comes cleaned by the schema). */
 function attachment(requested: string | undefined, fallback: string): string {
-  const name = (requested ?? '').replace(/[\r\n"\\/]/g, '').trim().slice(0, 150) || fallback;
+  const name = (requested ?? '').replace(/["\\/]/g, '').trim() || fallback;
   const ascii = name.replace(/[^\x20-\x7e]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }
