@@ -10,7 +10,7 @@ import { z } from 'zod';
  *   cannot store U+0000 at all, and the others are invisible and never typed;
  * - a lone UTF-16 surrogate (JSON can carry `"\uD800"`) is refused: it is not a character, SQLite and
  *   PostgreSQL would each store something else (U+FFFD) in its place;
- * - `singleLine()` also refuses line breaks (names, titles, addresses, ids, codes);
+ * - `singleLine()` also refuses a line break inside the text (names, titles, addresses, ids, codes);
  * - `fileNameText()` strips instead of refusing: nobody types a file name into Foyer, and an upload is
  *   not turned away for what the sender's system called the file.
  *
@@ -19,13 +19,12 @@ import { z } from 'zod';
  * `bareStrings()` lists request strings not built here; tests use it to keep it that way.
  */
 
-/** The first character a text may not hold (a control character or a lone surrogate), or undefined. */
-export function forbiddenCharacter(value: string, opts: { lineBreaks: boolean }): string | undefined {
+/** The first character no text may hold (a control character but tab and line breaks, or a lone surrogate), or undefined. */
+export function forbiddenCharacter(value: string): string | undefined {
   for (let i = 0; i < value.length; i++) {
     const c = value.charCodeAt(i);
     if (c < 0x20 || c === 0x7f) {
-      if (c === 0x09) continue;
-      if ((c === 0x0a || c === 0x0d) && opts.lineBreaks) continue;
+      if (c === 0x09 || c === 0x0a || c === 0x0d) continue;
       return value[i];
     }
     if (c >= 0xd800 && c <= 0xdfff) {
@@ -43,11 +42,13 @@ export function forbiddenCharacter(value: string, opts: { lineBreaks: boolean })
 /** `U+0000` for a character. */
 export const codePointLabel = (ch: string): string => `U+${ch.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
 
-/** The message for a refused text, or undefined when it may pass. */
+/**
+ * The message for a refused text, or undefined when it may pass. Without `lineBreaks`, a line break
+ * inside the text is refused; one before or after it is whitespace the field's trim removes.
+ */
 export function textProblem(value: string, opts: { lineBreaks: boolean }): string | undefined {
-  const ch = forbiddenCharacter(value, opts);
-  if (ch === undefined) return undefined;
-  if (ch === '\n' || ch === '\r') return 'Use a single line (no line breaks).';
+  const ch = forbiddenCharacter(value);
+  if (ch === undefined) return !opts.lineBreaks && /[\r\n]/.test(value.trim()) ? 'Use a single line (no line breaks).' : undefined;
   const code = ch.charCodeAt(0);
   if (code >= 0xd800 && code <= 0xdfff) return `Contains a broken character (${codePointLabel(ch)}, half of a surrogate pair). Remove it and try again.`;
   return `Contains an invisible control character (${codePointLabel(ch)}). Remove it and try again.`;

@@ -75,8 +75,10 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     bodyLimit: 1024 * 1024,
     // The router's own refusals (a broken percent-encoding, a path parameter over 100 characters)
     // leave in the one error shape too.
-    frameworkErrors: (err, _request, reply) => {
+    frameworkErrors: (err, request, reply) => {
       const e = err.code === 'FST_ERR_BAD_URL' ? new AppError('validation_failed', { message: 'This address is not valid: it holds a broken percent-encoding.', cause: err }) : AppError.from(err);
+      // A refused WebSocket upgrade (no route ran, so the socket plugin's hooks did not) must not keep its socket open.
+      if (request.headers.upgrade) reply.raw.once('finish', () => request.raw.socket?.destroy());
       void (reply as FastifyReply).code(e.status).send(e.toWire());
     },
   });

@@ -57,6 +57,8 @@ export async function createTestApp(opts: {
   redis?: import('ioredis').Redis;
   /** The message bus (default: in-process, or Redis with `redis`). */
   bus?: import('../../src/server/adapters/bus/bus.js').Bus;
+  /** Per-person rate limits in live rooms (default: the product's). */
+  roomRateLimits?: Partial<import('../../src/server/realtime/rate-limiter.js').RoomRateLimits>;
 } = {}): Promise<TestApp> {
   const db = await createTestDatabase(opts.dialect ?? 'sqlite');
   const config = loadConfig({
@@ -77,6 +79,7 @@ export async function createTestApp(opts: {
     webRoot: opts.webRoot ?? path.join(db.dataDir, 'no-web'),
     redis: opts.redis,
     bus: opts.bus,
+    roomRateLimits: opts.roomRateLimits,
   });
   await built.app.ready();
   siteOrigins.set(built.app, new URL(config.publicUrl).origin);

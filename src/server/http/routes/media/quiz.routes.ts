@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { idParams, idText } from '../../../../contracts/api.js';
 import { answerResultSchema, attemptSchema, ownerQuizSchema, quizAnswerInput, quizBody, quizResultsSchema, viewerQuizSchema } from '../../../../contracts/pipeline.js';
 import { singleLine } from '../../../../contracts/text.js';
