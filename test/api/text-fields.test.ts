@@ -448,6 +448,46 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
     expect(bare).toEqual([]);
   });
 
+  it('examples: the field is named for the form, line breaks arrive as LF, file names are stored clean', async () => {
+    // what a person pasted into the event form: the form shows the message at the field named in details
+    const created = await owner.agent.post('/api/events', {
+      kind: 'webcast',
+      title: 'Town\u0000hall',
+      description: 'ok',
+      startsAt: new Date(t.clock.now + HOUR).toISOString(),
+      endsAt: new Date(t.clock.now + 2 * HOUR).toISOString(),
+      timeZone: 'Europe/Berlin',
+      speakers: [{ name: 'Sam\uD800' }],
+    });
+    expect(created.statusCode).toBe(400);
+    expect(created.json().error).toEqual({
+      code: 'validation_failed',
+      message: 'Some fields are not valid: title, speakers.0.name.',
+      details: {
+        title: 'Contains an invisible control character (U+0000). Remove it and try again.',
+        'speakers.0.name': 'Contains a broken character (U+D800, half of a surrogate pair). Remove it and try again.',
+      },
+    });
+    const edited = await owner.agent.patch(`/api/media/${ids.video}`, { title: 'Lesson', description: 'Line one\r\nLine two\rLine three' });
+    expect(edited.json().media.description).toBe('Line one\nLine two\nLine three');
+    expect((await owner.agent.get(`/api/media/${ids.video}`)).json().media.description).toBe('Line one\nLine two\nLine three');
+    expect((await owner.agent.patch(`/api/media/${ids.video}`, { title: 'Two\nlines' })).json().error.details).toEqual({ title: 'Use a single line (no line breaks).' });
+    // ids in the path and the query are text too
+    expect((await owner.agent.get('/api/media/%00')).json().error.details).toEqual({ id: expect.stringContaining('U+0000') });
+    expect((await owner.agent.get('/api/audit?action=%1B')).json().error.details).toEqual({ action: expect.stringContaining('U+001B') });
+    // an upload's name is cleaned, not refused
+    const form = multipartNamed('Budget\u0000 2026\u0007.pdf', makePdf(), true);
+    const up = await inject(t, owner.agent, 'POST', '/api/media', { headers: { 'content-type': form.type }, payload: form.body });
+    expect(up.status).toBe(201);
+    expect((up.json as { media: { originalName: string } }).media.originalName).toBe('Budget 2026.pdf');
+    // and in a room, any viewer's message
+    const [viewer] = await roomCast(t, ids.event, ['viewer']);
+    const room = await RoomClient.join(base, ids.event, viewer.agent);
+    const refused = await room.request({ type: 'chat.send', body: 'hi\u0000' });
+    expect(refused).toMatchObject({ type: 'error', error: { code: 'validation_failed', details: { body: expect.stringContaining('U+0000') } } });
+    await room.close();
+  });
+
   /** Sends one request of a case with one field set to `value`, and checks the answer. */
   async function attempt(c: Case, field: Field | undefined, value: string) {
     const input = await c.input();
