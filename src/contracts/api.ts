@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLine, secret, singleLine } from './text.js';
 
 /** Request and response shapes shared by the server's routes and the browser. */
 
@@ -12,19 +13,19 @@ export const userSchema = z.object({
 export type UserDto = z.infer<typeof userSchema>;
 
 export const signUpBody = z.object({
-  email: z.string().trim().min(3, 'Enter your email address.').max(254).email('Enter a valid email address.'),
-  name: z.string().trim().min(1, 'Enter your name.').max(120),
-  password: z.string().min(10, 'Use at least 10 characters.').max(256),
+  email: singleLine().trim().min(3, 'Enter your email address.').max(254).email('Enter a valid email address.'),
+  name: singleLine().trim().min(1, 'Enter your name.').max(120),
+  password: secret().min(10, 'Use at least 10 characters.').max(256),
 });
 export type SignUpBody = z.infer<typeof signUpBody>;
 
 export const logInBody = z.object({
-  email: z.string().trim().min(1, 'Enter your email address.').max(320),
-  password: z.string().min(1, 'Enter your password.').max(256),
+  email: singleLine().trim().min(1, 'Enter your email address.').max(320),
+  password: secret().min(1, 'Enter your password.').max(256),
 });
 export type LogInBody = z.infer<typeof logInBody>;
 
-export const verifyEmailBody = z.object({ token: z.string().min(1).max(200) });
+export const verifyEmailBody = z.object({ token: singleLine().min(1).max(200) });
 
 export const mediaTypes = ['video', 'audio', 'document', 'quiz', 'live'] as const;
 export const mediaTypeSchema = z.enum(mediaTypes);
@@ -83,8 +84,8 @@ export const mediaListSchema = z.object({ items: z.array(mediaSchema) });
 
 export const mediaPatchBody = z
   .object({
-    title: z.string().trim().min(1, 'Enter a title.').max(200).optional(),
-    description: z.string().trim().max(5000).optional(),
+    title: singleLine().trim().min(1, 'Enter a title.').max(200).optional(),
+    description: multiLine().trim().max(5000).optional(),
   })
   .refine((v) => v.title !== undefined || v.description !== undefined, { message: 'Nothing to change.' });
 export type MediaPatchBody = z.infer<typeof mediaPatchBody>;
@@ -128,4 +129,6 @@ export const mailNoticeSchema = z.object({
 export type MailNoticeDto = z.infer<typeof mailNoticeSchema>;
 
 export const okSchema = z.object({ ok: z.literal(true) });
-export const idParams = z.object({ id: z.string().min(1).max(100) });
+/** An id in a path (`/api/media/:id`). */
+export const idText = () => singleLine().min(1).max(100);
+export const idParams = z.object({ id: idText() });

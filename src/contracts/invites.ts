@@ -1,12 +1,16 @@
 import { z } from 'zod';
-import { mediaTypeSchema } from './api.js';
+import { idText, mediaTypeSchema } from './api.js';
+import { multiLine, singleLine } from './text.js';
 
 /** Invite roles. Media other than live events take `viewer` only. */
 export const inviteRoles = ['viewer', 'speaker', 'moderator'] as const;
 export const inviteRoleSchema = z.enum(inviteRoles);
 export type InviteRoleDto = z.infer<typeof inviteRoleSchema>;
 
+/** Email domains as stored and shown. */
 export const domainListSchema = z.array(z.string().trim().min(1).max(253)).max(500);
+/** Email domains as an admin sends them. */
+export const domainListInput = z.array(singleLine().trim().min(1).max(253)).max(500);
 
 /** Site settings with Kaltura's defaults (PRODUCT.md). */
 export const siteSettingsSchema = z.object({
@@ -23,7 +27,9 @@ export const siteSettingsSchema = z.object({
   endedEventsGoToRecording: z.boolean(),
 });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
-export const siteSettingsPatch = siteSettingsSchema.partial();
+/** The settings as an admin sends them (the form checks with it too). */
+export const siteSettingsInput = siteSettingsSchema.extend({ blockedEmailDomains: domainListInput, allowedEmailDomains: domainListInput });
+export const siteSettingsPatch = siteSettingsInput.partial();
 
 export const defaultSiteSettings: SiteSettings = {
   linkDurationMinutes: 1440,
@@ -41,15 +47,15 @@ export const defaultSiteSettings: SiteSettings = {
 export const MAX_INVITES_PER_REQUEST = 10_000;
 
 export const invitePersonSchema = z.object({
-  email: z.string().max(320),
-  firstName: z.string().trim().max(100).optional().default(''),
-  lastName: z.string().trim().max(100).optional().default(''),
+  email: singleLine().max(320),
+  firstName: singleLine().trim().max(100).optional().default(''),
+  lastName: singleLine().trim().max(100).optional().default(''),
 });
 
 export const createInvitesBody = z.object({
   people: z.array(invitePersonSchema).min(1, 'Add at least one email address.').max(MAX_INVITES_PER_REQUEST),
   role: inviteRoleSchema.default('viewer'),
-  message: z.string().trim().max(2000).optional().default(''),
+  message: multiLine().trim().max(2000).optional().default(''),
   sendEmail: z.boolean().default(true),
 });
 export type CreateInvitesBody = z.input<typeof createInvitesBody>;
@@ -100,7 +106,9 @@ export type EmailDeliveryDto = NonNullable<InviteRowDto['emailDelivery']>;
 export const inviteListSchema = z.object({ items: z.array(inviteRowSchema) });
 
 export const changeRoleBody = z.object({ role: inviteRoleSchema });
-export const bulkRevokeBody = z.object({ ids: z.array(z.string().max(100)).min(1).max(MAX_INVITES_PER_REQUEST) });
+export const bulkRevokeBody = z.object({ ids: z.array(singleLine().max(100)).min(1).max(MAX_INVITES_PER_REQUEST) });
+/** `/api/media/:id/invites/:inviteId/…` */
+export const inviteParams = z.object({ id: idText(), inviteId: idText() });
 export const newLinkResponse = z.object({ invite: inviteRowSchema, link: z.string().optional() });
 
 /** What the lobby shows: what the invite is for, never the invited address. */
@@ -118,8 +126,8 @@ export const lobbyInfoSchema = z.object({
 export type LobbyInfo = z.infer<typeof lobbyInfoSchema>;
 
 export const lobbyEnterBody = z.object({
-  email: z.string().max(320).optional(),
-  code: z.string().trim().regex(/^\d{6}$/, 'Enter the 6 digits from the email.').optional(),
+  email: singleLine().max(320).optional(),
+  code: singleLine().trim().regex(/^\d{6}$/, 'Enter the 6 digits from the email.').optional(),
 });
 export const lobbyEnterResponse = z.discriminatedUnion('next', [
   z.object({ next: z.literal('enter'), url: z.string(), role: inviteRoleSchema, mediaId: z.string() }),
@@ -127,7 +135,7 @@ export const lobbyEnterResponse = z.discriminatedUnion('next', [
 ]);
 export type LobbyEnterResponse = z.infer<typeof lobbyEnterResponse>;
 
-export const lobbyNewLinkBody = z.object({ email: z.string().min(1, 'Enter your email address.').max(320) });
+export const lobbyNewLinkBody = z.object({ email: singleLine().min(1, 'Enter your email address.').max(320) });
 
 /** Every action the audit log records. */
 export const auditActions = [
@@ -159,10 +167,10 @@ export const auditEntrySchema = z.object({
 export type AuditEntryDto = z.infer<typeof auditEntrySchema>;
 export const auditListSchema = z.object({ items: z.array(auditEntrySchema) });
 export const auditQuery = z.object({
-  action: z.string().max(60).optional(),
-  mediaId: z.string().max(100).optional(),
-  inviteId: z.string().max(100).optional(),
-  from: z.string().datetime().optional(),
-  to: z.string().datetime().optional(),
+  action: singleLine().max(60).optional(),
+  mediaId: singleLine().max(100).optional(),
+  inviteId: singleLine().max(100).optional(),
+  from: z.iso.datetime().optional(),
+  to: z.iso.datetime().optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });

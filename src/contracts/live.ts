@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { idText } from './api.js';
+import { multiLine, singleLine } from './text.js';
 
 /** Minutes before the start that moderators and speakers may enter, unless the owner says otherwise. */
 export const DEFAULT_EARLY_ENTRY_MINUTES = 15;
@@ -77,8 +79,7 @@ export const roomLimits = {
 const isoDateTime = z.iso.datetime({ offset: true, message: 'Use an ISO 8601 date and time, e.g. 2026-12-01T15:00:00Z.' });
 
 /** Any IANA time zone the runtime knows, e.g. Europe/Berlin. */
-export const timeZoneSchema = z
-  .string()
+export const timeZoneSchema = singleLine()
   .min(1)
   .max(64)
   .refine(
@@ -95,16 +96,16 @@ export const timeZoneSchema = z
 
 export const speakerInput = z.object({
   /** Keep an existing speaker (and photo) when editing; omit for a new one. */
-  id: z.string().max(100).optional(),
-  name: z.string().trim().min(1, 'Enter the speaker’s name.').max(120),
-  title: z.string().trim().max(200).default(''),
+  id: singleLine().max(100).optional(),
+  name: singleLine().trim().min(1, 'Enter the speaker’s name.').max(120),
+  title: singleLine().trim().max(200).default(''),
 });
 export type SpeakerInput = z.input<typeof speakerInput>;
 
 const eventFields = {
   kind: z.enum(liveKinds),
-  title: z.string().trim().min(1, 'Enter a title.').max(200),
-  description: z.string().trim().max(5000).default(''),
+  title: singleLine().trim().min(1, 'Enter a title.').max(200),
+  description: multiLine().trim().max(5000).default(''),
   startsAt: isoDateTime,
   endsAt: isoDateTime,
   /** The organiser's time zone, shown next to each viewer's own. */
@@ -113,7 +114,7 @@ const eventFields = {
   earlyEntryMinutes: z.number().int().min(0).max(240).default(DEFAULT_EARLY_ENTRY_MINUTES),
   speakers: z.array(speakerInput).max(20).default([]),
   /** simulive: the source video (required); others: a library video to show after the end. */
-  recordingMediaId: z.string().min(1).max(100).nullable().optional(),
+  recordingMediaId: idText().nullable().optional(),
 };
 
 export const eventCreateBody = z.object(eventFields);
@@ -123,19 +124,22 @@ export const eventPatchBody = z
   .object({
     kind: eventFields.kind.optional(),
     title: eventFields.title.optional(),
-    description: z.string().trim().max(5000).optional(),
+    description: multiLine().trim().max(5000).optional(),
     startsAt: isoDateTime.optional(),
     endsAt: isoDateTime.optional(),
     timeZone: timeZoneSchema.optional(),
     qaMode: z.enum(qaModes).optional(),
     earlyEntryMinutes: z.number().int().min(0).max(240).optional(),
     speakers: z.array(speakerInput).max(20).optional(),
-    recordingMediaId: z.string().min(1).max(100).nullable().optional(),
+    recordingMediaId: idText().nullable().optional(),
   })
   .refine((v) => Object.values(v).some((x) => x !== undefined), { message: 'Nothing to change.' });
 export type EventPatchBody = z.input<typeof eventPatchBody>;
 
-export const recordingBody = z.object({ mediaId: z.string().min(1).max(100).nullable() });
+export const recordingBody = z.object({ mediaId: idText().nullable() });
+
+/** `/api/events/:id/speakers/:speakerId/photo` */
+export const speakerParams = z.object({ id: idText(), speakerId: idText() });
 
 export const speakerSchema = z.object({ id: z.string(), name: z.string(), title: z.string(), photoUrl: z.string().nullable() });
 export type SpeakerDto = z.infer<typeof speakerSchema>;
@@ -194,9 +198,9 @@ export type EventPageDto = z.infer<typeof eventPageSchema>;
 export const roomStreams = ['public', 'staff'] as const;
 export type RoomStream = (typeof roomStreams)[number];
 
-const id = z.string().min(1).max(100);
+const id = idText();
 /** A client's correlation id, echoed in the ack or error that answers the message. */
-const ref = z.string().min(1).max(64).optional();
+const ref = singleLine().min(1).max(64).optional();
 
 export const participantRefSchema = z.object({ id: z.string(), name: z.string(), role: z.string() });
 
@@ -277,27 +281,27 @@ export type RoomEventDto = z.infer<typeof roomEventSchema>;
 export const clientMessageSchema = z.discriminatedUnion('type', [
   /** First message: with `resume`, the last sequence seen per stream, to continue without gap or duplicate. */
   z.object({ type: z.literal('hello'), ref, resume: z.object({ public: z.number().int().min(0), staff: z.number().int().min(0).optional() }).optional() }),
-  z.object({ type: z.literal('chat.send'), ref, body: z.string().trim().min(1, 'Type a message.').max(roomLimits.chatChars) }),
+  z.object({ type: z.literal('chat.send'), ref, body: multiLine().trim().min(1, 'Type a message.').max(roomLimits.chatChars) }),
   z.object({ type: z.literal('chat.like'), ref, messageId: id, liked: z.boolean() }),
   /** Own messages for everyone; any message for moderators. */
   z.object({ type: z.literal('message.delete'), ref, messageId: id }),
-  z.object({ type: z.literal('backchannel.send'), ref, body: z.string().trim().min(1, 'Type a message.').max(roomLimits.chatChars) }),
-  z.object({ type: z.literal('question.ask'), ref, body: z.string().trim().min(1, 'Type your question.').max(roomLimits.questionChars), anonymous: z.boolean().default(false) }),
+  z.object({ type: z.literal('backchannel.send'), ref, body: multiLine().trim().min(1, 'Type a message.').max(roomLimits.chatChars) }),
+  z.object({ type: z.literal('question.ask'), ref, body: multiLine().trim().min(1, 'Type your question.').max(roomLimits.questionChars), anonymous: z.boolean().default(false) }),
   z.object({ type: z.literal('question.upvote'), ref, questionId: id, upvoted: z.boolean() }),
   z.object({ type: z.literal('question.moderate'), ref, questionId: id, action: z.enum(['approve', 'dismiss', 'pin', 'unpin', 'reopen']) }),
-  z.object({ type: z.literal('question.answer'), ref, questionId: id, text: z.string().trim().min(1, 'Type an answer.').max(roomLimits.answerChars) }),
+  z.object({ type: z.literal('question.answer'), ref, questionId: id, text: multiLine().trim().min(1, 'Type an answer.').max(roomLimits.answerChars) }),
   z.object({ type: z.literal('question.mark_answered_live'), ref, questionId: id }),
   z.object({
     type: z.literal('poll.launch'),
     ref,
-    question: z.string().trim().min(1, 'Type the poll question.').max(roomLimits.pollQuestionChars),
-    options: z.array(z.string().trim().min(1, 'Options cannot be empty.').max(roomLimits.pollOptionChars)).min(roomLimits.pollOptionsMin).max(roomLimits.pollOptionsMax),
+    question: singleLine().trim().min(1, 'Type the poll question.').max(roomLimits.pollQuestionChars),
+    options: z.array(singleLine().trim().min(1, 'Options cannot be empty.').max(roomLimits.pollOptionChars)).min(roomLimits.pollOptionsMin).max(roomLimits.pollOptionsMax),
     multiple: z.boolean().default(false),
   }),
   z.object({ type: z.literal('poll.close'), ref, pollId: id }),
   z.object({ type: z.literal('poll.show_results'), ref, pollId: id, shown: z.boolean() }),
   z.object({ type: z.literal('poll.vote'), ref, pollId: id, optionIds: z.array(id).min(1).max(roomLimits.pollOptionsMax) }),
-  z.object({ type: z.literal('announcement.send'), ref, body: z.string().trim().min(1, 'Type the announcement.').max(roomLimits.announcementChars) }),
+  z.object({ type: z.literal('announcement.send'), ref, body: multiLine().trim().min(1, 'Type the announcement.').max(roomLimits.announcementChars) }),
   z.object({ type: z.literal('person.mute'), ref, participantId: id, muted: z.boolean() }),
   z.object({ type: z.literal('participants.list'), ref }),
 ]);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLine, singleLine } from './text.js';
 
 /** Shapes of the media pipeline's API (playback, captions, quizzes, viewing), shared with the browser. */
 
@@ -37,29 +38,48 @@ export type PlaybackDto = z.infer<typeof playbackSchema>;
 export const blockDownloadBody = z.object({ blockDownload: z.boolean() });
 
 export const captionQuery = z.object({
-  lang: z.string().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language tag such as en or pt-BR.'),
-  label: z.string().trim().min(1).max(60),
+  lang: singleLine().trim().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'Use a language tag such as en or pt-BR.'),
+  label: singleLine().trim().min(1).max(60),
 });
 
 // ---- Quizzes ----------------------------------------------------------------------------------
 
-const questionBase = {
-  id: z.string().trim().min(1).max(40),
-  /** Where the player stops for it. */
-  atSeconds: z.number().min(0).max(24 * 3600),
-  prompt: z.string().trim().min(1, 'Enter the question.').max(1000),
-  points: z.number().min(0).max(100).default(1),
-};
-const optionSchema = z.object({ id: z.string().trim().min(1).max(40), text: z.string().trim().min(1).max(300) });
-const options = z.array(optionSchema).min(2, 'Give at least two choices.').max(10);
+/**
+ * The quiz shapes, built twice: with the text rules for what an owner sends (`quizQuestionInput`), and
+ * with plain strings for what is stored and answered back (a response schema checks nothing coming in).
+ */
+function quizShapes(text: { line: () => z.ZodString; lines: () => z.ZodString }) {
+  const questionBase = {
+    id: text.line().trim().min(1).max(40),
+    /** Where the player stops for it. */
+    atSeconds: z.number().min(0).max(24 * 3600),
+    prompt: text.lines().trim().min(1, 'Enter the question.').max(1000),
+    points: z.number().min(0).max(100).default(1),
+  };
+  const option = z.object({ id: text.line().trim().min(1).max(40), text: text.line().trim().min(1).max(300) });
+  const options = z.array(option).min(2, 'Give at least two choices.').max(10);
+  const correctIds = z.array(text.line());
+  /** A question as the owner writes it, with the right answer. Open questions are not scored. */
+  const question = z.discriminatedUnion('kind', [
+    z.object({ ...questionBase, kind: z.literal('single'), options, correctOptionIds: correctIds.length(1, 'Mark exactly one right choice.') }),
+    z.object({ ...questionBase, kind: z.literal('multiple'), options, correctOptionIds: correctIds.min(1, 'Mark at least one right choice.').max(10) }),
+    z.object({ ...questionBase, kind: z.literal('true_false'), correct: z.boolean() }),
+    z.object({ ...questionBase, kind: z.literal('open') }),
+  ]);
+  /** An answer: chosen option ids (single, multiple), true/false, or text (open). */
+  const answer = z.union([
+    z.object({ optionIds: z.array(text.line().max(40)).max(10) }),
+    z.object({ value: z.boolean() }),
+    z.object({ text: text.lines().trim().max(5000) }),
+  ]);
+  return { option, question, answer };
+}
+const quizInput = quizShapes({ line: singleLine, lines: multiLine });
+const quizStored = quizShapes({ line: () => z.string(), lines: () => z.string() });
+const optionSchema = quizStored.option;
 
-/** A question as the owner writes it, with the right answer. Open questions are not scored. */
-export const quizQuestionSchema = z.discriminatedUnion('kind', [
-  z.object({ ...questionBase, kind: z.literal('single'), options, correctOptionIds: z.array(z.string()).length(1, 'Mark exactly one right choice.') }),
-  z.object({ ...questionBase, kind: z.literal('multiple'), options, correctOptionIds: z.array(z.string()).min(1, 'Mark at least one right choice.').max(10) }),
-  z.object({ ...questionBase, kind: z.literal('true_false'), correct: z.boolean() }),
-  z.object({ ...questionBase, kind: z.literal('open') }),
-]);
+export const quizQuestionSchema = quizStored.question;
+export const quizQuestionInput = quizInput.question;
 export type QuizQuestion = z.infer<typeof quizQuestionSchema>;
 
 export const quizSettingsSchema = z.object({
@@ -72,15 +92,13 @@ export const quizSettingsSchema = z.object({
 });
 export type QuizSettings = z.infer<typeof quizSettingsSchema>;
 
-export const quizBody = z.object({ settings: quizSettingsSchema, questions: z.array(quizQuestionSchema).max(200) });
+export const quizBody = z.object({ settings: quizSettingsSchema, questions: z.array(quizQuestionInput).max(200) });
 export type QuizBody = z.infer<typeof quizBody>;
 
-/** An answer: chosen option ids (single, multiple), true/false, or text (open). */
-export const quizAnswerSchema = z.union([
-  z.object({ optionIds: z.array(z.string().max(40)).max(10) }),
-  z.object({ value: z.boolean() }),
-  z.object({ text: z.string().trim().max(5000) }),
-]);
+/** An answer: chosen option ids (single, multiple), true/false, or text (open), as stored and shown. */
+export const quizAnswerSchema = quizStored.answer;
+/** An answer as a viewer sends it. */
+export const quizAnswerInput = quizInput.answer;
 export type QuizAnswer = z.infer<typeof quizAnswerSchema>;
 
 /** A question as a viewer sees it: no right answer. */

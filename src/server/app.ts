@@ -5,7 +5,7 @@ import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import websocket from '@fastify/websocket';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifySchema } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,10 +42,20 @@ export type AppDeps = (RuntimeOptions | { runtime: Runtime }) & {
   webRoot?: string;
 };
 
+/** One registered route as declared: its methods, path and request schemas. */
+export interface RouteEntry {
+  methods: string[];
+  url: string;
+  schema?: FastifySchema;
+  websocket: boolean;
+}
+
 export interface App {
   app: FastifyInstance;
   services: Services;
   runtime: Runtime;
+  /** Every route as registered, in order (the contract tests walk their schemas). */
+  routes: readonly RouteEntry[];
 }
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -63,6 +73,18 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     loggerInstance: logger as unknown as FastifyBaseLogger,
     trustProxy: config.trustProxy,
     bodyLimit: 1024 * 1024,
+    // The router's own refusals (a broken percent-encoding, a path parameter over 100 characters)
+    // leave in the one error shape too.
+    frameworkErrors: (err, request, reply) => {
+      const e = err.code === 'FST_ERR_BAD_URL' ? new AppError('validation_failed', { message: 'This address is not valid: it holds a broken percent-encoding.', cause: err }) : AppError.from(err);
+      // A refused WebSocket upgrade (no route ran, so the socket plugin's hooks did not) must not keep its socket open.
+      if (request.headers.upgrade) reply.raw.once('finish', () => request.raw.socket?.destroy());
+      void (reply as FastifyReply).code(e.status).send(e.toWire());
+    },
+  });
+  const routes: RouteEntry[] = [];
+  app.addHook('onRoute', (r) => {
+    routes.push({ methods: ([] as string[]).concat(r.method), url: r.url, schema: r.schema, websocket: Boolean((r as { websocket?: boolean }).websocket) });
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
@@ -158,5 +180,5 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   if (config.jobsInProcess) app.addHook('onReady', async () => runtime.jobs.start());
   app.addHook('onClose', async () => runtime.close());
 
-  return { app, services, runtime };
+  return { app, services, runtime, routes };
 }

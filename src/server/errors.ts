@@ -124,3 +124,22 @@ export class AppError extends Error {
 }
 
 export const isAppError = (e: unknown): e is AppError => e instanceof AppError;
+
+/** One problem a schema found: where (`['people', 0, 'email']`) and what. */
+export interface FieldIssue {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+}
+
+/**
+ * `validation_failed` for what a schema refused, on HTTP and on room sockets alike: `details` maps
+ * each field's path (`people.0.email`; `root` for the value as a whole) to its first problem.
+ */
+export function validationFailed(issues: ReadonlyArray<FieldIssue>, root: string): AppError {
+  const details = new Map<string, string>();
+  for (const issue of issues) {
+    const field = issue.path.map(String).join('.') || root;
+    if (!details.has(field)) details.set(field, issue.message);
+  }
+  return new AppError('validation_failed', { message: `Some fields are not valid: ${[...details.keys()].join(', ')}.`, details: Object.fromEntries(details) });
+}

@@ -73,6 +73,8 @@ export async function createTestApp(opts: {
   bus?: import('../../src/server/adapters/bus/bus.js').Bus;
   /** Another app's database: this app is that site restarted (its `close()` then leaves the database alone). */
   db?: TestDatabase;
+  /** Per-person rate limits in live rooms (default: the product's). */
+  roomRateLimits?: Partial<import('../../src/server/realtime/rate-limiter.js').RoomRateLimits>;
 } = {}): Promise<TestApp> {
   const db = opts.db ?? (await createTestDatabase(opts.dialect ?? 'sqlite'));
   const config = loadConfig({
@@ -93,6 +95,7 @@ export async function createTestApp(opts: {
     webRoot: opts.webRoot ?? path.join(db.dataDir, 'no-web'),
     redis: opts.redis,
     bus: opts.bus,
+    roomRateLimits: opts.roomRateLimits,
   });
   await built.app.ready();
   siteOrigins.set(built.app, new URL(config.publicUrl).origin);

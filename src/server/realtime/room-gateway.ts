@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { idParams } from '../../contracts/api.js';
 import { AppError } from '../errors.js';
 import type { RoomProtocol } from './room-protocol.js';
 
@@ -9,11 +10,11 @@ export async function roomGateway(app: FastifyInstance, o: { protocol: RoomProto
     '/events/:id/room',
     {
       websocket: true,
+      // The id is text like any other (contracts/text.ts): checked before the upgrade, after the Origin.
+      schema: { params: idParams },
       // Cross-site WebSocket hijacking: browsers send Origin on every socket, and only our pages may open one.
       preValidation: async (request) => {
         if (request.headers.origin !== publicOrigin) throw new AppError('forbidden', { message: 'Connections from other sites are not accepted.' });
-        const id = (request.params as { id?: string }).id ?? '';
-        if (!id || id.length > 100) throw new AppError('not_found');
       },
     },
     (socket, request) => o.protocol.connect(socket, request),

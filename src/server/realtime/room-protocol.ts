@@ -7,7 +7,7 @@ import type { AccessChanged, Bus } from '../adapters/bus/bus.js';
 import { capabilitiesFor, panelsFor, seesStaffStream, type RoomRole } from '../domain/room-capabilities.js';
 import { roomEntry } from '../domain/event-phase.js';
 import { iso } from '../domain/time.js';
-import { AppError, isAppError } from '../errors.js';
+import { AppError, isAppError, validationFailed } from '../errors.js';
 import { presentStream } from '../http/presenters/event.presenter.js';
 import type { AuthService } from '../services/auth.service.js';
 import { scheduleOf, type LiveEventService } from '../services/live-event.service.js';
@@ -150,10 +150,8 @@ export class RoomProtocol implements ConnectionHooks {
     }
     const parsed = clientMessageSchema.safeParse(json);
     if (!parsed.success) {
-      const details: Record<string, string> = {};
-      for (const issue of parsed.error.issues) details[issue.path.join('.') || 'message'] ??= issue.message;
       const maybeRef = typeof (json as { ref?: unknown })?.ref === 'string' ? ((json as { ref: string }).ref.slice(0, 64)) : undefined;
-      return conn.sendError(new AppError('validation_failed', { message: `Some fields are not valid: ${Object.keys(details).join(', ')}.`, details }), maybeRef);
+      return conn.sendError(validationFailed(parsed.error.issues, 'message'), maybeRef);
     }
     const msg = parsed.data;
     if (msg.type === 'hello') {

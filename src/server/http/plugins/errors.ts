@@ -1,16 +1,13 @@
 import type { FastifyError, FastifyInstance } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { AppError } from '../../errors.js';
+import { AppError, validationFailed } from '../../errors.js';
 
 /** What Fastify and its plugins throw, as the AppError it means (schema, body size, body type, JSON). */
 function fromFastify(err: FastifyError, uploadLimitBytes: number): AppError {
   if (hasZodFastifySchemaValidationErrors(err)) {
-    const details: Record<string, string> = {};
-    for (const v of err.validation) {
-      const field = (v.instancePath || '/').replace(/^\//, '').replace(/\//g, '.') || (v.params as { missingProperty?: string })?.missingProperty || 'body';
-      details[field] ??= v.message ?? 'is not valid';
-    }
-    return new AppError('validation_failed', { message: `Some fields are not valid: ${Object.keys(details).join(', ')}.`, details });
+    // The zod issues, their paths as the type provider joined them ("/people/0/email").
+    const issues = err.validation.map((v) => ({ path: (v.instancePath ?? '').split('/').filter(Boolean), message: v.message ?? 'is not valid' }));
+    return validationFailed(issues, err.validationContext ?? 'body');
   }
   if (err.code === 'FST_REQ_FILE_TOO_LARGE' || err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
     const mb = Math.round(uploadLimitBytes / 1024 / 1024);

@@ -20,6 +20,8 @@ describe('settings form', () => {
     expect(Object.keys(settingsErrors(f)).sort()).toEqual(['linkDurationMinutes', 'lobbyAttempts', 'uses']);
     expect(settingsErrors({ ...toForm(defaultSiteSettings), reuse: 'several', uses: '1' })).toHaveProperty('uses');
     expect(settingsErrors(toForm(defaultSiteSettings))).toEqual({});
+    // the shared request schema's text rule, before anything is sent
+    expect(settingsErrors({ ...toForm(defaultSiteSettings), blockedEmailDomains: 'corp\u0000.example' }).blockedEmailDomains).toContain('U+0000');
     expect(settingsErrors({ 'blockedEmailDomains': '"x y" is not a domain name.', 'linkReusability': 'bad' })).toEqual({ blockedEmailDomains: '"x y" is not a domain name.', uses: 'bad' });
   });
 

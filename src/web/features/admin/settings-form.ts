@@ -1,4 +1,4 @@
-import { siteSettingsSchema, type SiteSettings } from '../../../contracts/invites.js';
+import { siteSettingsInput, type SiteSettings } from '../../../contracts/invites.js';
 
 /** The settings as the form edits them: numbers as typed, domain lists as one per line. */
 export interface SettingsForm {
@@ -68,7 +68,7 @@ export function settingsErrors(source: SettingsForm | Record<string, string>): R
   const out: Record<string, string> = {};
   if ('reuse' in source) {
     const value = fromForm(source as SettingsForm);
-    const r = siteSettingsSchema.safeParse(value);
+    const r = siteSettingsInput.safeParse(value);
     if (!r.success) for (const i of r.error.issues) out[fieldOf(String(i.path[0]))] ??= friendly[fieldOf(String(i.path[0]))] ?? i.message;
     if ((source as SettingsForm).reuse === 'several' && value.linkReusability === 1) out.uses = friendly.uses;
     return out;

@@ -49,6 +49,12 @@ describe('CSV files', () => {
     expect(parseCsv('Name;Email\nGrace Hopper;grace@example.com\n').people).toEqual([{ email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper' }]);
   });
 
+  it('drops control characters a file or a paste brought along (the server would refuse them)', () => {
+    const r = parseCsv('email,first name,last name\r\nada\u0000@example.com,"Ada\nAugusta",Love\u001blace\uD800\r\n');
+    expect(r.people).toEqual([{ email: 'ada@example.com', firstName: 'Ada Augusta', lastName: 'Lovelace\uFFFD' }]);
+    expect(parsePastedList('Grace\u0007 Hopper <grace@example.com>')).toEqual([{ email: 'grace@example.com', firstName: 'Grace', lastName: 'Hopper' }]);
+  });
+
   it('says what is wrong with a file it cannot use', () => {
     expect(parseCsv('').warnings).toEqual(['The file has no rows.']);
     expect(parseCsv('first name,last name\nAda,Lovelace\n').warnings).toContain('No column is named “email”.');

@@ -1,4 +1,5 @@
 import Papa from 'papaparse';
+import { toSingleLine } from '../../../contracts/text.js';
 
 /** One person to invite, as typed, pasted or read from a file. The server checks and canonicalizes the address. */
 export interface PersonInput {
@@ -7,7 +8,9 @@ export interface PersonInput {
   lastName: string;
 }
 
-const person = (email: string, firstName = '', lastName = ''): PersonInput => ({ email: email.trim(), firstName: firstName.trim(), lastName: lastName.trim() });
+/** Control characters a file or a paste brought along are dropped (the server refuses them; nobody meant them). */
+const clean = (s: string) => toSingleLine(s).trim();
+const person = (email: string, firstName = '', lastName = ''): PersonInput => ({ email: clean(email), firstName: clean(firstName), lastName: clean(lastName) });
 
 /** "Ada Lovelace" -> first "Ada", last "Lovelace"; "Ada" -> first only. */
 function splitName(name: string): [string, string] {

@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { mailNoticeSchema, outboxListSchema } from '../../../../contracts/api.js';
+import { singleLine } from '../../../../contracts/text.js';
 import type { Services } from '../../../runtime.js';
 import { presentMailNotice, presentOutboxMessage } from '../../presenters/outbox.presenter.js';
 import { requireAdmin } from '../../plugins/session.js';
@@ -16,7 +17,7 @@ export async function adminRoutes(app: FastifyInstance, opts: { services: Servic
       schema: {
         tags: ['admin'],
         summary: 'Every email the site sent or tried to send (the development outbox)',
-        querystring: z.object({ to: z.string().max(320).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+        querystring: z.object({ to: singleLine().max(320).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
         response: { 200: outboxListSchema },
       },
     },

@@ -1,9 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { fileTypeFromBuffer } from 'file-type';
-import { z } from 'zod';
 import { idParams } from '../../../../contracts/api.js';
-import { eventCreateBody, eventPageSchema, eventPatchBody, recordingBody } from '../../../../contracts/live.js';
+import { eventCreateBody, eventPageSchema, eventPatchBody, recordingBody, speakerParams } from '../../../../contracts/live.js';
 import type { Storage } from '../../../adapters/storage/storage.js';
 import { AppError } from '../../../errors.js';
 import type { Services } from '../../../runtime.js';
@@ -13,7 +12,6 @@ import { sendStored } from '../../send-stored.js';
 
 const PHOTO_LIMIT_BYTES = 2 * 1024 * 1024;
 const photoTypes = new Set(['image/png', 'image/jpeg', 'image/webp']);
-const speakerParams = z.object({ id: z.string().min(1).max(100), speakerId: z.string().min(1).max(100) });
 
 export interface EventRouteOpts {
   services: Services;

@@ -1,15 +1,14 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { mailNoticeSchema, okSchema } from '../../../../contracts/api.js';
-import { bulkRevokeBody, changeRoleBody, createInvitesBody, createInvitesResponse, inviteListSchema, inviteRowSchema, newLinkResponse } from '../../../../contracts/invites.js';
+import { idParams, mailNoticeSchema, okSchema } from '../../../../contracts/api.js';
+import { bulkRevokeBody, changeRoleBody, createInvitesBody, createInvitesResponse, inviteListSchema, inviteParams, inviteRowSchema, newLinkResponse } from '../../../../contracts/invites.js';
 import type { Services } from '../../../runtime.js';
 import { invitesCsv, presentInviteRow } from '../../presenters/invite.presenter.js';
 import { presentMailNotice } from '../../presenters/outbox.presenter.js';
 import { requireUser } from '../../plugins/session.js';
 
-const mediaParams = z.object({ id: z.string().min(1).max(100) });
-const inviteParams = z.object({ id: z.string().min(1).max(100), inviteId: z.string().min(1).max(100) });
+const mediaParams = idParams;
 
 /** "Invite people" and "People with access" for one media item (owner and admins). */
 export async function inviteRoutes(app: FastifyInstance, opts: { services: Services }) {

@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { okSchema } from '../../../../contracts/api.js';
 import { lobbyEnterBody, lobbyEnterResponse, lobbyInfoSchema, lobbyNewLinkBody } from '../../../../contracts/invites.js';
+import { singleLine } from '../../../../contracts/text.js';
 import { hashToken } from '../../../domain/tokens.js';
 import { AppError } from '../../../errors.js';
 import type { Services } from '../../../runtime.js';
@@ -38,7 +39,7 @@ export async function lobbyRoutes(app: FastifyInstance, opts: { services: Servic
     return reply.redirect('/lobby', 303);
   };
   // Fastify answers HEAD with the same handler (exposeHeadRoutes).
-  r.get('/i/:token', { schema: { hide: true, params: z.object({ token: z.string().max(200) }) } }, openLink);
+  r.get('/i/:token', { schema: { hide: true, params: z.object({ token: singleLine().max(200) }) } }, openLink);
 
   await app.register(
     async (api) => {

@@ -1,4 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { idText } from '../../../../contracts/api.js';
+import { fileNameText, singleLine } from '../../../../contracts/text.js';
 import type { Storage } from '../../../adapters/storage/storage.js';
 import type { DeliveryService, Scope } from '../../../services/delivery.service.js';
 import { sendStored } from '../../send-stored.js';
@@ -27,15 +30,17 @@ export async function deliveryRoutes(app: FastifyInstance, opts: { delivery: Del
     return sendStored(request, reply, { storage: opts.storage, key });
   };
   const config = { sessionless: true };
-  const schema = { hide: true };
-  app.get('/media/:id/stream/:exp/:sig/*', { config, schema }, serve('stream'));
-  app.get('/media/:id/file/:exp/:sig/:name', { config, schema }, serve('file'));
-  app.get('/media/:id/download/:exp/:sig/:name', { config, schema }, serve('download'));
+  // Path parts are text like any other (contracts/text.ts); `?filename=` names a download, cleaned like an upload's name.
+  const querystring = z.object({ filename: fileNameText(150).optional() });
+  const signed = { id: idText(), exp: singleLine(), sig: singleLine() };
+  app.get('/media/:id/stream/:exp/:sig/*', { config, schema: { hide: true, querystring, params: z.object({ ...signed, '*': singleLine() }) } }, serve('stream'));
+  app.get('/media/:id/file/:exp/:sig/:name', { config, schema: { hide: true, querystring, params: z.object({ ...signed, name: singleLine() }) } }, serve('file'));
+  app.get('/media/:id/download/:exp/:sig/:name', { config, schema: { hide: true, querystring, params: z.object({ ...signed, name: singleLine() }) } }, serve('download'));
 }
 
-/** RFC 6266 attachment with a safe ASCII fallback and the UTF-8 name. */
+/** RFC 6266 attachment with a safe ASCII fallback and the UTF-8 name (`requested` comes cleaned by the schema). */
 function attachment(requested: string | undefined, fallback: string): string {
-  const name = (requested ?? '').replace(/[\r\n"\\/]/g, '').trim().slice(0, 150) || fallback;
+  const name = (requested ?? '').replace(/["\\/]/g, '').trim() || fallback;
   const ascii = name.replace(/[^\x20-\x7e]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`;
 }

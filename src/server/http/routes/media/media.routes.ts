@@ -2,10 +2,13 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams, mediaListSchema, mediaPatchBody, mediaSchema, okSchema } from '../../../../contracts/api.js';
+import { fileNameText } from '../../../../contracts/text.js';
 import { AppError } from '../../../errors.js';
 import type { Services } from '../../../runtime.js';
 import { presentMedia } from '../../presenters/media.presenter.js';
 import { requireUser } from '../../plugins/session.js';
+
+const uploadName = fileNameText();
 
 export async function mediaRoutes(app: FastifyInstance, opts: { services: Services; uploadLimitBytes: number }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
@@ -35,7 +38,7 @@ export async function mediaRoutes(app: FastifyInstance, opts: { services: Servic
       if (!part) throw new AppError('validation_failed', { message: 'Choose a file to upload.', details: { file: 'required' } });
       const created = await media.upload(user, {
         stream: part.file,
-        fileName: part.filename,
+        fileName: uploadName.parse(part.filename ?? ''),
         isTruncated: () => part.file.truncated,
         limitBytes: opts.uploadLimitBytes,
       });

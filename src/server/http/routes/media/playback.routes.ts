@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { idParams, okSchema } from '../../../../contracts/api.js';
+import { idParams, idText, okSchema } from '../../../../contracts/api.js';
 import { blockDownloadBody, captionQuery, captionSchema, playbackSchema } from '../../../../contracts/pipeline.js';
 import { CAPTION_LIMIT_BYTES } from '../../../services/captions.service.js';
 import { presentPlayback } from '../../presenters/playback.presenter.js';
@@ -62,7 +62,7 @@ export async function playbackRoutes(app: FastifyInstance, opts: { services: Ser
 
   r.delete(
     '/media/:id/captions/:captionId',
-    { schema: { tags: ['media'], summary: 'Remove a caption track', params: idParams.extend({ captionId: z.string().min(1).max(100) }), response: { 200: okSchema } } },
+    { schema: { tags: ['media'], summary: 'Remove a caption track', params: idParams.extend({ captionId: idText() }), response: { 200: okSchema } } },
     async (request) => {
       await captions.remove(requireUser(request), request.params.id, request.params.captionId);
       return { ok: true as const };

@@ -1,12 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import { z } from 'zod';
-import { idParams } from '../../../../contracts/api.js';
-import { answerResultSchema, attemptSchema, ownerQuizSchema, quizAnswerSchema, quizBody, quizResultsSchema, viewerQuizSchema } from '../../../../contracts/pipeline.js';
+import { idParams, idText } from '../../../../contracts/api.js';
+import { answerResultSchema, attemptSchema, ownerQuizSchema, quizAnswerInput, quizBody, quizResultsSchema, viewerQuizSchema } from '../../../../contracts/pipeline.js';
+import { singleLine } from '../../../../contracts/text.js';
 import type { Services } from '../../../runtime.js';
 import { requireUser } from '../../plugins/session.js';
 
-const attemptParams = idParams.extend({ attemptId: z.string().min(1).max(100) });
+const attemptParams = idParams.extend({ attemptId: idText() });
 
 /** Quiz editing (owner), answering (anyone who may view the media), results and CSV (owner). */
 export async function quizRoutes(app: FastifyInstance, opts: { services: Services }) {
@@ -32,7 +32,7 @@ export async function quizRoutes(app: FastifyInstance, opts: { services: Service
 
   r.put(
     '/media/:id/quiz/attempts/:attemptId/answers/:questionId',
-    { schema: { tags, summary: 'Answer a question (once)', params: attemptParams.extend({ questionId: z.string().min(1).max(40) }), body: quizAnswerSchema, response: { 200: answerResultSchema } } },
+    { schema: { tags, summary: 'Answer a question (once)', params: attemptParams.extend({ questionId: singleLine().min(1).max(40) }), body: quizAnswerInput, response: { 200: answerResultSchema } } },
     async (request) => quiz.answer(request.auth, request.params.id, request.params.attemptId, request.params.questionId, request.body),
   );
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { Server, type ServerOptions } from '@tus/server';
 import type { Logger } from 'pino';
+import { fileNameText } from '../../../../contracts/text.js';
 import type { UploadStore } from '../../../adapters/storage/upload-store.js';
 import type { Media, User } from '../../../db/schema.js';
 import { AppError, isAppError } from '../../../errors.js';
@@ -19,6 +20,10 @@ type TusRequest = Parameters<NonNullable<ServerOptions['onIncomingRequest']>>[0]
 type TusUpload = Parameters<NonNullable<ServerOptions['onUploadFinish']>>[1];
 
 const CLEANUP_EVERY_MS = 3600_000;
+
+/** The client's `filename` metadata, cleaned like a form upload's (contracts/text.ts). */
+const uploadName = fileNameText();
+const nameOf = (upload: { metadata?: Record<string, string | null> }) => uploadName.parse(upload.metadata?.filename ?? '') || 'upload';
 
 /** A tus hook refusal: the status and our one error body. */
 const refusal = (err: AppError) => ({ status_code: err.status, body: JSON.stringify(err.toWire()) });
@@ -46,7 +51,7 @@ export class TusHandler {
       onUploadCreate: async (req, upload) => {
         const user = this.userOf(req);
         // The owner comes from the session, never from client metadata.
-        return { metadata: { filename: upload.metadata?.filename ?? 'upload', ownerId: user.id } };
+        return { metadata: { filename: nameOf(upload), ownerId: user.id } };
       },
       onIncomingRequest: async (req, id) => {
         const user = this.userOf(req);
@@ -87,7 +92,7 @@ export class TusHandler {
       const stream = this.store.read(upload.id);
       return await this.deps.media.upload(user, {
         stream,
-        fileName: upload.metadata?.filename ?? 'upload',
+        fileName: nameOf(upload),
         isTruncated: () => false,
         limitBytes: this.deps.limitBytes,
       });

@@ -1,5 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
+import { z } from 'zod';
+import { singleLine } from '../../../../contracts/text.js';
 import type { UploadStore } from '../../../adapters/storage/upload-store.js';
 import type { MediaService } from '../../../services/media.service.js';
 import { requireUser } from '../../plugins/session.js';
@@ -33,5 +35,5 @@ export async function uploadsRoutes(app: FastifyInstance, opts: UploadRouteOpts)
   const methods = ['POST', 'HEAD', 'PATCH', 'DELETE', 'OPTIONS'] as const;
   const schema = { tags: ['media'], summary: 'Resumable upload (tus 1.0): POST to create, PATCH to send bytes, HEAD to find the offset', hide: false };
   app.route({ method: [...methods], url: '/uploads', schema, handler });
-  app.route({ method: [...methods], url: '/uploads/:uploadId', schema: { ...schema, hide: true }, handler });
+  app.route({ method: [...methods], url: '/uploads/:uploadId', schema: { ...schema, hide: true, params: z.object({ uploadId: singleLine().min(1).max(200) }) }, handler });
 }
