@@ -17,6 +17,12 @@ const MAX_ATTEMPTS = 5;
 const LEASE_MS = 60_000;
 const backoffMs = (attempt: number) => Math.min(5_000 * 2 ** (attempt - 1), 5 * 60_000);
 
+/** A permanent SMTP refusal (5xx) is about that one message (a bad address), not the mail server being unreachable. */
+const isTransportFailure = (err: unknown): boolean => {
+  const code = (err as { responseCode?: unknown } | null)?.responseCode;
+  return !(typeof code === 'number' && code >= 500 && code < 600);
+};
+
 /**
  * Mail is written to the database inside the caller's transaction and sent after commit:
  * `queue()` inside the transaction, `kick()` after it. A background loop retries failures with
@@ -26,6 +32,8 @@ export class MailService {
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private stopped = false;
+  /** Since when the mail server could not be reached or refused for now (the last attempt), with its error. */
+  private failing?: { since: number; message: string };
 
   constructor(
     private readonly deps: { repo: MailRepository; mailer: Mailer; from: string; clock: () => number; logger: Logger },
@@ -37,6 +45,15 @@ export class MailService {
 
   get mode(): 'smtp' | 'outbox' {
     return this.deps.mailer.kind;
+  }
+
+  /**
+   * Whether the mail server took the last message this process tried to send (`down` when that try
+   * failed for a reason other than a permanent refusal of the message itself). Nothing is sent to
+   * find out: with nothing to send the last outcome stands.
+   */
+  health(): { state: 'up' | 'down'; message?: string; since?: number } {
+    return this.failing ? { state: 'down', message: this.failing.message, since: this.failing.since } : { state: 'up' };
   }
 
   /** Writes the message to the outbox table, inside the caller's transaction when `trx` is given. */
@@ -105,9 +122,11 @@ export class MailService {
             html: m.html_body,
             attachments: m.attachments_json ? JSON.parse(m.attachments_json) : undefined,
           });
+          this.failing = undefined;
           await this.repo.markSent(m.id, this.deps.clock());
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
+          if (isTransportFailure(err)) this.failing = { since: this.failing?.since ?? this.deps.clock(), message };
           if (attempt >= MAX_ATTEMPTS) {
             await this.repo.markFailed(m.id, message);
             this.deps.logger.error({ mailId: m.id, kind: m.kind, err: message }, 'mail failed for good');
