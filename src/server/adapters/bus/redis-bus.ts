@@ -25,6 +25,9 @@ interface Envelope {
 }
 const isEnvelope = (v: unknown): v is Envelope => typeof v === 'object' && v !== null && typeof (v as Envelope).f === 'string' && 'm' in v;
 
+/** How long the first publishes and subscriptions of a new bus wait for its first connection attempt. */
+const FIRST_CONNECT_WAIT_MS = 3_000;
+
 /**
  * Redis pub/sub between server processes, local first: a message is handed to this process's own
  * subscribers at once, then published for the others. While Redis is unreachable publishing costs
@@ -51,6 +54,8 @@ export class RedisBus implements Bus {
   /** Bumped on every connection loss: a resubscription that finishes after a later loss counts for nothing. */
   private generation = 0;
   private closed = false;
+  /** Settles when the first connection attempt is over (up or down), so the first publishes and subscriptions are not lost to a race with it. */
+  private readonly connected: Promise<void>;
 
   constructor(private readonly opts: RedisBusOptions) {
     if (!opts.connection && !opts.url) throw new Error('RedisBus needs a connection or a url');
@@ -67,6 +72,21 @@ export class RedisBus implements Bus {
       conn.on('close', () => this.lost());
     }
     this.sub.on('message', (channel: string, raw: string) => this.dispatch(channel, raw));
+    this.connected = new Promise<void>((resolve) => {
+      const off = this.onStateChange(() => {
+        off();
+        clearTimeout(timer);
+        resolve();
+      });
+      // bounded: a Redis that neither answers nor refuses does not hold up the first callers
+      const timer = setTimeout(resolve, FIRST_CONNECT_WAIT_MS);
+      timer.unref();
+    });
+  }
+
+  /** Waits for the first connection attempt while it is under way (at most a few seconds, once). */
+  private async settle(): Promise<void> {
+    if (this.current === 'connecting') await this.connected;
   }
 
   get state(): BusState {
@@ -154,7 +174,8 @@ export class RedisBus implements Bus {
     const json = JSON.stringify(message);
     // this process first, at once and whatever Redis does (a copy, as Redis would deliver)
     if (this.handlers.get(topic)?.size) queueMicrotask(() => this.deliver(topic, JSON.parse(json)));
-    if (this.current !== 'up') return;
+    await this.settle();
+    if (this.current !== 'up' || this.closed) return;
     try {
       await this.pub.publish(this.prefix + topic, `{"f":${JSON.stringify(this.id)},"m":${json}}`);
     } catch (err) {
@@ -167,6 +188,7 @@ export class RedisBus implements Bus {
     const first = !set;
     if (!set) this.handlers.set(topic, (set = new Set()));
     set.add(handler);
+    await this.settle();
     // Commands on one connection run in order, so SUBSCRIBE/UNSUBSCRIBE follow the map's changes.
     // While not up, the handler is only recorded: the bus subscribes to every topic when it is back.
     if (first && this.current === 'up') this.subscribing.set(topic, this.sub.subscribe(this.prefix + topic).catch((err) => this.failed(this.sub, err)));
