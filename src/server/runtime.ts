@@ -76,7 +76,10 @@ export interface RuntimeOptions {
   bus?: Bus;
   /** Defaults to BullMQ with REDIS_URL, else the database queue. */
   jobs?: JobQueue;
-  /** Things the runtime opened itself and closes last (the database and Redis of `openRuntime`). */
+  /**
+   * Things the caller opened and hands over for the runtime to close last (the database of
+   * `openRuntime`; a given `redis`). Redis opened from REDIS_URL by the runtime is always closed.
+   */
   owns?: { database?: boolean; redis?: boolean };
 }
 

@@ -114,6 +114,7 @@ export class RedisMonitor {
     };
     const onClose = () => {
       if (!w.ready && w.lost) return;
+      this.lastError ??= 'connection closed';
       w.ready = false;
       w.lost = true;
       this.update();
@@ -194,12 +195,13 @@ export class RedisMonitor {
     if (next === 'down') {
       this.downSince = Date.now();
       this.logger?.warn(
-        { redis: 'down', err: this.lastError, connections: all.filter((w) => !w.ready).map((w) => w.name) },
+        { redis: 'down', err: this.lastError, lost: all.filter((w) => !w.ready).map((w) => w.name) },
         'Redis unreachable: live rooms reach only the sockets of this server and rate limits count per process until it is back',
       );
     } else if (next === 'up' && previous === 'down') {
       this.logger?.warn({ redis: 'up', downMs: this.downSince ? Date.now() - this.downSince : undefined }, 'Redis reachable again: rooms catch up from the database, rate limits are shared again');
       this.downSince = undefined;
+      this.lastError = undefined;
     }
     for (const l of this.listeners) l(next);
   }
