@@ -356,6 +356,14 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('attendees'), count: z.number() }),
   z.object({ type: z.literal('phase') }).extend(roomPhaseSchema.shape),
   z.object({ type: z.literal('participants'), ref: z.string().optional(), items: z.array(participantSchema) }),
+  /**
+   * This server cannot reach the site's other servers (Redis is unreachable): what anyone says on this
+   * server still reaches everyone on it at once and is stored; people on other servers get it, and this
+   * room gets theirs, once the servers can reach each other again. Cleared by `recovered`.
+   */
+  z.object({ type: z.literal('degraded'), reason: z.literal('cluster_unreachable'), since: z.string() }),
+  /** The servers reach each other again; what was missed meanwhile follows as ordinary events. */
+  z.object({ type: z.literal('recovered') }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

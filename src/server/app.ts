@@ -9,6 +9,7 @@ import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRepl
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { fallbackRateLimitStore } from './adapters/rate-limit/fallback-store.js';
 import { fileExists } from './adapters/storage/local-files.js';
 import { AppError } from './errors.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
@@ -115,7 +116,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   });
   await app.register(cookie);
   await app.register(multipart);
-  await app.register(rateLimit, { global: false, ...(runtime.redis ? { redis: runtime.redis, nameSpace: 'foyer-rl-' } : {}) });
+  // shared through Redis while it answers, per process while it does not (never a 500, never unlimited)
+  await app.register(rateLimit, { global: false, store: fallbackRateLimitStore({ redis: runtime.redis, nameSpace: 'foyer-rl-', monitor: runtime.redisMonitor, logger }) });
   const rooms = new RoomProtocol({
     room: services.room,
     auth: services.auth,
@@ -151,7 +153,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
 
   await app.register(
     async (api) => {
-      await api.register(healthRoutes, { db: runtime.database.db, dialect: runtime.database.dialect });
+      await api.register(healthRoutes, { health: services.health });
       await api.register(authRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
       await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes });
       await api.register(playbackRoutes, { services });

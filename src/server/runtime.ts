@@ -1,7 +1,8 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MemoryBus, type Bus } from './adapters/bus/bus.js';
 import { RedisBus } from './adapters/bus/redis-bus.js';
+import { openRedis, RedisMonitor } from './adapters/redis/redis.js';
 import { createJobQueue, type JobQueue } from './adapters/jobs/index.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
 import { resolveFfmpegPath } from './adapters/media/ffmpeg-path.js';
@@ -19,6 +20,7 @@ import { AuthService } from './services/auth.service.js';
 import { CaptionService } from './services/captions.service.js';
 import { DeliveryService } from './services/delivery.service.js';
 import { DomainEvents } from './services/domain-events.js';
+import { HealthService, type RedisHealth } from './services/health.service.js';
 import { InviteAccessRule } from './services/invite-access.rule.js';
 import { InviteService } from './services/invite.service.js';
 import { LiveEventService } from './services/live-event.service.js';
@@ -51,6 +53,7 @@ export interface Services {
   quiz: QuizService;
   viewing: ViewingService;
   viewers: ViewerDirectory;
+  health: HealthService;
 }
 
 /** What a caller may supply instead of the defaults the configuration implies (tests, benchmarks). */
@@ -64,13 +67,19 @@ export interface RuntimeOptions {
   mailer?: Mailer;
   storage?: Storage;
   uploadStore?: UploadStore;
-  /** A Redis connection for rate limits across processes (the bus and the queue open their own from REDIS_URL). */
+  /**
+   * A Redis connection for rate limits across processes; opened from REDIS_URL when not given (the bus
+   * and the queue open their own). Either way the runtime's Redis monitor watches it.
+   */
   redis?: Redis;
   /** Message bus between modules and processes; defaults to Redis pub/sub with REDIS_URL or `redis`, else in-process. */
   bus?: Bus;
   /** Defaults to BullMQ with REDIS_URL, else the database queue. */
   jobs?: JobQueue;
-  /** Things the runtime opened itself and closes last (the database and Redis of `openRuntime`). */
+  /**
+   * Things the caller opened and hands over for the runtime to close last (the database of
+   * `openRuntime`; a given `redis`). Redis opened from REDIS_URL by the runtime is always closed.
+   */
   owns?: { database?: boolean; redis?: boolean };
 }
 
@@ -84,6 +93,8 @@ export interface Runtime {
   storage: Storage;
   uploadStore: UploadStore;
   redis?: Redis;
+  /** Every Redis connection of this process: one warning per outage, the state /api/health shows. */
+  redisMonitor: RedisMonitor;
   bus: Bus;
   jobs: JobQueue;
   services: Services;
@@ -106,9 +117,13 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const storage = opts.storage ?? new DiskStorage(config.mediaDir);
   const uploadStore = opts.uploadStore ?? diskUploadStore(config.uploadsDir);
   const mailer: Mailer = opts.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
-  const ownBus = opts.bus ? undefined : opts.redis || config.redisUrl ? new RedisBus({ publisher: opts.redis, url: config.redisUrl, logger }) : new MemoryBus();
+  const redisMonitor = new RedisMonitor(logger);
+  const ownsRedis = !opts.redis && Boolean(config.redisUrl);
+  const redis = opts.redis ?? (config.redisUrl ? openRedis(config.redisUrl) : undefined);
+  if (redis) redisMonitor.watch('rate limits', redis);
+  const ownBus = opts.bus ? undefined : redis ? new RedisBus({ connection: redis, logger, monitor: redisMonitor }) : new MemoryBus();
   const bus = opts.bus ?? ownBus!;
-  const jobs = opts.jobs ?? createJobQueue({ config, db: database.db, logger });
+  const jobs = opts.jobs ?? createJobQueue({ config, db: database.db, logger, monitor: redisMonitor });
   const events = new DomainEvents();
 
   const repos = createRepositories(database.db);
@@ -206,7 +221,17 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     resumeAt: (visitor, m) => viewing.resumeAt(visitor, m.id, m.duration_seconds),
   });
 
-  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, room, transcode, delivery, captions, quiz, viewing, viewers };
+  // operations: what /api/health reports
+  const redisHealth = (): RedisHealth | undefined => {
+    const remoteBus = !(bus instanceof MemoryBus);
+    if (!redisMonitor.configured && !remoteBus) return undefined;
+    const monitored = redisMonitor.configured ? redisMonitor.state : 'up';
+    const state = monitored === 'down' || (remoteBus && bus.state === 'down') ? 'down' : monitored === 'up' && (!remoteBus || bus.state === 'up') ? 'up' : 'connecting';
+    return { state, lastError: redisMonitor.lastError, since: redisMonitor.since };
+  };
+  const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, clock });
+
+  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, room, transcode, delivery, captions, quiz, viewing, viewers, health };
 
   let closed: Promise<void> | undefined;
   return {
@@ -217,7 +242,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     mailer,
     storage,
     uploadStore,
-    redis: opts.redis,
+    redis,
+    redisMonitor,
     bus,
     jobs,
     services,
@@ -227,7 +253,11 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
         await mail.stop();
         await mailer.close?.();
         await ownBus?.close();
-        if (opts.owns?.redis) opts.redis?.disconnect();
+        if (redis && (ownsRedis || opts.owns?.redis)) {
+          redisMonitor.unwatch(redis);
+          redis.disconnect();
+        }
+        redisMonitor.close();
         if (opts.owns?.database) await database.destroy();
       })();
       return closed;
@@ -243,6 +273,6 @@ export async function openRuntime(opts: { env?: NodeJS.ProcessEnv; logger?: (con
   const config = loadConfig(opts.env ?? process.env);
   const database = createDatabase(config.database);
   await migrateToLatest(database.db);
-  const redis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 2, connectTimeout: 5_000, lazyConnect: false }) : undefined;
-  return createRuntime({ config, database, redis, logger: opts.logger?.(config), owns: { database: true, redis: true } });
+  // Redis (REDIS_URL) is opened by createRuntime, which also closes it
+  return createRuntime({ config, database, logger: opts.logger?.(config), owns: { database: true } });
 }

@@ -44,4 +44,12 @@ describe('media storage full', () => {
     expect(leftovers).toEqual([]);
     expect((await owner.agent.get(`/api/media/${first.json().media.id}/playback`)).statusCode).toBe(200);
   });
+
+  it('health says storage is full, and the server still serves (200 degraded, not 503)', async () => {
+    // Fill what is left of the disk.
+    execFileSync('sh', ['-c', `dd if=/dev/zero of=${path.join(media, 'filler')} bs=4k 2>/dev/null || true`]);
+    const res = await t.app.inject({ method: 'GET', url: '/api/health' });
+    expect(res.statusCode).toBe(200);
+    expect(res.json()).toMatchObject({ status: 'degraded', checks: { storage: { state: 'full' }, database: { state: 'up' } } });
+  });
 });

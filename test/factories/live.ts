@@ -1,4 +1,5 @@
 import path from 'node:path';
+import type { Logger } from 'pino';
 import type { Bus } from '../../src/server/adapters/bus/bus.js';
 import { buildApp, type App } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
@@ -56,7 +57,10 @@ export async function roomCast(t: Pick<TestApp, 'app'>, eventId: string, roles: 
  * Another server process on the same database (and, with a RedisBus, the same bus): for restarts
  * and several instances. Listens on a random port.
  */
-export async function startServer(db: TestDatabase, opts: { clock: TestClock; bus?: Bus; env?: Record<string, string>; roomHeartbeatMs?: number }): Promise<App & { base: string; close(): Promise<void> }> {
+export async function startServer(
+  db: TestDatabase,
+  opts: { clock: TestClock; bus?: Bus; env?: Record<string, string>; roomHeartbeatMs?: number; logger?: Logger },
+): Promise<App & { base: string; close(): Promise<void> }> {
   const config = loadConfig({
     DATA_DIR: db.dataDir,
     PUBLIC_URL: 'http://localhost:3000',
@@ -71,7 +75,7 @@ export async function startServer(db: TestDatabase, opts: { clock: TestClock; bu
     clock: opts.clock.fn,
     bus: opts.bus,
     roomHeartbeatMs: opts.roomHeartbeatMs,
-    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    logger: opts.logger ?? createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
     webRoot: path.join(db.dataDir, 'no-web'),
   });
   await built.app.listen({ port: 0, host: '127.0.0.1' });

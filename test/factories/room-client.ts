@@ -60,11 +60,11 @@ export class RoomClient {
     this.ws.send(JSON.stringify(msg));
   }
 
-  /** Sends with a fresh ref and resolves with its ack or error. */
-  async request(msg: ClientMessageInput): Promise<Msg<'ack'> | Msg<'error'> | Msg<'participants'>> {
+  /** Sends with a fresh ref and resolves with its ack or error (within `timeoutMs`, default 10 s). */
+  async request(msg: ClientMessageInput, opts: { timeoutMs?: number } = {}): Promise<Msg<'ack'> | Msg<'error'> | Msg<'participants'>> {
     const ref = `r${++this.refs}-${Math.random().toString(36).slice(2, 8)}`;
     this.send({ ...msg, ref });
-    return this.waitFor((m): m is Msg<'ack'> | Msg<'error'> | Msg<'participants'> => (m.type === 'ack' || m.type === 'error' || m.type === 'participants') && m.ref === ref);
+    return this.waitFor((m): m is Msg<'ack'> | Msg<'error'> | Msg<'participants'> => (m.type === 'ack' || m.type === 'error' || m.type === 'participants') && m.ref === ref, opts);
   }
 
   /** Resolves with the first received message (from `from` on) matching the predicate. */

@@ -12,3 +12,6 @@ export const playKey = (mediaId: string) => `media/${mediaId}/play`;
 export const captionKey = (mediaId: string, captionId: string) => `${playKey(mediaId)}/captions/${captionId}.vtt`;
 
 export const speakerPhotoKey = (mediaId: string, speakerId: string, unique: string, ext: string) => `media/${mediaId}/speakers/${speakerId}-${unique}.${ext}`;
+
+/** A small file each server writes and removes to check that media storage is writable (GET /api/health). */
+export const healthProbeKey = (processId: string) => `.health/${processId}`;

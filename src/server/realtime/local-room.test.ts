@@ -10,6 +10,7 @@ import { RoomConnection } from './room-connection.js';
 function setup(over: { publishPresence?: (m: unknown) => void } = {}) {
   const stored = new Map<number, { seq: number; at: number; event: unknown }>();
   const store = {
+    heads: async () => ({ public: Math.max(0, ...stored.keys()), staff: 0 }),
     eventsAfter: async (_room: string, _stream: string, after: number, opts: { untilSeq?: number; limit: number }) =>
       [...stored.values()].filter((e) => e.seq > after && (opts.untilSeq === undefined || e.seq <= opts.untilSeq)).sort((a, b) => a.seq - b.seq).slice(0, opts.limit).map((e) => ({ ...e, stream: 'public' as const })),
   } as unknown as RoomService;
@@ -59,6 +60,23 @@ describe('local room sequencing', () => {
     await room.onEvent(e2);
     await room.onEvent(e5);
     expect(a.got).toEqual([1, 2, 3, 4, 5]);
+    room.dispose();
+  });
+
+  it('catches up from the store without waiting for a next event (after a bus outage), in order, once', async () => {
+    const { room, commit, socket } = setup();
+    const a = socket();
+    await room.attach(a.conn, { public: 0 }, () => undefined);
+    await room.onEvent(commit(1));
+    // the bus lost everything after 1 (another process stored 1234 more); nobody speaks again
+    for (let s = 2; s <= 1234; s++) commit(s);
+    await room.catchUp();
+    expect(a.got).toEqual(Array.from({ length: 1234 }, (_, i) => i + 1));
+    await room.catchUp();
+    await room.onEvent(commit(7));
+    expect(a.got).toHaveLength(1234);
+    await room.onEvent(commit(1235));
+    expect(a.got.at(-1)).toBe(1235);
     room.dispose();
   });
 

@@ -11,6 +11,8 @@ import { iso } from '../domain/time.js';
 
 /** How many recent events per stream stay in memory to fill small gaps without the database. */
 const RING = 1024;
+/** How many stored events a catch-up reads at a time. */
+const CATCH_UP_PAGE = 500;
 
 interface StreamState {
   /** Highest sequence processed here; -1 until known. Every attached connection's cursor is ≥ head. */
@@ -135,6 +137,35 @@ export class LocalRoom {
       this.deliver(this.conns, e.stream, e.seq, json);
       st.head = e.seq;
     });
+  }
+
+  /**
+   * Catches up with the database without waiting for the room's next event: events other processes
+   * stored while the bus could not reach them never arrived here (a quiet room would stay behind).
+   */
+  catchUp(): Promise<void> {
+    return this.run(async () => {
+      const heads = await this.opts.room.heads(this.id);
+      for (const stream of ['public', 'staff'] as const) {
+        const st = this.streams[stream];
+        const head = heads[stream];
+        if (st.head < 0 || head <= st.head) continue;
+        if (this.hasAudience(stream)) {
+          for (let from = st.head; from < head; ) {
+            const until = Math.min(head, from + CATCH_UP_PAGE);
+            for (const x of await this.range(stream, from, until)) this.deliver(this.conns, stream, x.seq, x.json);
+            from = until;
+          }
+        }
+        st.head = head;
+      }
+    });
+  }
+
+  /** Tells the other processes this process's head count again (they may have forgotten it during an outage). */
+  repeatPresence(): void {
+    this.told = -1;
+    this.scheduleCount();
   }
 
   /**

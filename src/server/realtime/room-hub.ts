@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
-import { accessTopic, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
+import type { ServerMessage } from '../../contracts/live.js';
+import { accessTopic, type AccessChanged, type Bus, type BusState } from '../adapters/bus/bus.js';
+import { iso } from '../domain/time.js';
 import type { LiveEventService } from '../services/live-event.service.js';
-import { roomTopic, type RoomBusMessage } from '../services/room-bus.js';
+import { roomsResyncTopic, roomTopic, type RoomBusMessage, type RoomsResync } from '../services/room-bus.js';
 import type { RoomService } from '../services/room.service.js';
 import { LocalRoom } from './local-room.js';
 import type { RoomConnection } from './room-connection.js';
@@ -31,6 +33,11 @@ export interface RoomHubDeps {
 /**
  * All rooms that have sockets in this process. A room subscribes to its bus topics while it has
  * sockets here; every process keeps its own sockets and presence rows.
+ *
+ * When the bus cannot reach the other processes (Redis down) every socket here is told `degraded`;
+ * events still reach this process's sockets at once (the bus delivers locally first). When it is
+ * back, every room here catches up from the database, sockets are told `recovered`, and the other
+ * processes are asked to catch up too (`roomsResyncTopic`), even in rooms where nobody speaks again.
  */
 export class RoomHub {
   readonly processId = randomUUID();
@@ -38,6 +45,10 @@ export class RoomHub {
   private readonly rooms = new Map<string, LocalRoom>();
   private readonly opening = new Map<string, Promise<LocalRoom>>();
   private readonly heartbeat: NodeJS.Timeout;
+  /** Since when the bus cannot reach the other processes; undefined while it can. */
+  private degradedSince?: number;
+  private readonly offBusState: () => void;
+  private readonly resync: Promise<(() => Promise<void>) | undefined>;
 
   constructor(private readonly deps: RoomHubDeps) {
     this.presenceTtlMs = deps.presenceTtlMs ?? 90_000;
@@ -47,6 +58,60 @@ export class RoomHub {
       this.pingAll();
     }, every);
     this.heartbeat.unref();
+    if (deps.bus.state === 'down') this.degradedSince = deps.clock();
+    this.offBusState = deps.bus.onStateChange((state) => this.onBusState(state));
+    this.resync = deps.bus
+      .subscribe(roomsResyncTopic, (m) => {
+        const r = m as RoomsResync;
+        if (r.process !== this.processId) this.catchUpAll(r.after === 'outage');
+      })
+      .catch((err) => {
+        deps.logger.error({ err }, 'could not listen for room catch-up requests');
+        return undefined;
+      });
+  }
+
+  /** The notice for sockets while the other processes cannot be reached; undefined when they can. */
+  degradedNotice(): Extract<ServerMessage, { type: 'degraded' }> | undefined {
+    return this.degradedSince === undefined ? undefined : { type: 'degraded', reason: 'cluster_unreachable', since: iso(this.degradedSince) };
+  }
+
+  private onBusState(state: BusState): void {
+    if (state === 'down') {
+      if (this.degradedSince !== undefined) return;
+      this.degradedSince = this.deps.clock();
+      const notice = this.degradedNotice()!;
+      for (const room of this.rooms.values()) void room.run(() => room.broadcast(notice));
+      return;
+    }
+    if (state !== 'up') return;
+    const outage = this.degradedSince !== undefined;
+    this.degradedSince = undefined;
+    // what the others stored meanwhile first, then the all-clear
+    this.catchUpAll(outage);
+    if (outage) for (const room of this.rooms.values()) void room.run(() => room.broadcast({ type: 'recovered' }));
+    // what this process published while unreachable never reached the others
+    void this.deps.bus.publish(roomsResyncTopic, { process: this.processId, after: outage ? 'outage' : 'start' } satisfies RoomsResync);
+  }
+
+  /**
+   * Every room here catches up with the database. After an outage each socket also checks its access
+   * and standing again (revokes, role changes and mutes announced meanwhile were not heard here).
+   */
+  private catchUpAll(recheck: boolean): void {
+    for (const room of this.rooms.values()) {
+      void room.catchUp();
+      void room.run(async () => {
+        room.event = (await this.deps.liveEvents.find(room.id)) ?? room.event;
+        room.applyPhase();
+      });
+      room.repeatPresence();
+      if (!recheck) continue;
+      for (const c of room.conns) {
+        this.deps.hooks.recheck(c);
+        this.deps.hooks.refreshYou(c);
+      }
+    }
   }
 
   private registered?: Promise<void>;
@@ -182,6 +247,8 @@ export class RoomHub {
 
   async close(): Promise<void> {
     clearInterval(this.heartbeat);
+    this.offBusState();
+    await (await this.resync)?.().catch(() => undefined);
     for (const room of this.rooms.values()) {
       for (const c of room.conns) c.close(1012, 'Server restarting; reconnect to resume.');
       room.dispose();

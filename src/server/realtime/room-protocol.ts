@@ -196,7 +196,12 @@ export class RoomProtocol implements ConnectionHooks {
         limits: { ...roomLimits },
       });
       const from = await this.sendState(conn, msg.resume);
-      await local.attach(conn, from, () => conn.send({ type: 'synced', streams: { ...conn.cursors } }));
+      await local.attach(conn, from, () => {
+        conn.send({ type: 'synced', streams: { ...conn.cursors } });
+        // in the room's queue, so it cannot overtake an all-clear broadcast to the room
+        const degraded = this.hub.degradedNotice();
+        if (degraded) conn.send(degraded);
+      });
       // Access changes announced before the room's bus subscription reached this process were not
       // heard; one more look now that the socket is attached closes that window.
       await this.current(conn);

@@ -3,6 +3,7 @@ import type { DB } from '../db/schema.js';
 import { AuditRepository } from './audit.repository.js';
 import { CaptionRepository } from './caption.repository.js';
 import { EmailTokenRepository } from './email-token.repository.js';
+import { HealthRepository } from './health.repository.js';
 import { GrantRepository, InviteRepository } from './invite.repository.js';
 import { LiveEventRepository } from './live-event.repository.js';
 import { MailRepository } from './mail.repository.js';
@@ -39,6 +40,7 @@ export function createRepositories(db: Kysely<DB>) {
     roomLog: new RoomLogRepository(db),
     roomParticipants: new RoomParticipantRepository(db),
     roomContent: new RoomContentRepository(db),
+    health: new HealthRepository(db),
   };
 }
 

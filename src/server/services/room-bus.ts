@@ -14,3 +14,16 @@ export type RoomBusMessage =
   | { t: 'participant'; participantId: string }
   /** How many people a server process has in the room (repeated as a heartbeat); the attendee count sums them. */
   | { t: 'presence'; process: string; count: number; at: number };
+
+/**
+ * Bus topic every server process with rooms listens on: a process whose bus came back after an
+ * outage (or started) says so here, and every other process catches its rooms up from the database,
+ * since the messages that process published while unreachable never arrived.
+ */
+export const roomsResyncTopic = 'rooms:resync';
+
+/** Said on `roomsResyncTopic`: the process that can be heard again, and whether after an outage or at its start. */
+export interface RoomsResync {
+  process: string;
+  after: 'outage' | 'start';
+}

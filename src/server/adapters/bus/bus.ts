@@ -1,19 +1,37 @@
 /**
  * Publish/subscribe between parts of Foyer and, with Redis, between server processes.
  * Messages are JSON-serialisable values; delivery is at-most-once (rooms restore from the database).
+ * Subscribers in the publishing process always hear a message at once, whatever happens to the
+ * other processes; `state` says whether the other processes can be reached.
  */
 export type BusHandler = (message: unknown) => void;
 
+/**
+ * `up`: messages reach the other processes. `down`: they reach this process only (Redis is
+ * unreachable); what the others missed is in the database. `connecting`: not connected yet.
+ */
+export type BusState = 'connecting' | 'up' | 'down';
+
 export interface Bus {
+  /** Delivers to this process's subscribers at once, then to the other processes when they can be reached. Never waits long, never rejects for an outage. */
   publish(topic: string, message: unknown): Promise<void>;
   /** Returns an unsubscribe function. */
   subscribe(topic: string, handler: BusHandler): Promise<() => Promise<void>>;
+  readonly state: BusState;
+  /** Called on every change of `state`; returns a function that stops it. */
+  onStateChange(listener: (state: BusState) => void): () => void;
   close(): Promise<void>;
 }
 
 /** One process: handlers are called on the next tick with a structured clone, as Redis would deliver a copy. */
 export class MemoryBus implements Bus {
   private readonly topics = new Map<string, Set<BusHandler>>();
+  /** There are no other processes to lose. */
+  readonly state: BusState = 'up';
+
+  onStateChange(): () => void {
+    return () => undefined;
+  }
 
   async publish(topic: string, message: unknown): Promise<void> {
     const handlers = this.topics.get(topic);

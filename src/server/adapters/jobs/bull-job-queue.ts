@@ -1,6 +1,7 @@
 import { DelayedError, Queue, UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import { randomUUID } from 'node:crypto';
+import { failFastRedisOptions, type RedisMonitor } from '../redis/redis.js';
 import {
   defaultBackoffMs,
   errorMessage,
@@ -19,6 +20,12 @@ export interface BullJobQueueOptions {
   leaseMs?: number;
   /** Base of the exponential retry delay. */
   backoffBaseMs?: number;
+  /** The process's Redis monitor: connection errors during an outage are its one warning, not a log line per retry. */
+  monitor?: RedisMonitor;
+  /** How long `enqueue` waits for Redis before it fails (default 5 s). */
+  enqueueTimeoutMs?: number;
+  /** How long stopping waits for a worker to close (default 3 s). */
+  closeTimeoutMs?: number;
 }
 
 /**
@@ -31,13 +38,17 @@ export class BullJobQueue implements JobQueue {
   private readonly defs = new Map<string, JobDefinition<unknown>>();
   private readonly queues = new Map<string, Queue>();
   private readonly workers: Worker[] = [];
-  private readonly connection: { url: string; maxRetriesPerRequest: null };
+  private readonly connection: { url: string; maxRetriesPerRequest: null; retryStrategy: (times: number) => number };
+  /** Producers fail fast while Redis is unreachable (the caller marks the job as not queued). */
+  private readonly producerConnection: { url: string } & typeof failFastRedisOptions;
   private readonly prefix: string;
   private readonly leaseMs: number;
 
   constructor(private readonly opts: BullJobQueueOptions) {
     // BullMQ's blocking worker connections need maxRetriesPerRequest: null.
-    this.connection = { url: opts.redisUrl, maxRetriesPerRequest: null };
+    // back within 2 s of Redis (BullMQ's own default waits up to 20 s between tries)
+    this.connection = { url: opts.redisUrl, maxRetriesPerRequest: null, retryStrategy: failFastRedisOptions.retryStrategy };
+    this.producerConnection = { url: opts.redisUrl, ...failFastRedisOptions };
     this.prefix = opts.prefix ?? 'foyer';
     this.leaseMs = opts.leaseMs ?? 60_000;
   }
@@ -49,7 +60,8 @@ export class BullJobQueue implements JobQueue {
   private queue(name: string): Queue {
     let q = this.queues.get(name);
     if (!q) {
-      q = new Queue(name, { connection: this.connection, prefix: this.prefix });
+      q = new Queue(name, { connection: this.producerConnection, prefix: this.prefix });
+      q.on('error', (err) => this.onRedisError(err, 'job queue error'));
       this.queues.set(name, q);
     }
     return q;
@@ -59,7 +71,7 @@ export class BullJobQueue implements JobQueue {
     const def = this.defs.get(name);
     if (!def) throw new Error(`unknown job: ${name}`);
     const id = randomUUID();
-    await this.queue(name).add(name, data, {
+    const added = this.queue(name).add(name, data, {
       jobId: id,
       attempts: def.maxAttempts ?? 3,
       backoff: { type: 'exponential', delay: this.opts.backoffBaseMs ?? defaultBackoffMs(1) },
@@ -67,7 +79,26 @@ export class BullJobQueue implements JobQueue {
       removeOnComplete: { age: 7 * 24 * 3600, count: 10_000 },
       removeOnFail: { age: 30 * 24 * 3600 },
     });
+    // A queue opened while Redis is unreachable waits for it to come back: bounded here.
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = this.opts.enqueueTimeoutMs ?? 5_000;
+    try {
+      await Promise.race([
+        added,
+        new Promise((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms; the job was not queued`)), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
     return id;
+  }
+
+  /** Connection errors are the outage the Redis monitor reports once; anything else is logged. */
+  private onRedisError(err: Error, what: string): void {
+    if (this.opts.monitor?.noteError(err)) return;
+    this.opts.logger.error({ err }, what);
   }
 
   start(): void {
@@ -93,7 +124,7 @@ export class BullJobQueue implements JobQueue {
           this.opts.logger.error({ err: hookErr, jobId: job.id }, 'job failure hook failed'),
         );
       });
-      worker.on('error', (err) => this.opts.logger.error({ err }, 'job worker error'));
+      worker.on('error', (err) => this.onRedisError(err, 'job worker error'));
       this.workers.push(worker);
     }
   }
@@ -118,7 +149,20 @@ export class BullJobQueue implements JobQueue {
   async stop(): Promise<void> {
     const workers = this.workers.splice(0);
     for (const w of workers) w.cancelAllJobs('worker stopping');
-    await Promise.all(workers.map((w) => w.close()));
+    await Promise.all(workers.map((w) => this.closeWorker(w)));
+  }
+
+  /**
+   * Closes a worker, waiting at most `closeTimeoutMs`. A worker whose blocking connection is waiting
+   * to reconnect (just after a Redis outage) never finishes closing: ioredis's disconnect() emits no
+   * 'end' in that state (redis/ioredis#1247, #1830) and BullMQ waits for it. The connection is
+   * closed all the same; only the promise hangs.
+   */
+  private async closeWorker(w: Worker): Promise<void> {
+    let timer: NodeJS.Timeout | undefined;
+    const timeoutMs = this.opts.closeTimeoutMs ?? 3_000;
+    await Promise.race([w.close(), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs)).unref())]);
+    clearTimeout(timer);
   }
 
   async close(): Promise<void> {

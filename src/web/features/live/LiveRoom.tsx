@@ -47,6 +47,11 @@ export function LiveRoom({ eventId, onClosed }: { eventId: string; onClosed?: (r
           </span>
         )}
       </header>
+      {state.degraded && (
+        <p className="live-degraded" role="status">
+          <strong>Connection trouble on our side.</strong> People in this room may see new messages late. Everything sent here is saved and reaches everyone once it is fixed.
+        </p>
+      )}
       {latest && (
         <p className="live-announcement" role="status">
           <strong>{latest.author.name}:</strong> {latest.body}

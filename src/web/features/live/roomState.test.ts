@@ -69,4 +69,21 @@ describe('room state in the browser', () => {
     expect(s.backchannel).toBeUndefined();
     expect(s.cursors).toEqual({ public: 9 });
   });
+
+  it('holds the degraded notice until the server says it recovered, or a new connection starts', () => {
+    const welcome: ServerMessage = {
+      type: 'welcome',
+      you: you('viewer'),
+      event: { id: 'e', title: 'T', kind: 'webcast', qaMode: 'open', stream: { kind: 'placeholder', message: 'soon' }, phase: 'live', opensAt: at, closesAt: at, early: false },
+      serverNow: at,
+      limits: {} as Extract<ServerMessage, { type: 'welcome' }>['limits'],
+    };
+    let s = serve(initialRoomState, welcome, snapshot({ public: 0 }), { type: 'degraded', reason: 'cluster_unreachable', since: at });
+    expect(s.degraded).toEqual({ since: at });
+    // live events keep coming meanwhile (from this server)
+    s = serve(s, ev('public', 1, { kind: 'message', message: msg('a') }));
+    expect(s.degraded).toEqual({ since: at });
+    expect(serve(s, { type: 'recovered' }).degraded).toBeUndefined();
+    expect(serve(s, welcome).degraded).toBeUndefined();
+  });
 });

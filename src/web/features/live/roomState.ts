@@ -27,6 +27,8 @@ export interface RoomState {
   mine: { likes: string[]; upvotes: string[]; votes: Record<string, string[]>; questions: Record<string, QuestionDto> };
   attendees?: number;
   participants?: Participant[];
+  /** The server cannot reach the site's other servers (people elsewhere see this room late); cleared on recovery or a new connection. */
+  degraded?: { since: string };
 }
 
 export const initialRoomState: RoomState = {
@@ -115,7 +117,8 @@ export function roomReducer(s: RoomState, a: RoomAction): RoomState {
   const m = a.message;
   switch (m.type) {
     case 'welcome':
-      return { ...s, you: m.you, event: m.event, limits: m.limits, serverOffsetMs: Date.parse(m.serverNow) - a.receivedAt };
+      // a new connection: its server says again whether it is degraded
+      return { ...s, you: m.you, event: m.event, limits: m.limits, serverOffsetMs: Date.parse(m.serverNow) - a.receivedAt, degraded: undefined };
     case 'snapshot':
       return {
         ...s,
@@ -143,6 +146,10 @@ export function roomReducer(s: RoomState, a: RoomAction): RoomState {
     }
     case 'participants':
       return { ...s, participants: m.items };
+    case 'degraded':
+      return { ...s, degraded: { since: m.since } };
+    case 'recovered':
+      return { ...s, degraded: undefined };
     default:
       return s;
   }

@@ -1,27 +1,22 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
-import type { Kysely } from 'kysely';
-import { z } from 'zod';
-import { pingDatabase } from '../../../db/database.js';
-import type { DB } from '../../../db/schema.js';
+import { healthResponseSchema } from '../../../../contracts/health.js';
+import type { HealthService } from '../../../services/health.service.js';
 
-export async function healthRoutes(app: FastifyInstance, opts: { db: Kysely<DB>; dialect: string }) {
+export async function healthRoutes(app: FastifyInstance, opts: { health: HealthService }) {
   app.withTypeProvider<ZodTypeProvider>().get(
     '/health',
     {
       schema: {
         tags: ['operations'],
-        summary: 'Liveness and database check',
-        response: { 200: z.object({ status: z.literal('ok'), database: z.string() }), 503: z.object({ status: z.literal('unavailable'), database: z.string() }) },
+        summary: 'Each dependency (database, Redis, storage, mail) with its state; 503 only when this server cannot serve',
+        response: { 200: healthResponseSchema, 503: healthResponseSchema },
       },
     },
     async (_request, reply) => {
-      try {
-        await pingDatabase(opts.db);
-        return { status: 'ok' as const, database: opts.dialect };
-      } catch {
-        return reply.code(503).send({ status: 'unavailable' as const, database: opts.dialect });
-      }
+      const report = await opts.health.check();
+      reply.header('Cache-Control', 'no-store');
+      return reply.code(report.status === 'down' ? 503 : 200).send(report);
     },
   );
 }
