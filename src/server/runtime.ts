@@ -271,8 +271,17 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
  */
 export async function openRuntime(opts: { env?: NodeJS.ProcessEnv; logger?: (config: Config) => Logger } = {}): Promise<Runtime> {
   const config = loadConfig(opts.env ?? process.env);
-  const database = createDatabase(config.database);
+  const logger = opts.logger?.(config) ?? createLogger(config.logLevel);
+  let warnedAt = 0;
+  const database = createDatabase(config.database, {
+    // One warning a minute at most while PostgreSQL is away (each pooled connection reports its loss).
+    onConnectionError: (err) => {
+      if (Date.now() - warnedAt < 60_000) return;
+      warnedAt = Date.now();
+      logger.warn({ err: err.message }, 'database connection lost: requests fail (health says down) until PostgreSQL is back, then the pool reconnects by itself');
+    },
+  });
   await migrateToLatest(database.db);
   // Redis (REDIS_URL) is opened by createRuntime, which also closes it
-  return createRuntime({ config, database, logger: opts.logger?.(config), owns: { database: true } });
+  return createRuntime({ config, database, logger, owns: { database: true } });
 }

@@ -24,6 +24,11 @@ export interface DatabaseOptions {
   pgSchema?: string;
   /** Pool size for PostgreSQL. */
   pgPoolSize?: number;
+  /**
+   * Told when an idle pooled PostgreSQL connection breaks (the server restarted or went away). Such
+   * errors are never thrown: the pool drops that connection and opens a new one on the next query.
+   */
+  onConnectionError?: (err: Error) => void;
 }
 
 export function createDatabase(database: Config['database'], opts: DatabaseOptions = {}): Database {
@@ -40,8 +45,12 @@ export function createDatabase(database: Config['database'], opts: DatabaseOptio
   const pool = new pg.Pool({
     connectionString: database.url,
     max: opts.pgPoolSize ?? 10,
+    // A server that does not answer (a dropped network) fails the request instead of hanging it.
+    connectionTimeoutMillis: 5_000,
     ...(opts.pgSchema ? { options: `-c search_path=${opts.pgSchema}` } : {}),
   });
+  // Without a listener, an idle connection's error (PostgreSQL restarting) would crash the process.
+  pool.on('error', (err) => opts.onConnectionError?.(err));
   const db = new Kysely<DB>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect: 'postgres', destroy: () => db.destroy() };
 }
