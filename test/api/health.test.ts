@@ -24,6 +24,14 @@ describe.each(testDialects())('GET /api/health on %s', (dialect) => {
     smtp = undefined;
   });
 
+  it('stays ok when many checks arrive at once (a load balancer and monitors): their storage probes do not collide', async () => {
+    t = await createTestApp({ dialect });
+    await t.app.listen({ port: 0, host: '127.0.0.1' });
+    const port = (t.app.server.address() as { port: number }).port;
+    const statuses = await Promise.all(Array.from({ length: 64 }, () => fetch(`http://127.0.0.1:${port}/api/health`).then((r) => r.status)));
+    expect(statuses.filter((s) => s !== 200)).toEqual([]);
+  });
+
   it('answers 503 "down" when the database does not answer', async () => {
     t = await createTestApp({ dialect });
     expect((await health(t)).statusCode).toBe(200);

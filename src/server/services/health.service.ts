@@ -41,7 +41,19 @@ export class HealthService {
 
   constructor(private readonly deps: HealthDeps) {}
 
-  async check(): Promise<HealthResponse> {
+  /** The check in progress: concurrent calls (a load balancer and a monitor at once) share it. */
+  private inFlight?: Promise<HealthResponse>;
+
+  check(): Promise<HealthResponse> {
+    // One storage probe at a time: two at once wrote and removed the same file and reported each other's
+    // removal as "storage down".
+    this.inFlight ??= this.run().finally(() => {
+      this.inFlight = undefined;
+    });
+    return this.inFlight;
+  }
+
+  private async run(): Promise<HealthResponse> {
     const [database, storage, mail] = await Promise.all([this.probe(() => this.deps.repo.ping()), this.probe(() => this.writeProbe()), this.mail()]);
     const checks: HealthResponse['checks'] = {
       database: { ...database, dialect: this.deps.dialect },
