@@ -1,5 +1,5 @@
 import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
-import type { AuditLogTable, DB, Grant, GrantsTable, Invite, InvitesTable, Session } from '../db/schema.js';
+import type { AuditLogTable, DB, Grant, GrantsTable, Invite, InvitesTable, Media, Session } from '../db/schema.js';
 import { isPostgres, Precompiled } from './compiled.js';
 
 type ClaimParams = { id: string; now: number; deviceHash: string };
@@ -92,6 +92,33 @@ export class InviteRepository {
 
   findByTokenHash(hash: string, db: Kysely<DB> = this.db): Promise<Invite | undefined> {
     return this.byTokenHash.first(db, { hash });
+  }
+
+  private readonly mediaOf = new Precompiled<{ id: string }, Media>((db, p) => db.selectFrom('media').selectAll().where('id', '=', p('id')));
+  private readonly withMediaPg = new Precompiled<{ hash: string }, Invite & { media_row: Media }>((db, p) =>
+    db
+      .selectFrom('invites')
+      .innerJoin('media', 'media.id', 'invites.media_id')
+      .selectAll('invites')
+      // The whole media row, whatever columns migrations added; bigint and integer columns come back as JSON numbers.
+      .select(sql<Media>`to_jsonb(media)`.as('media_row'))
+      .where('invites.token_hash', '=', p('hash')),
+  );
+
+  /**
+   * The invite behind a link and its media (deleted or not), for the lobby: one round trip on
+   * PostgreSQL; on SQLite two cheap in-process lookups.
+   */
+  async findWithMediaByTokenHash(hash: string): Promise<{ invite: Invite; media: Media } | undefined> {
+    if (isPostgres(this.db)) {
+      const row = await this.withMediaPg.first(this.db, { hash });
+      if (!row) return undefined;
+      const { media_row: media, ...invite } = row;
+      return { invite, media };
+    }
+    const invite = await this.byTokenHash.first(this.db, { hash });
+    const media = invite && (await this.mediaOf.first(this.db, { id: invite.media_id }));
+    return invite && media ? { invite, media } : undefined;
   }
 
   findById(id: string, db: Kysely<DB> = this.db): Promise<Invite | undefined> {

@@ -108,7 +108,7 @@ export class LobbyService {
    * grants access and rotates the session. Wrong emails and codes are counted even though the call fails.
    */
   async enter(token: string | undefined, input: { email?: string; code?: string }, visitor: LobbyVisitor): Promise<Entered | Extract<LobbyEnterResponse, { next: 'code' }>> {
-    const invite = await this.inviteFor(token);
+    const { invite, media } = await this.deps.invites.byTokenWithMedia(token);
     await this.refuseIfLocked(invite, visitor);
     const settings = await this.deps.settings.get();
     const now = this.deps.clock();
@@ -123,7 +123,6 @@ export class LobbyService {
       throw new AppError('email_mismatch');
     }
 
-    const media = (await this.deps.media.findAnyById(invite.media_id))!;
     // The same device coming back with its access still valid goes straight in, without using the link again.
     const held = media.deleted_at === null && invite.revoked_at === null ? await this.heldGrants(visitor, invite) : [];
     const refusal = redemptionRefusal(invite, { now, deviceHash, mediaDeleted: media.deleted_at !== null, settings });
