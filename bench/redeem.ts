@@ -85,11 +85,26 @@ const median = (xs: number[]) => {
 };
 const loadavg = () => os.loadavg().map((n) => n.toFixed(2)).join(' ');
 
+type Server = ReturnType<typeof startServer>;
+const cpuMs = async (s: Server) => {
+  s.child.send('cpu');
+  const { cpu } = await s.next<{ cpu: NodeJS.CpuUsage }>();
+  return (cpu.user + cpu.system) / 1000;
+};
+/** A load phase with the server's own CPU time per completed request. */
+async function measured(s: Server, run: () => ReturnType<typeof load>) {
+  const before = await cpuMs(s);
+  const r = await run();
+  const after = await cpuMs(s);
+  // The server process only: PostgreSQL's own CPU is not in it.
+  return { ...r, cpuMsPerReq: (after - before) / (r.ok + r.non2xx || 1) };
+}
+
 async function runBare() {
   const bare = startServer('bare');
   const info = await bare.next<Started>();
   await load(info.port, [], { durationS: 1 }); // warm-up
-  const r = await load(info.port, [], { durationS: 5 });
+  const r = await measured(bare, () => load(info.port, [], { durationS: 5 }));
   bare.child.kill();
   return r;
 }
@@ -99,7 +114,7 @@ async function runFoyer(dialect: string) {
   const info = await s.next<Started>();
   // Warm-up on invites of its own (JIT, statement caches), then the measured run on fresh ones.
   await load(info.port, info.invites.slice(COUNT), { amount: WARM });
-  const r = await load(info.port, info.invites.slice(0, COUNT), { amount: COUNT });
+  const r = await measured(s, () => load(info.port, info.invites.slice(0, COUNT), { amount: COUNT }));
   s.child.send('report');
   const report = await s.next<{ redeemed: number; doubleUses: number; doubleGrants: number }>();
   await new Promise((resolve) => s.child.once('exit', resolve));
@@ -108,9 +123,10 @@ async function runFoyer(dialect: string) {
 
 const dialects = ['sqlite', ...(process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
 const targets = ['bare', ...dialects];
-type Row = Awaited<ReturnType<typeof load>> & { doubles?: number; redeemed?: number };
+type Row = Awaited<ReturnType<typeof load>> & { cpuMsPerReq: number; doubles?: number; redeemed?: number };
 const results = new Map<string, Row[]>(targets.map((t) => [t, []]));
 const ratios = new Map<string, number[]>(dialects.map((d) => [d, []]));
+const cpuRatios = new Map<string, number[]>(dialects.map((d) => [d, []]));
 
 console.log(`bench/redeem: ${COUNT} requests (+${WARM} warm-up), ${CONNECTIONS} connections, each a different single-use invite; ${ROUNDS} alternating rounds`);
 console.log(`load average at start: ${loadavg()}`);
@@ -124,12 +140,13 @@ for (let round = 0; round < ROUNDS; round++) {
     results.get(t)!.push(r);
   }
   const bare = got.get('bare')!;
-  const parts = [`round ${round + 1} (load ${loadavg()}): bare ${fmt(bare.rps)} req/s`];
+  const parts = [`round ${round + 1} (load ${loadavg()}): bare ${fmt(bare.rps)} req/s ${bare.cpuMsPerReq.toFixed(3)} ms CPU/req`];
   for (const d of dialects) {
     const r = got.get(d)!;
     ratios.get(d)!.push(r.rps / bare.rps);
+    cpuRatios.get(d)!.push(bare.cpuMsPerReq / r.cpuMsPerReq);
     parts.push(
-      `${d} ${fmt(r.rps)} req/s p50 ${r.p50} p99 ${r.p99} ms ${((r.rps / bare.rps) * 100).toFixed(1)}% ` +
+      `${d} ${fmt(r.rps)} req/s p50 ${r.p50} p99 ${r.p99} ms ${((r.rps / bare.rps) * 100).toFixed(1)}% ${r.cpuMsPerReq.toFixed(3)} ms CPU/req ` +
         `[2xx ${r.ok}/${COUNT}, other ${r.non2xx}, errors ${r.errors}, redeemed ${r.redeemed}, double ${r.doubles}]`,
     );
   }
@@ -138,12 +155,13 @@ for (let round = 0; round < ROUNDS; round++) {
 
 console.log(`\nmedians over ${ROUNDS} rounds (load average at end: ${loadavg()})`);
 const bares = results.get('bare')!;
-console.log(`bare Fastify (constant)   ${fmt(median(bares.map((r) => r.rps)))} req/s   p50 ${median(bares.map((r) => r.p50))} ms   p99 ${median(bares.map((r) => r.p99))} ms`);
+console.log(`bare Fastify (constant)   ${fmt(median(bares.map((r) => r.rps)))} req/s   p50 ${median(bares.map((r) => r.p50))} ms   p99 ${median(bares.map((r) => r.p99))} ms   ${median(bares.map((r) => r.cpuMsPerReq)).toFixed(3)} ms CPU/req`);
 for (const d of dialects) {
   const rs = results.get(d)!;
   console.log(
     `Foyer redeem on ${d.padEnd(8)} ${fmt(median(rs.map((r) => r.rps)))} req/s   p50 ${median(rs.map((r) => r.p50))} ms   p99 ${median(rs.map((r) => r.p99))} ms   ` +
       `${(median(ratios.get(d)!) * 100).toFixed(1)}% of bare (median of per-round ratios)   ` +
+      `${median(rs.map((r) => r.cpuMsPerReq)).toFixed(3)} ms CPU/req, requests per CPU-second ${(median(cpuRatios.get(d)!) * 100).toFixed(1)}% of bare's   ` +
       `double redemptions ${rs.reduce((n, r) => n + (r.doubles ?? 0), 0)} in ${rs.length * COUNT} requests`,
   );
 }
