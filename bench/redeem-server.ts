@@ -11,6 +11,10 @@ import { createTestDatabase, type TestDialect } from '../test/factories/database
 const mode = process.argv[2] as 'bare' | TestDialect;
 const count = Number(process.argv[3] ?? 10_000);
 const send = (m: unknown) => process.send!(m);
+// The parent reads this process's CPU time around each load phase (steadier than req/s on a shared machine).
+process.on('message', (m) => {
+  if (m === 'cpu') send({ cpu: process.cpuUsage() });
+});
 
 if (mode === 'bare') {
   const app = Fastify();

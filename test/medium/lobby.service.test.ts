@@ -75,6 +75,36 @@ describe.each(testDialects())('LobbyService on %s', (dialect) => {
     await expect(rt.services.access.view(visitor, doc.id)).resolves.toMatchObject({ role: 'viewer', canManage: false });
   });
 
+  it('24 devices entering one single-use link at once: one use, one session, one grant, one redeemed entry; the rest write nothing', async () => {
+    const owner = await createOwner(rt);
+    const doc = await uploadDocument(rt, owner);
+    for (const bindToDevice of [true, false]) {
+      await rt.services.settings.update({ bindToDevice }, owner.user.id);
+      const invite = await createInvite(rt, owner, doc.id);
+      const devices = Array.from({ length: 24 }, () => newDeviceId());
+      const results = await Promise.allSettled(devices.map((d) => rt.services.lobby.enter(invite.token, { email: invite.email }, lobbyVisitor(d))));
+
+      const won = results.filter((r) => r.status === 'fulfilled');
+      expect(won).toHaveLength(1);
+      for (const r of results) if (r.status === 'rejected') expect(['link_used', 'device_mismatch']).toContain((r.reason as { code: string }).code);
+      const winner = (won[0] as PromiseFulfilledResult<Awaited<ReturnType<typeof rt.services.lobby.enter>>>).value;
+      if (!('sessionToken' in winner)) throw new Error('the winner got no session');
+
+      const row = await inviteRow(rt, invite.inviteId);
+      expect(row.uses).toBe(1);
+      const grants = await grantRows(rt, invite.inviteId);
+      expect(grants).toHaveLength(1);
+      expect(grants[0].session_id).toBe(sessionIdOf(winner.sessionToken));
+      const sessions = await rt.database.db.selectFrom('sessions').select(['id', 'device_id']).where('device_id', 'in', devices).execute();
+      expect(sessions).toEqual([{ id: sessionIdOf(winner.sessionToken), device_id: sessions[0].device_id }]);
+      expect(row.device_hash).toBe(hashToken(sessions[0].device_id!));
+      const audit = await rt.database.db.selectFrom('audit_log').select(['action']).where('invite_id', '=', invite.inviteId).execute();
+      expect(audit.filter((a) => a.action === 'invite.redeemed')).toHaveLength(1);
+      expect(audit.filter((a) => a.action === 'invite.refused')).toHaveLength(23);
+    }
+    await rt.services.settings.update({ bindToDevice: true }, owner.user.id);
+  });
+
   it('a wrong email is refused with email_mismatch and counted as an attempt, until the link locks', async () => {
     const owner = await createOwner(rt);
     const doc = await uploadDocument(rt, owner);

@@ -1,8 +1,82 @@
-import type { Insertable, Kysely, Updateable } from 'kysely';
-import type { DB, Grant, GrantsTable, Invite, InvitesTable } from '../db/schema.js';
+import { sql, type Insertable, type Kysely, type Updateable } from 'kysely';
+import type { AuditLogTable, DB, Grant, GrantsTable, Invite, InvitesTable, Media, Session } from '../db/schema.js';
+import { isPostgres, Precompiled } from './compiled.js';
+
+type ClaimParams = { id: string; now: number; deviceHash: string };
+
+/** The conditional UPDATE that uses a link: counts the use and binds the device only if it is still usable now. */
+const claimLink = (db: Kysely<DB>, p: <K extends keyof ClaimParams>(k: K) => ClaimParams[K]) =>
+  db
+    .updateTable('invites')
+    .set((eb) => ({
+      uses: eb('uses', '+', 1),
+      device_hash: eb.fn.coalesce('device_hash', eb.val(p('deviceHash'))),
+      first_redeemed_at: eb.fn.coalesce('first_redeemed_at', eb.val(p('now'))),
+      last_access_at: p('now'),
+      code_hash: null,
+      code_expires_at: null,
+      code_device_hash: null,
+    }))
+    .where('id', '=', p('id'))
+    .where('revoked_at', 'is', null)
+    .where('replaced_by', 'is', null)
+    .where('expires_at', '>', p('now'))
+    .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
+    .where((eb) => eb.or([eb('max_uses', '=', -1), eb('uses', '<', eb.ref('max_uses'))]))
+    .where((eb) => eb.or([eb('bind_device', '=', 0), eb('device_hash', 'is', null), eb('device_hash', '=', p('deviceHash'))]));
+
+/** What a first redemption writes besides the use itself: the new session, its grant and the audit entry. */
+export interface FreshRedemption {
+  claim: ClaimParams;
+  session: Session;
+  grant: Required<Insertable<GrantsTable>>;
+  audit: Insertable<AuditLogTable> & { details_json: string | null; actor_id: string | null; media_id: string | null; invite_id: string | null };
+}
+
+type FreshParams = {
+  [K in keyof ClaimParams]: ClaimParams[K];
+} & { [K in keyof Session as `s_${K}`]: Session[K] } & { [K in keyof FreshRedemption['grant'] as `g_${K}`]: FreshRedemption['grant'][K] } & {
+  [K in keyof FreshRedemption['audit'] as `a_${K}`]: FreshRedemption['audit'][K];
+};
+
+const SESSION_COLS = ['id', 'user_id', 'kind', 'device_id', 'created_at', 'expires_at', 'last_seen_at'] as const;
+const GRANT_COLS = ['id', 'media_id', 'invite_id', 'email_canonical', 'role', 'session_id', 'user_id', 'created_at', 'last_access_at', 'revoked_at', 'expires_at'] as const;
+const AUDIT_COLS = ['id', 'at', 'action', 'actor_kind', 'actor_id', 'actor_label', 'media_id', 'invite_id', 'details_json'] as const;
+const BIGINT = new Set(['created_at', 'expires_at', 'last_seen_at', 'last_access_at', 'revoked_at', 'at']);
+
+const freshParams = (r: FreshRedemption): FreshParams => {
+  const out: Record<string, unknown> = { ...r.claim };
+  for (const c of SESSION_COLS) out[`s_${c}`] = r.session[c];
+  for (const c of GRANT_COLS) out[`g_${c}`] = r.grant[c];
+  for (const c of AUDIT_COLS) out[`a_${c}`] = r.audit[c];
+  return out as FreshParams;
+};
 
 export class InviteRepository {
   constructor(private readonly db: Kysely<DB>) {}
+
+  private readonly byTokenHash = new Precompiled<{ hash: string }, Invite>((db, p) => db.selectFrom('invites').selectAll().where('token_hash', '=', p('hash')));
+  private readonly claim = new Precompiled<ClaimParams, never>(claimLink);
+  private readonly insertSession = new Precompiled<FreshParams, never>((db, p) => db.insertInto('sessions').values(Object.fromEntries(SESSION_COLS.map((c) => [c, p(`s_${c}`)])) as never));
+  private readonly insertGrant = new Precompiled<FreshParams, never>((db, p) => db.insertInto('grants').values(Object.fromEntries(GRANT_COLS.map((c) => [c, p(`g_${c}`)])) as never));
+  private readonly insertAudit = new Precompiled<FreshParams, never>((db, p) => db.insertInto('audit_log').values(Object.fromEntries(AUDIT_COLS.map((c) => [c, p(`a_${c}`)])) as never));
+  /**
+   * PostgreSQL: the whole first redemption in one statement (one round trip, atomic on its own). The
+   * inserts select from the claim, so they happen only when the conditional UPDATE used the link;
+   * a concurrent claim of the same row waits for the first and then re-checks the WHERE (uses < max_uses).
+   */
+  private readonly freshPg = new Precompiled<FreshParams, { n: number }>((db, p) => {
+    const cols = (prefix: string, names: readonly string[]) =>
+      sql.join(names.map((c) => (BIGINT.has(c) ? sql`cast(${p(`${prefix}_${c}` as keyof FreshParams)} as bigint)` : sql`cast(${p(`${prefix}_${c}` as keyof FreshParams)} as text)`)));
+    const names = (list: readonly string[]) => sql.join(list.map((c) => sql.ref(c)));
+    const claimed = claimLink(db, p).returning('id');
+    const q = sql<{ n: number }>`with claimed as (${claimed}),
+      s as (insert into sessions (${names(SESSION_COLS)}) select ${cols('s', SESSION_COLS)} from claimed),
+      g as (insert into grants (${names(GRANT_COLS)}) select ${cols('g', GRANT_COLS)} from claimed),
+      a as (insert into audit_log (${names(AUDIT_COLS)}) select ${cols('a', AUDIT_COLS)} from claimed)
+      select count(*)::int as n from claimed`;
+    return { compile: () => q.compile(db) };
+  });
 
   /** The newest invite to each of these addresses (canonical) on a media item. */
   async newestByEmails(mediaId: string, emails: string[]): Promise<Invite[]> {
@@ -17,7 +91,34 @@ export class InviteRepository {
   }
 
   findByTokenHash(hash: string, db: Kysely<DB> = this.db): Promise<Invite | undefined> {
-    return db.selectFrom('invites').selectAll().where('token_hash', '=', hash).executeTakeFirst();
+    return this.byTokenHash.first(db, { hash });
+  }
+
+  private readonly mediaOf = new Precompiled<{ id: string }, Media>((db, p) => db.selectFrom('media').selectAll().where('id', '=', p('id')));
+  private readonly withMediaPg = new Precompiled<{ hash: string }, Invite & { media_row: Media }>((db, p) =>
+    db
+      .selectFrom('invites')
+      .innerJoin('media', 'media.id', 'invites.media_id')
+      .selectAll('invites')
+      // The whole media row, whatever columns migrations added; bigint and integer columns come back as JSON numbers.
+      .select(sql<Media>`to_jsonb(media)`.as('media_row'))
+      .where('invites.token_hash', '=', p('hash')),
+  );
+
+  /**
+   * The invite behind a link and its media (deleted or not), for the lobby: one round trip on
+   * PostgreSQL; on SQLite two cheap in-process lookups.
+   */
+  async findWithMediaByTokenHash(hash: string): Promise<{ invite: Invite; media: Media } | undefined> {
+    if (isPostgres(this.db)) {
+      const row = await this.withMediaPg.first(this.db, { hash });
+      if (!row) return undefined;
+      const { media_row: media, ...invite } = row;
+      return { invite, media };
+    }
+    const invite = await this.byTokenHash.first(this.db, { hash });
+    const media = invite && (await this.mediaOf.first(this.db, { id: invite.media_id }));
+    return invite && media ? { invite, media } : undefined;
   }
 
   findById(id: string, db: Kysely<DB> = this.db): Promise<Invite | undefined> {
@@ -78,27 +179,25 @@ export class InviteRepository {
    * The atomic use of a link: one conditional UPDATE that counts the use and binds the device only if
    * the link is still usable at this instant. Returns false when another request got there first.
    */
-  async redeem(opts: { id: string; now: number; deviceHash: string }, db: Kysely<DB> = this.db): Promise<boolean> {
-    const res = await db
-      .updateTable('invites')
-      .set((eb) => ({
-        uses: eb('uses', '+', 1),
-        device_hash: eb.fn.coalesce('device_hash', eb.val(opts.deviceHash)),
-        first_redeemed_at: eb.fn.coalesce('first_redeemed_at', eb.val(opts.now)),
-        last_access_at: opts.now,
-        code_hash: null,
-        code_expires_at: null,
-        code_device_hash: null,
-      }))
-      .where('id', '=', opts.id)
-      .where('revoked_at', 'is', null)
-      .where('replaced_by', 'is', null)
-      .where('expires_at', '>', opts.now)
-      .where((eb) => eb('attempts', '<', eb.ref('max_attempts')))
-      .where((eb) => eb.or([eb('max_uses', '=', -1), eb('uses', '<', eb.ref('max_uses'))]))
-      .where((eb) => eb.or([eb('bind_device', '=', 0), eb('device_hash', 'is', null), eb('device_hash', '=', opts.deviceHash)]))
-      .executeTakeFirst();
-    return Number(res.numUpdatedRows) === 1;
+  async redeem(opts: ClaimParams, db: Kysely<DB> = this.db): Promise<boolean> {
+    return (await this.claim.changed(db, opts)) === 1;
+  }
+
+  /**
+   * A first redemption (a device with no session yet): the use, the new guest session, its grant and
+   * the audit entry, all or nothing. One statement on PostgreSQL; on SQLite one transaction of four
+   * precompiled statements. Returns false (and writes nothing) when the link could not be used.
+   */
+  async redeemFresh(r: FreshRedemption): Promise<boolean> {
+    const params = freshParams(r);
+    if (isPostgres(this.db)) return ((await this.freshPg.first(this.db, params))?.n ?? 0) === 1;
+    return this.db.transaction().execute(async (trx) => {
+      if ((await this.claim.changed(trx, params)) !== 1) return false;
+      await this.insertSession.changed(trx, params);
+      await this.insertGrant.changed(trx, params);
+      await this.insertAudit.changed(trx, params);
+      return true;
+    });
   }
 }
 

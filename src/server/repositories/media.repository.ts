@@ -1,8 +1,11 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, Media, MediaTable, MediaUpdate } from '../db/schema.js';
+import { Precompiled } from './compiled.js';
 
 export class MediaRepository {
   constructor(private readonly db: Kysely<DB>) {}
+
+  private readonly anyById = new Precompiled<{ id: string }, Media>((db, p) => db.selectFrom('media').selectAll().where('id', '=', p('id')));
 
   async insert(row: Insertable<MediaTable>, db: Kysely<DB> = this.db): Promise<void> {
     await db.insertInto('media').values(row).execute();
@@ -10,7 +13,7 @@ export class MediaRepository {
 
   /** Any media row, deleted or not (invites need to tell "deleted" from "unknown"). */
   findAnyById(id: string): Promise<Media | undefined> {
-    return this.db.selectFrom('media').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.anyById.first(this.db, { id });
   }
 
   findById(id: string): Promise<Media | undefined> {

@@ -46,20 +46,22 @@ export class AuditService {
   constructor(private readonly deps: { repo: AuditRepository; media: MediaService; clock: () => number }) {}
 
   async record(entry: AuditRecord, trx?: Tx): Promise<void> {
-    await this.deps.repo.insert(
-      {
-        id: randomUUID(),
-        at: this.deps.clock(),
-        action: entry.action,
-        actor_kind: entry.actor.kind,
-        actor_id: entry.actor.id,
-        actor_label: entry.actor.label,
-        media_id: entry.mediaId ?? null,
-        invite_id: entry.inviteId ?? null,
-        details_json: entry.details ? JSON.stringify(entry.details) : null,
-      },
-      trx,
-    );
+    await this.deps.repo.insert(this.entry(entry), trx);
+  }
+
+  /** The row `record` writes, for a use case that writes it together with its change in one statement. */
+  entry(entry: AuditRecord): AuditEntry {
+    return {
+      id: randomUUID(),
+      at: this.deps.clock(),
+      action: entry.action,
+      actor_kind: entry.actor.kind,
+      actor_id: entry.actor.id,
+      actor_label: entry.actor.label,
+      media_id: entry.mediaId ?? null,
+      invite_id: entry.inviteId ?? null,
+      details_json: entry.details ? JSON.stringify(entry.details) : null,
+    };
   }
 
   /** The site's whole audit log, for admins. */

@@ -145,6 +145,13 @@ export class AuthService {
     opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number },
     trx?: Tx,
   ): Promise<NewSession> {
+    const created = this.newSession(opts);
+    await this.sessions.insert(created.session, trx);
+    return created;
+  }
+
+  /** A new session's token and row, not yet stored (the lobby stores it together with the redemption). */
+  newSession(opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number }): NewSession {
     const token = newToken();
     const now = this.deps.clock();
     const session: Session = {
@@ -156,7 +163,6 @@ export class AuthService {
       expires_at: now + (opts.ttlMs ?? this.deps.sessionTtlMs),
       last_seen_at: now,
     };
-    await this.sessions.insert(session, trx);
     return { token, session };
   }
 

@@ -81,6 +81,14 @@ export class InviteService {
   }
 
   /** The invite a link token belongs to (replaced and revoked ones too), or invalid_link. */
+  /** The invite behind a link and its media in one lookup (the lobby's POST). */
+  async byTokenWithMedia(token: string | undefined): Promise<{ invite: Invite; media: Media }> {
+    if (!token || !looksLikeToken(token)) throw new AppError('invalid_link');
+    const found = await this.links.findWithMediaByTokenHash(hashToken(token));
+    if (!found) throw new AppError('invalid_link');
+    return found;
+  }
+
   async byToken(token: string | undefined): Promise<Invite> {
     if (!token || !looksLikeToken(token)) throw new AppError('invalid_link');
     const invite = await this.links.findByTokenHash(hashToken(token));

@@ -70,10 +70,11 @@ export class LobbyService {
 
   /** Grants this visitor already holds on the media through this person's invites. */
   private async heldGrants(visitor: LobbyVisitor, invite: Invite, trx?: Tx): Promise<Grant[]> {
-    const held = await this.deps.grants.liveFor(
-      { mediaId: invite.media_id, sessionId: visitor.auth.session?.id, userId: this.verifiedInvitee(visitor.auth, invite)?.id, activeAt: this.deps.clock() },
-      trx,
-    );
+    const sessionId = visitor.auth.session?.id;
+    const userId = this.verifiedInvitee(visitor.auth, invite)?.id;
+    // A visitor with no session holds nothing: no query (the common first pass through the lobby).
+    if (!sessionId && !userId) return [];
+    const held = await this.deps.grants.liveFor({ mediaId: invite.media_id, sessionId, userId, activeAt: this.deps.clock() }, trx);
     return held.filter((g) => g.email_canonical === invite.email_canonical);
   }
 
@@ -107,7 +108,7 @@ export class LobbyService {
    * grants access and rotates the session. Wrong emails and codes are counted even though the call fails.
    */
   async enter(token: string | undefined, input: { email?: string; code?: string }, visitor: LobbyVisitor): Promise<Entered | Extract<LobbyEnterResponse, { next: 'code' }>> {
-    const invite = await this.inviteFor(token);
+    const { invite, media } = await this.deps.invites.byTokenWithMedia(token);
     await this.refuseIfLocked(invite, visitor);
     const settings = await this.deps.settings.get();
     const now = this.deps.clock();
@@ -122,7 +123,6 @@ export class LobbyService {
       throw new AppError('email_mismatch');
     }
 
-    const media = (await this.deps.media.findAnyById(invite.media_id))!;
     // The same device coming back with its access still valid goes straight in, without using the link again.
     const held = media.deleted_at === null && invite.revoked_at === null ? await this.heldGrants(visitor, invite) : [];
     const refusal = redemptionRefusal(invite, { now, deviceHash, mediaDeleted: media.deleted_at !== null, settings });
@@ -174,7 +174,7 @@ export class LobbyService {
     const accessMs = user ? this.deps.sessionTtlMs : Math.min(invite.duration_minutes * 60_000, this.deps.sessionTtlMs);
     const grantExpiresAt = user ? null : now + accessMs;
 
-    const result = await this.deps.tx.run(async (trx) => {
+    const result = !oldSession && !user && !held.length ? await this.redeemFresh({ invite, media, visitor, deviceHash: opts.deviceHash, role, accessMs, now }) : await this.deps.tx.run(async (trx) => {
       if (!reentry && !(await this.deps.links.redeem({ id: invite.id, now, deviceHash: opts.deviceHash }, trx))) {
         return { lost: true as const };
       }
@@ -247,6 +247,36 @@ export class LobbyService {
       sessionToken: result.created.token,
       sessionTtlMs: result.sessionExpiresAt - now,
     };
+  }
+
+  /**
+   * A device with no session passing the lobby for the first time: the use, a new guest session, its
+   * grant and the audit entry are written in one go (one statement on PostgreSQL), nothing before or
+   * after. What the general path does besides (moving an old session's grants, the latest expiry of
+   * what the session holds) has nothing to act on here: the new session holds only this grant.
+   */
+  private async redeemFresh(o: { invite: Invite; media: Media; visitor: LobbyVisitor; deviceHash: string; role: InviteRole; accessMs: number; now: number }) {
+    const { invite, media, role, now } = o;
+    const created = this.deps.auth.newSession({ userId: null, deviceId: o.visitor.deviceId, kind: 'guest', ttlMs: o.accessMs });
+    const used = await this.deps.links.redeemFresh({
+      claim: { id: invite.id, now, deviceHash: o.deviceHash },
+      session: created.session,
+      grant: {
+        id: randomUUID(),
+        media_id: media.id,
+        invite_id: invite.id,
+        email_canonical: invite.email_canonical,
+        role,
+        session_id: created.session.id,
+        user_id: null,
+        created_at: now,
+        last_access_at: now,
+        revoked_at: null,
+        expires_at: now + o.accessMs,
+      },
+      audit: this.deps.audit.entry({ action: 'invite.redeemed', actor: this.actor(o.visitor, invite), mediaId: media.id, inviteId: invite.id, details: { role, reentry: false, account: false } }),
+    });
+    return used ? { lost: false as const, created, sessionExpiresAt: created.session.expires_at } : { lost: true as const };
   }
 
   /**
