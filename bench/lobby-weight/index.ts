@@ -185,6 +185,13 @@ async function visit(browser: Browser, t: Target, invite: { email: string; link:
     await page.goto(invite.link, { waitUntil: 'commit', timeout: 60_000 });
     await page.waitForFunction(() => (window as unknown as { __lobbyReady?: number }).__lobbyReady, undefined, { timeout: 60_000, polling: 50 });
     const tti = await page.evaluate(() => (window as unknown as { __lobbyReady: number }).__lobbyReady);
+    if (process.env.BENCH_TRACE) {
+      const entries = await page.evaluate(() =>
+        performance.getEntries().map((e) => ({ name: e.name, type: e.entryType, start: e.startTime, end: 'responseEnd' in e ? (e as PerformanceResourceTiming).responseEnd : e.startTime + e.duration })),
+      );
+      for (const e of entries) console.log(`  ${t.name} ${e.type} ${e.start.toFixed(0)}–${e.end.toFixed(0)} ms ${e.name.replace(t.url!, '')}`);
+      console.log(`  ${t.name} interactive at ${tti.toFixed(0)} ms`);
+    }
     // Responses already under way when the form came up belong to the lobby too.
     await wire.idle(0, 100);
     wire.phase = 'prefetch';
@@ -194,6 +201,11 @@ async function visit(browser: Browser, t: Target, invite: { email: string; link:
     await page.locator('input[name="email"]').fill(invite.email);
     const playerMounted = page.waitForRequest((r) => r.url().includes('/playback'), { timeout: 60_000 });
     const clicked = Date.now();
+    // BENCH_TRACE=1 prints when each request of step 2 starts and ends, in ms after the click.
+    if (process.env.BENCH_TRACE) {
+      page.on('request', (r) => console.log(`  ${t.name} +${Date.now() - clicked} ms → ${r.method()} ${new URL(r.url()).pathname}`));
+      page.on('requestfinished', (r) => console.log(`  ${t.name} +${Date.now() - clicked} ms ← ${new URL(r.url()).pathname}`));
+    }
     await page.getByRole('button', { name: 'Continue' }).click();
     await playerMounted;
     const step2 = Date.now() - clicked;

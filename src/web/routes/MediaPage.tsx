@@ -1,6 +1,7 @@
-import { lazy, Suspense, useState, type ComponentType, type ReactNode } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/client.js';
+import { lazyComponent } from '../lazy-component.js';
 import { AccessRefusedPage } from '../features/access/AccessRefusedPage.js';
 import { isAccessRefusalCode } from '../features/access/refusal-store.js';
 import { MediaTypeBadge } from '../features/media/MediaThumb.js';
@@ -19,17 +20,25 @@ import { LoadingBlock } from '../ui/Spinner.js';
 import { useToast } from '../ui/Toasts.js';
 
 // Owner-only parts, one chunk (features/media/owner-parts.ts); a guest never loads it.
-const ownerParts = () => import('../features/media/owner-parts.js');
-type OwnerParts = Awaited<ReturnType<typeof ownerParts>>;
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- each part keeps its own props through the cast
-const ownerPart = <K extends keyof OwnerParts>(name: K) => lazy(() => ownerParts().then((m) => ({ default: m[name] as ComponentType<any> }))) as unknown as OwnerParts[K];
-const DeleteMediaDialog = ownerPart('DeleteMediaDialog');
-const EditMediaForm = ownerPart('EditMediaForm');
-const OwnerTools = ownerPart('OwnerTools');
-const QuizEditor = ownerPart('QuizEditor');
-const QuizResults = ownerPart('QuizResults');
-const InviteButtonSlot = ownerPart('InviteButtonSlot');
-const PeopleWithAccessSlot = ownerPart('PeopleWithAccessSlot');
+const ownerChunk = () => import('../features/media/owner-parts.js');
+const ownerParts = {
+  DeleteMediaDialog: lazyComponent(() => ownerChunk().then((m) => m.DeleteMediaDialog)),
+  EditMediaForm: lazyComponent(() => ownerChunk().then((m) => m.EditMediaForm)),
+  OwnerTools: lazyComponent(() => ownerChunk().then((m) => m.OwnerTools)),
+  QuizEditor: lazyComponent(() => ownerChunk().then((m) => m.QuizEditor)),
+  QuizResults: lazyComponent(() => ownerChunk().then((m) => m.QuizResults)),
+  InviteButtonSlot: lazyComponent(() => ownerChunk().then((m) => m.InviteButtonSlot)),
+  PeopleWithAccessSlot: lazyComponent(() => ownerChunk().then((m) => m.PeopleWithAccessSlot)),
+};
+/** All of them at once, so a part shown later (the edit form) renders without waiting. */
+const loadOwnerParts = () => void Promise.all(Object.values(ownerParts).map((p) => p.load())).catch(() => undefined);
+const DeleteMediaDialog = ownerParts.DeleteMediaDialog.Component;
+const EditMediaForm = ownerParts.EditMediaForm.Component;
+const OwnerTools = ownerParts.OwnerTools.Component;
+const QuizEditor = ownerParts.QuizEditor.Component;
+const QuizResults = ownerParts.QuizResults.Component;
+const InviteButtonSlot = ownerParts.InviteButtonSlot.Component;
+const PeopleWithAccessSlot = ownerParts.PeopleWithAccessSlot.Component;
 /** An owner part shows once its chunk is in (a moment after the page, the first time). */
 const Owner = ({ children }: { children: ReactNode }) => <Suspense fallback={null}>{children}</Suspense>;
 
@@ -83,6 +92,7 @@ export function MediaPage() {
 
   const { media } = item.data;
   if (media.type === 'live') return <Navigate to={`/events/${encodeURIComponent(media.id)}`} replace />;
+  if (media.canManage) loadOwnerParts();
   return (
     <div className="page page-media">
       <PageTitle>{media.title}</PageTitle>

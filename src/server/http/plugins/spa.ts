@@ -29,8 +29,11 @@ export async function registerSpa(app: FastifyInstance, webRoot: string): Promis
         reply.header('Cache-Control', filePath.includes('/assets/') ? 'public, max-age=31536000, immutable' : 'no-cache');
       },
     });
-    const sendIndex = (reply: FastifyReply) => {
+    const sendIndex = (reply: FastifyReply, url = '/') => {
       reply.header('Cache-Control', 'no-cache');
+      // Where invite links land: the browser fetches the lobby's answer while the scripts download
+      // (the page's own GET /api/lobby then uses it), instead of after the app has started.
+      if (url === '/lobby') reply.header('Link', '</api/lobby>; rel=preload; as=fetch; crossorigin');
       return reply.sendFile('index.html', webRoot);
     };
     // Page addresses the React router owns. /api and /i are the server's.
@@ -41,7 +44,7 @@ export async function registerSpa(app: FastifyInstance, webRoot: string): Promis
         const err = new AppError('not_found', { message: `No such address: ${url}` });
         return reply.code(err.status).send(err.toWire());
       }
-      return sendIndex(reply);
+      return sendIndex(reply, url);
     });
   });
 }

@@ -1,4 +1,5 @@
-import { lazy, Suspense, type ComponentProps } from 'react';
+import { Suspense, type ComponentProps } from 'react';
+import { lazyComponent } from '../../lazy-component.js';
 import { LoadingBlock } from '../../ui/Spinner.js';
 import type * as Real from './NewLinkForm.js';
 
@@ -7,8 +8,8 @@ import type * as Real from './NewLinkForm.js';
  * schema: its own chunk, so the lobby's first load carries neither (docs/web-app.md, "Code splitting").
  */
 const load = () => import('./NewLinkForm.js');
-const Form = lazy(() => load().then((m) => ({ default: m.NewLinkForm })));
-const Sent = lazy(() => load().then((m) => ({ default: m.NewLinkSent })));
+const Form = lazyComponent(() => load().then((m) => m.NewLinkForm)).Component;
+const Sent = lazyComponent(() => load().then((m) => m.NewLinkSent)).Component;
 
 export function NewLinkForm(props: ComponentProps<typeof Real.NewLinkForm>) {
   return (

@@ -1,25 +1,23 @@
-import { lazy } from 'react';
 import type { MediaTypeDto } from '../../../contracts/api.js';
+import { lazyComponent } from '../../lazy-component.js';
 
-/**
+/*
  * The viewers, each in its own chunk: hls.js with the player, the quiz player, the PDF viewer (pdf.js
  * itself loads when a document opens). Loaded when a media page shows one, or earlier through
- * `prefetchViewer` — the same loaders, so a module is fetched once whoever asks first.
+ * `prefetchViewer` (the lobby, while the person types); once loaded they render without suspending.
  */
-const load = {
-  player: () => import('../player/HlsPlayer.js'),
-  quiz: () => import('../quiz/QuizPlayer.js'),
-  pdf: () => import('../documents/PdfViewer.js'),
-};
+const player = lazyComponent(() => import('../player/HlsPlayer.js').then((m) => m.HlsPlayer));
+const quiz = lazyComponent(() => import('../quiz/QuizPlayer.js').then((m) => m.QuizPlayer));
+const pdf = lazyComponent(() => import('../documents/PdfViewer.js').then((m) => m.PdfViewer));
 
-export const HlsPlayer = lazy(() => load.player().then((m) => ({ default: m.HlsPlayer })));
-export const QuizPlayer = lazy(() => load.quiz().then((m) => ({ default: m.QuizPlayer })));
-export const PdfViewer = lazy(() => load.pdf().then((m) => ({ default: m.PdfViewer })));
+export const HlsPlayer = player.Component;
+export const QuizPlayer = quiz.Component;
+export const PdfViewer = pdf.Component;
 
 /** Fetches the viewer code a media of this type needs (a document may also be an image: then nothing is needed). */
 export function prefetchViewer(type: MediaTypeDto): Promise<unknown> {
-  if (type === 'video' || type === 'audio') return load.player();
-  if (type === 'quiz') return load.quiz();
-  if (type === 'document') return load.pdf();
+  if (type === 'video' || type === 'audio') return player.load();
+  if (type === 'quiz') return quiz.load();
+  if (type === 'document') return pdf.load();
   return Promise.resolve();
 }
