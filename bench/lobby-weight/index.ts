@@ -18,7 +18,10 @@
  * commit before P7's work), extracted with `git archive`, built once into a temp folder, and served
  * by that commit's own server code. Rounds alternate between the two; medians are printed.
  *
- *   npm run bench:lobby -- [--rounds 5] [--baseline <commit>|none]
+ * Then, in-process, whether compressing JSON answers costs the server more than it saves on the
+ * way to a phone (json.ts).
+ *
+ *   npm run bench:lobby -- [--rounds 5] [--baseline <commit>|none] [--only browser|json]
  */
 import { execFileSync, fork, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, realpathSync, rmSync, symlinkSync } from 'node:fs';
@@ -28,9 +31,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { chromium, type Browser, type CDPSession } from 'playwright-core';
 import { buildIfStale, repoRoot } from '../../scripts/build-if-stale.mjs';
+import { jsonBench } from './json.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, baseline: { type: 'string', default: '5515521' } } });
+const { values } = parseArgs({ options: { rounds: { type: 'string', default: '5' }, baseline: { type: 'string', default: '5515521' }, only: { type: 'string' } } });
 const ROUNDS = Number(values.rounds);
 const GOAL_JS_BYTES = 150 * 1024;
 const GOAL_TTI_MS = 2000;
@@ -218,6 +222,14 @@ async function visit(browser: Browser, t: Target, invite: { email: string; link:
 
 async function main() {
   console.log(`lobby-weight: load average at start ${load()}`);
+  if (values.only !== 'json') await browserBench();
+  if (values.only !== 'browser') {
+    await jsonBench({ batches: Math.max(5, ROUNDS * 2 + 1), perBatch: 50 });
+    console.log(`\nload average at end ${load()}`);
+  }
+}
+
+async function browserBench() {
   await buildIfStale({ only: ['web'], log: (l: string) => console.log(l) });
   const targets: Target[] = [];
   if (values.baseline !== 'none') {
