@@ -191,7 +191,12 @@ async function visit(browser: Browser, t: Target, invite: { email: string; link:
     const tti = await page.evaluate(() => (window as unknown as { __lobbyReady: number }).__lobbyReady);
     if (process.env.BENCH_TRACE) {
       const entries = await page.evaluate(() =>
-        performance.getEntries().map((e) => ({ name: e.name, type: e.entryType, start: e.startTime, end: 'responseEnd' in e ? (e as PerformanceResourceTiming).responseEnd : e.startTime + e.duration })),
+        performance.getEntries().map((e) => ({
+          name: e.entryType === 'long-animation-frame' ? JSON.stringify(((e as unknown as { scripts: Array<{ sourceURL: string; invoker: string; duration: number }> }).scripts ?? []).map((x) => `${x.invoker} ${x.sourceURL.split('/').pop()} ${x.duration.toFixed(0)}ms`)) : e.name,
+          type: e.entryType,
+          start: e.startTime,
+          end: 'responseEnd' in e ? (e as PerformanceResourceTiming).responseEnd : e.startTime + e.duration,
+        })),
       );
       for (const e of entries) console.log(`  ${t.name} ${e.type} ${e.start.toFixed(0)}–${e.end.toFixed(0)} ms ${e.name.replace(t.url!, '')}`);
       console.log(`  ${t.name} interactive at ${tti.toFixed(0)} ms`);
