@@ -22,8 +22,11 @@ export default defineConfig({
     assetsInlineLimit: 0,
     rolldownOptions: {
       output: {
-        // Libraries change far less often than the app: a separate file stays cached across releases.
-        codeSplitting: { groups: [{ name: 'vendor', test: /[\\/]node_modules[\\/]/ }] },
+        // Pages and viewers are their own chunks (src/web/router.tsx, features/media/viewers.ts). The
+        // libraries every page needs (React, the router, React Query) change far less often than the app:
+        // one file of their own stays cached across releases. Others (hls.js, pdf.js) stay in the chunk
+        // that uses them, so the lobby never downloads them.
+        codeSplitting: { groups: [{ name: 'vendor', test: /[\\/]node_modules[\\/](react|react-dom|scheduler|react-router|@tanstack[\\/][^\\/]+|cookie|set-cookie-parser)[\\/]/ }] },
       },
     },
   },

@@ -20,7 +20,7 @@ export const targets = {
   },
   web: {
     script: 'build:web',
-    sources: ['src/web', 'src/contracts', 'vite.config.ts', 'package.json'],
+    sources: ['src/web', 'src/contracts', 'vite.config.ts', 'scripts/compress-web.mjs', 'package.json'],
     output: 'dist/web/index.html',
     clean: [],
   },

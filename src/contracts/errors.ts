@@ -1,98 +1,10 @@
 import { z } from 'zod';
+import { errorCodes } from './error-codes.js';
 
-/**
- * Every error code Foyer can answer with, on HTTP and on sockets.
- * The browser branches on these codes, never on message text.
- */
-/** The outcomes an invite link can have (PRODUCT.md, lobby outcomes), listed once for both lists below. */
-const inviteOutcomeCodes = [
-  'email_mismatch',
-  'link_expired',
-  'link_used',
-  'device_mismatch',
-  'invite_revoked',
-  'media_deleted',
-  'domain_blocked',
-  'too_many_attempts',
-  'invalid_link',
-  'code_required',
-  'code_invalid',
-  'out_of_scope',
-] as const;
-
-export const errorCodes = [
-  // generic
-  'validation_failed',
-  'not_found',
-  'unauthenticated',
-  'forbidden',
-  'csrf_failed',
-  'rate_limited',
-  'payload_too_large',
-  'conflict',
-  'internal_error',
-  // accounts
-  'email_taken',
-  'invalid_credentials',
-  'email_not_verified',
-  'verification_invalid',
-  // media
-  'unsupported_media',
-  'unsupported_content_type',
-  'upload_incomplete',
-  'storage_full',
-  // signed media URLs (the player asks for fresh ones on signature_expired)
-  'signature_invalid',
-  'signature_expired',
-  // invites and lobby (PRODUCT.md, lobby outcomes)
-  ...inviteOutcomeCodes,
-  'role_not_allowed',
-  'new_link_limit',
-  // live events and rooms
-  'event_not_started',
-  'event_ended',
-  'muted',
-] as const;
-
-export type ErrorCode = (typeof errorCodes)[number];
-
-/** Codes the lobby and an invite guest's pages can meet; the web app has a message and a next step for each. */
-export const lobbyErrorCodes = [
-  ...inviteOutcomeCodes,
-  'new_link_limit',
-  'rate_limited',
-  'validation_failed',
-] as const satisfies readonly ErrorCode[];
-export type LobbyErrorCode = (typeof lobbyErrorCodes)[number];
+// The codes themselves live in error-codes.ts, without zod, so the web app's first chunk can use them.
+export * from './error-codes.js';
 
 export const errorCodeSchema = z.enum(errorCodes);
-
-/**
- * The code for an HTTP status that came without our error body (a proxy, a plugin, a dropped
- * connection's retry). Server and browser both use this, so they never disagree.
- */
-export function codeForStatus(status: number): ErrorCode {
-  switch (status) {
-    case 400:
-      return 'validation_failed';
-    case 401:
-      return 'unauthenticated';
-    case 403:
-      return 'forbidden';
-    case 404:
-      return 'not_found';
-    case 409:
-      return 'conflict';
-    case 413:
-      return 'payload_too_large';
-    case 415:
-      return 'unsupported_content_type';
-    case 429:
-      return 'rate_limited';
-    default:
-      return status >= 400 && status < 500 ? 'validation_failed' : 'internal_error';
-  }
-}
 
 /** The one wire shape of an error, on HTTP and on sockets. */
 export const errorBodySchema = z.object({

@@ -1,3 +1,4 @@
+import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
@@ -114,6 +115,9 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     referrerPolicy: { policy: 'same-origin' },
     strictTransportSecurity: config.secureCookies ? undefined : false,
   });
+  // JSON answers of 1 KB or more leave compressed, Brotli or gzip as the client accepts (docs/operations.md,
+  // "Compression"). Static files come compressed from the build (spa.ts); media bytes never are (Range).
+  await app.register(compress, { encodings: ['br', 'gzip'], threshold: 1024, customTypes: /^application\/json(?:;|$)/, globalDecompression: false });
   await app.register(cookie);
   await app.register(multipart);
   // shared through Redis while it answers, per process while it does not (never a 500, never unlimited)

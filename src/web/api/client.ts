@@ -1,4 +1,4 @@
-import { codeForStatus, errorCodeSchema, type ErrorCode } from '../../contracts/errors.js';
+import { codeForStatus, errorCodes, type ErrorCode } from '../../contracts/error-codes.js';
 
 export type ApiErrorCode = ErrorCode | 'network_error';
 
@@ -48,8 +48,8 @@ export const networkError = (message = NETWORK_MESSAGE) => new ApiError({ code: 
  * message and takes the status's code.
  */
 export function errorFromWire(error: { code?: unknown; message: string; details?: unknown }, status: number): ApiError {
-  const code = errorCodeSchema.safeParse(error.code);
-  return new ApiError({ code: code.success ? code.data : codeForStatus(status), message: error.message, status, details: error.details });
+  const known = typeof error.code === 'string' && (errorCodes as readonly string[]).includes(error.code);
+  return new ApiError({ code: known ? (error.code as ErrorCode) : codeForStatus(status), message: error.message, status, details: error.details });
 }
 
 /** The ApiError a parsed body carries, or undefined when it is not in the one wire shape. */

@@ -6,6 +6,7 @@ import { isApiError } from '../api/client.js';
 import { LobbyFlow } from '../features/lobby/LobbyFlow.js';
 import { LobbyFrame } from '../features/lobby/LobbyFrame.js';
 import { OutcomeView } from '../features/lobby/OutcomeView.js';
+import { prefetchNextStep } from '../features/lobby/prefetch.js';
 import { isDeadEnd } from '../features/lobby/outcomes.js';
 import { useEnterLobby, useLobbyInfo } from '../features/lobby/useLobby.js';
 import { useSession } from '../features/session/useSession.js';
@@ -19,6 +20,9 @@ import { LoadingBlock } from '../ui/Spinner.js';
  */
 export function LobbyPage() {
   const info = useLobbyInfo();
+  const nextType = info.data && !info.data.alreadyIn ? info.data.media.type : undefined;
+  // The next step's code loads while the person types, so entering is instant (docs/web-app.md).
+  useEffect(() => (nextType ? prefetchNextStep(nextType) : undefined), [nextType]);
 
   if (info.isPending) {
     return (

@@ -1,20 +1,15 @@
-import { useState } from 'react';
+import { Suspense, useState, type ReactNode } from 'react';
 import { Link, Navigate, useLocation, useNavigate, useParams } from 'react-router';
 import { isApiError } from '../api/client.js';
+import { lazyComponent } from '../lazy-component.js';
 import { AccessRefusedPage } from '../features/access/AccessRefusedPage.js';
 import { isAccessRefusalCode } from '../features/access/refusal-store.js';
-import { DeleteMediaDialog } from '../features/media/DeleteMediaDialog.js';
-import { EditMediaForm } from '../features/media/EditMediaForm.js';
 import { MediaTypeBadge } from '../features/media/MediaThumb.js';
 import { MediaStatusBadge, MediaViewer } from '../features/media/MediaViewer.js';
-import { OwnerTools } from '../features/media/OwnerTools.js';
-import { QuizEditor } from '../features/quiz/QuizEditor.js';
-import { QuizResults } from '../features/quiz/QuizResults.js';
 import { queryKeys } from '../api/endpoints.js';
 import { useQueryClient } from '@tanstack/react-query';
 import { useForgetMedia, useMediaItem } from '../features/media/useMedia.js';
 import { useSession } from '../features/session/useSession.js';
-import { InviteButtonSlot, PeopleWithAccessSlot } from '../features/sharing/slots.js';
 import { Button, ButtonLink } from '../ui/Button.js';
 import { PageTitle } from '../ui/PageTitle.js';
 import { EmptyState } from '../ui/EmptyState.js';
@@ -23,6 +18,29 @@ import { formatBytes, formatDateTime } from '../ui/format.js';
 import { ArrowLeftIcon, LockIcon, PencilIcon, TrashIcon } from '../ui/icons.js';
 import { LoadingBlock } from '../ui/Spinner.js';
 import { useToast } from '../ui/Toasts.js';
+
+// Owner-only parts, one chunk (features/media/owner-parts.ts); a guest never loads it.
+const ownerChunk = () => import('../features/media/owner-parts.js');
+const ownerParts = {
+  DeleteMediaDialog: lazyComponent(() => ownerChunk().then((m) => m.DeleteMediaDialog)),
+  EditMediaForm: lazyComponent(() => ownerChunk().then((m) => m.EditMediaForm)),
+  OwnerTools: lazyComponent(() => ownerChunk().then((m) => m.OwnerTools)),
+  QuizEditor: lazyComponent(() => ownerChunk().then((m) => m.QuizEditor)),
+  QuizResults: lazyComponent(() => ownerChunk().then((m) => m.QuizResults)),
+  InviteButtonSlot: lazyComponent(() => ownerChunk().then((m) => m.InviteButtonSlot)),
+  PeopleWithAccessSlot: lazyComponent(() => ownerChunk().then((m) => m.PeopleWithAccessSlot)),
+};
+/** All of them at once, so a part shown later (the edit form) renders without waiting. */
+const loadOwnerParts = () => void Promise.all(Object.values(ownerParts).map((p) => p.load())).catch(() => undefined);
+const DeleteMediaDialog = ownerParts.DeleteMediaDialog.Component;
+const EditMediaForm = ownerParts.EditMediaForm.Component;
+const OwnerTools = ownerParts.OwnerTools.Component;
+const QuizEditor = ownerParts.QuizEditor.Component;
+const QuizResults = ownerParts.QuizResults.Component;
+const InviteButtonSlot = ownerParts.InviteButtonSlot.Component;
+const PeopleWithAccessSlot = ownerParts.PeopleWithAccessSlot.Component;
+/** An owner part shows once its chunk is in (a moment after the page, the first time). */
+const Owner = ({ children }: { children: ReactNode }) => <Suspense fallback={null}>{children}</Suspense>;
 
 export function MediaPage() {
   const { id = '' } = useParams();
@@ -74,6 +92,7 @@ export function MediaPage() {
 
   const { media } = item.data;
   if (media.type === 'live') return <Navigate to={`/events/${encodeURIComponent(media.id)}`} replace />;
+  if (media.canManage) loadOwnerParts();
   return (
     <div className="page page-media">
       <PageTitle>{media.title}</PageTitle>
@@ -89,20 +108,24 @@ export function MediaPage() {
 
           <section className="media-details" aria-label="Details">
             {editing ? (
-              <EditMediaForm
-                media={media}
-                onDone={(saved) => {
-                  setEditing(false);
-                  if (saved) toast.show('Changes saved.');
-                }}
-              />
+              <Owner>
+                <EditMediaForm
+                  media={media}
+                  onDone={(saved) => {
+                    setEditing(false);
+                    if (saved) toast.show('Changes saved.');
+                  }}
+                />
+              </Owner>
             ) : (
               <>
                 <div className="media-heading">
                   <h1 className="media-title">{media.title}</h1>
                   {media.canManage && (
                     <div className="media-actions">
-                      <InviteButtonSlot media={media} />
+                      <Owner>
+                        <InviteButtonSlot media={media} />
+                      </Owner>
                       <Button size="sm" icon={<PencilIcon size={16} />} onClick={() => setEditing(true)}>
                         Edit details
                       </Button>
@@ -132,11 +155,13 @@ export function MediaPage() {
                   ? 'The player stops at each question’s time. New questions start at the player’s current position.'
                   : 'Add questions at moments of the video; viewers answer them as it plays. New questions start at the player’s current position.'}
               </p>
-              <QuizEditor
-                mediaId={media.id}
-                currentTime={currentPlayerTime}
-                onSaved={() => void qc.invalidateQueries({ queryKey: queryKeys.mediaItem(media.id) })}
-              />
+              <Owner>
+                <QuizEditor
+                  mediaId={media.id}
+                  currentTime={currentPlayerTime}
+                  onSaved={() => void qc.invalidateQueries({ queryKey: queryKeys.mediaItem(media.id) })}
+                />
+              </Owner>
             </section>
           )}
         </div>
@@ -167,28 +192,40 @@ export function MediaPage() {
               </div>
             </dl>
           </section>
-          {media.canManage && <OwnerTools media={media} />}
+          {media.canManage && (
+            <Owner>
+              <OwnerTools media={media} />
+            </Owner>
+          )}
         </aside>
       </div>
 
-      {media.canManage && <PeopleWithAccessSlot media={media} />}
+      {media.canManage && (
+        <Owner>
+          <PeopleWithAccessSlot media={media} />
+        </Owner>
+      )}
       {media.canManage && media.type === 'quiz' && (
         <section className="panel quiz-section" aria-label="Quiz answers and scores">
-          <QuizResults key={media.updatedAt} mediaId={media.id} />
+          <Owner>
+            <QuizResults key={media.updatedAt} mediaId={media.id} />
+          </Owner>
         </section>
       )}
 
       {media.canManage && (
-        <DeleteMediaDialog
-          media={media}
-          open={deleting}
-          onClose={() => setDeleting(false)}
-          onDeleted={async () => {
-            toast.show(`“${media.title}” was deleted.`);
-            await navigate('/', { replace: true });
-            forget(media.id);
-          }}
-        />
+        <Owner>
+          <DeleteMediaDialog
+            media={media}
+            open={deleting}
+            onClose={() => setDeleting(false)}
+            onDeleted={async () => {
+              toast.show(`“${media.title}” was deleted.`);
+              await navigate('/', { replace: true });
+              forget(media.id);
+            }}
+          />
+        </Owner>
       )}
     </div>
   );

@@ -8,7 +8,7 @@ import type { AuthService } from '../../services/auth.service.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
-    /** Signed media delivery: no cookies read or set, no session lookup (the URL's signature is the grant). */
+    /** No cookies read or set, no session lookup: signed media delivery (the URL's signature is the grant) and the static web app (http/plugins/spa.ts). */
     sessionless?: boolean;
   }
   interface FastifyRequest {

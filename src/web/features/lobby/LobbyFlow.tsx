@@ -5,7 +5,7 @@ import { isApiError, isFieldValidation } from '../../api/client.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { TextField } from '../../ui/Field.js';
-import { NewLinkForm, NewLinkSent } from './NewLinkForm.js';
+import { NewLinkForm, NewLinkSent } from './new-link.js';
 import { OutcomeView } from './OutcomeView.js';
 import { isDeadEnd, outcomes } from './outcomes.js';
 import { useEnterLobby } from './useLobby.js';

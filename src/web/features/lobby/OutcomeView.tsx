@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { LobbyErrorCode } from '../../../contracts/errors.js';
 import { AlertIcon, ClockIcon, LinkIcon, LockIcon, TrashIcon } from '../../ui/icons.js';
-import { NewLinkForm, NewLinkSent } from './NewLinkForm.js';
+import { NewLinkForm, NewLinkSent } from './new-link.js';
 import { outcomes } from './outcomes.js';
 
 const iconFor = (code: LobbyErrorCode) =>

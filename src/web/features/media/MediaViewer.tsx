@@ -1,29 +1,34 @@
+import { Suspense, type ReactNode } from 'react';
 import type { MediaDto } from '../../../contracts/api.js';
-import { PdfViewer } from '../documents/PdfViewer.js';
-import { HlsPlayer } from '../player/HlsPlayer.js';
-import { QuizPlayer } from '../quiz/QuizPlayer.js';
+import { LoadingBlock } from '../../ui/Spinner.js';
 import { ImageViewer } from './ImageViewer.js';
 import { MediaThumb } from './MediaThumb.js';
+import { HlsPlayer, PdfViewer, QuizPlayer } from './viewers.js';
 
 /**
  * The media in the page. Video and audio play through the HLS player, quizzes through the quiz
  * player, PDFs through pdf.js; all of them fetch short-lived signed URLs (docs/delivery.md), so a
  * guest plays the same way as the owner. Until the transcode is done the processing state shows;
- * the page polls the item and swaps in the player when it turns ready.
+ * the page polls the item and swaps in the player when it turns ready. Each viewer is its own chunk
+ * (`viewers.ts`), loaded here unless prefetched (the lobby does).
  */
 export function MediaViewer({ media }: { media: MediaDto }) {
   if (media.status !== 'ready') return <ProcessingPanel media={media} />;
   if (media.type === 'video' || media.type === 'audio') {
     return (
       <div className={`viewer viewer-player viewer-player-${media.type}`}>
-        <HlsPlayer key={media.id} mediaId={media.id} title={media.title} />
+        <Viewer>
+          <HlsPlayer key={media.id} mediaId={media.id} title={media.title} />
+        </Viewer>
       </div>
     );
   }
   if (media.type === 'quiz') {
     return (
       <div className="viewer viewer-player viewer-quiz">
-        <QuizPlayer key={media.id} mediaId={media.id} title={media.title} />
+        <Viewer>
+          <QuizPlayer key={media.id} mediaId={media.id} title={media.title} />
+        </Viewer>
       </div>
     );
   }
@@ -37,7 +42,9 @@ export function MediaViewer({ media }: { media: MediaDto }) {
   if (media.type === 'document') {
     return (
       <div className="viewer viewer-document">
-        <PdfViewer key={media.id} mediaId={media.id} title={media.title} />
+        <Viewer>
+          <PdfViewer key={media.id} mediaId={media.id} title={media.title} />
+        </Viewer>
       </div>
     );
   }
@@ -46,6 +53,11 @@ export function MediaViewer({ media }: { media: MediaDto }) {
       <MediaThumb type={media.type} />
     </div>
   );
+}
+
+/** Where a viewer's chunk is still loading, the frame shows a spinner. */
+function Viewer({ children }: { children: ReactNode }) {
+  return <Suspense fallback={<LoadingBlock label="Loading the viewer…" />}>{children}</Suspense>;
 }
 
 /** Queued, processing with its progress, or failed with ffmpeg's reason. */
