@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import type { Entered, RoomActor } from '../services/room.service.js';
 import type { LocalRoom } from './local-room.js';
 import type { Bucket } from './rate-limiter.js';
+import { writeFrame, type Framed } from './frames.js';
 
 let sequence = 0;
 
@@ -75,14 +76,26 @@ export class RoomConnection implements Bucket {
     this.sendRaw(JSON.stringify(message));
   }
 
-  /** Sends a text frame; a Buffer lets one serialization serve every socket of a fan-out. */
+  /** Sends a text frame. */
   sendRaw(json: string | Buffer): void {
-    if (this.closed || this.ws.readyState !== OPEN) return;
+    if (!this.writable()) return;
+    this.ws.send(json, TEXT);
+  }
+
+  /** Sends a frame built once for a whole fan-out (see frames.ts): one corked write for this socket. */
+  sendFramed(f: Framed): void {
+    if (!this.writable()) return;
+    writeFrame(this.ws, f);
+  }
+
+  /** Open and keeping up; a client too far behind is closed here. */
+  private writable(): boolean {
+    if (this.closed || this.ws.readyState !== OPEN) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(1013, 'Too far behind; reconnect to catch up.');
-      return;
+      return false;
     }
-    this.ws.send(json, TEXT);
+    return true;
   }
 
   sendError(err: unknown, ref?: string): void {
