@@ -33,9 +33,12 @@ export const framedText = (text: string): Framed => framed(Buffer.from(text));
 
 /** The parts of a `ws` socket a direct write needs (ws 8 keeps them on the instance). */
 interface WsInternals {
-  _socket?: { cork(): void; uncork(): void; write(b: Buffer): boolean; destroyed: boolean } | null;
+  _socket?: { cork(): void; uncork(): void; write(b: Buffer): boolean; destroyed: boolean; writableLength: number } | null;
   _sender?: { _state: number } | null;
 }
+
+/** A corked socket holding this much is released at once: a long catch-up streams instead of piling up. */
+const MAX_CORKED_BYTES = 64 * 1024;
 
 /** ws's sender is idle (not compressing or reading a Blob): nothing of its own is queued before our bytes. */
 const SENDER_IDLE = 0;
@@ -69,4 +72,8 @@ export function writeFrame(socketOf: WebSocket, f: Framed): void {
     corked.add(socket);
   }
   socket.write(f.frame);
+  if (socket.writableLength > MAX_CORKED_BYTES) {
+    corked.delete(socket);
+    socket.uncork();
+  }
 }
