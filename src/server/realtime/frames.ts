@@ -6,8 +6,8 @@ import type { WebSocket } from 'ws';
  * one Buffer), then the same bytes are written to every socket of the audience. `ws.send` would build
  * a header, an options object and two writes per socket; here a socket costs one `write`.
  *
- * Writes made while a fan-out runs are corked and released together once the current job and its
- * microtasks are done: events that arrive together (a burst of chat) leave as one write per socket.
+ * Events that arrive together (a burst of chat, a catch-up) are batched: after a socket's first frame
+ * of a round, its further frames are corked and leave as one write when the round ends.
  * Everything else sent to that socket meanwhile (`ws.send`: errors, `you`, attendee counts) goes
  * through the same corked stream, so the order on the wire is the order of the calls.
  */
@@ -45,35 +45,53 @@ const SENDER_IDLE = 0;
 
 type RawSocket = NonNullable<WsInternals['_socket']>;
 
-/** Sockets corked by fan-out writes since the last flush. */
+/** A socket's owner, remembering when it was last written to (one number, no per-write allocation). */
+export interface FrameTarget {
+  readonly ws: WebSocket;
+  /** The fan-out round of its last direct write; equal to the current round: it is being batched. */
+  wroteInRound: number;
+}
+
+/**
+ * Fan-out rounds: a round ends once the current job and its microtasks are done. Within a round a
+ * socket's first frame is written at once (a single event costs one write, no extra pass); later
+ * frames of the same round are corked and leave together when the round ends.
+ */
+let round = 1;
+let roundOpen = false;
+/** Sockets corked in this round. */
 const corked = new Set<RawSocket>();
 
-function flush(): void {
+function endRound(): void {
+  roundOpen = false;
+  round++;
   const batch = [...corked];
   corked.clear();
   for (const socket of batch) socket.uncork();
 }
 
 /**
- * Writes a pre-built frame to one socket, corked until the current job and its microtasks are done.
- * Falls back to `ws.send` (same bytes on the wire) when the socket is not a plain ws 8 socket or its
- * sender has work queued. The caller has checked that the socket is open.
+ * Writes a pre-built frame to one socket (see above). Falls back to `ws.send` (same bytes on the
+ * wire) when the socket is not a plain ws 8 socket or its sender has work queued. The caller has
+ * checked that the socket is open.
  */
-export function writeFrame(socketOf: WebSocket, f: Framed): void {
-  const internals = socketOf as unknown as WsInternals;
+export function writeFrame(target: FrameTarget, f: Framed): void {
+  const internals = target.ws as unknown as WsInternals;
   const socket = internals._socket;
   if (!socket || socket.destroyed || internals._sender?._state !== SENDER_IDLE) {
-    socketOf.send(f.json, { binary: false });
+    target.ws.send(f.json, { binary: false });
     return;
   }
-  if (!corked.has(socket)) {
-    if (corked.size === 0) process.nextTick(flush);
-    socket.cork();
-    corked.add(socket);
+  if (!roundOpen) {
+    roundOpen = true;
+    process.nextTick(endRound);
   }
+  if (target.wroteInRound === round) {
+    if (!corked.has(socket)) {
+      socket.cork();
+      corked.add(socket);
+    }
+  } else target.wroteInRound = round;
   socket.write(f.frame);
-  if (socket.writableLength > MAX_CORKED_BYTES) {
-    corked.delete(socket);
-    socket.uncork();
-  }
+  if (socket.writableLength > MAX_CORKED_BYTES && corked.delete(socket)) socket.uncork();
 }
