@@ -8,6 +8,7 @@ import type { RoomBusMessage } from '../services/room-bus.js';
 import type { RoomService } from '../services/room.service.js';
 import type { RoomConnection } from './room-connection.js';
 import { iso } from '../domain/time.js';
+import { framedText, type Framed } from './frames.js';
 
 /** How many recent events per stream stay in memory to fill small gaps without the database. */
 const RING = 1024;
@@ -17,8 +18,8 @@ const CATCH_UP_PAGE = 500;
 interface StreamState {
   /** Highest sequence processed here; -1 until known. Every attached connection's cursor is ≥ head. */
   head: number;
-  /** Recent events, serialized once (to UTF-8 bytes) for every socket. */
-  ring: Map<number, Buffer>;
+  /** Recent events, serialized and framed once for every socket. */
+  ring: Map<number, Framed>;
 }
 
 export interface LocalRoomOptions {
@@ -81,20 +82,20 @@ export class LocalRoom {
     return false;
   }
 
-  private remember(stream: RoomStream, seq: number, json: Buffer): void {
+  private remember(stream: RoomStream, seq: number, json: Framed): void {
     const ring = this.streams[stream].ring;
     ring.set(seq, json);
     if (ring.size > RING) ring.delete(ring.keys().next().value!);
   }
 
-  private serialize(e: { stream: RoomStream; seq: number; at: number; event: unknown }): Buffer {
-    return Buffer.from(JSON.stringify({ type: 'event', stream: e.stream, seq: e.seq, at: iso(e.at), event: e.event }));
+  private serialize(e: { stream: RoomStream; seq: number; at: number; event: unknown }): Framed {
+    return framedText(JSON.stringify({ type: 'event', stream: e.stream, seq: e.seq, at: iso(e.at), event: e.event }));
   }
 
   /** Events after..until (both known to be committed), from memory where possible. */
-  private async range(stream: RoomStream, after: number, until: number): Promise<Array<{ seq: number; json: Buffer }>> {
+  private async range(stream: RoomStream, after: number, until: number): Promise<Array<{ seq: number; json: Framed }>> {
     const ring = this.streams[stream].ring;
-    const out: Array<{ seq: number; json: Buffer }> = [];
+    const out: Array<{ seq: number; json: Framed }> = [];
     let missing = false;
     for (let s = after + 1; s <= until; s++) {
       const json = ring.get(s);
@@ -114,11 +115,11 @@ export class LocalRoom {
   }
 
   /** Sends to every attached socket of the stream's audience that does not have it yet. */
-  private deliver(to: Iterable<RoomConnection>, stream: RoomStream, seq: number, json: Buffer): void {
+  private deliver(to: Iterable<RoomConnection>, stream: RoomStream, seq: number, json: Framed): void {
     for (const c of to) {
       const cursor = c.cursors[stream];
       if (c.attached && cursor !== undefined && cursor < seq) {
-        c.sendRaw(json);
+        c.sendFramed(json);
         c.cursors[stream] = seq;
       }
     }
@@ -226,8 +227,8 @@ export class LocalRoom {
   }
 
   broadcast(message: ServerMessage): void {
-    const json = Buffer.from(JSON.stringify(message));
-    for (const c of this.conns) if (c.attached) c.sendRaw(json);
+    const json = framedText(JSON.stringify(message));
+    for (const c of this.conns) if (c.attached) c.sendFramed(json);
   }
 
   /**

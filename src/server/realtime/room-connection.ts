@@ -4,6 +4,7 @@ import { AppError } from '../errors.js';
 import type { Entered, RoomActor } from '../services/room.service.js';
 import type { LocalRoom } from './local-room.js';
 import type { Bucket } from './rate-limiter.js';
+import { writeFrame, type FrameTarget, type Framed } from './frames.js';
 
 let sequence = 0;
 
@@ -24,7 +25,7 @@ export function closeCodeFor(err: AppError): number {
  * One browser tab in a room: its socket, who it is, and the last sequence it has of each stream.
  * Kept small on purpose: a process holds thousands.
  */
-export class RoomConnection implements Bucket {
+export class RoomConnection implements Bucket, FrameTarget {
   /** Unique in this process; the presence table prefixes it with the process id. */
   readonly id = ++sequence;
   /** The socket's own frame budget (a rate-limit bucket kept inline: every frame counts, valid or not). */
@@ -47,6 +48,8 @@ export class RoomConnection implements Bucket {
   /** Admission in progress until hello takes it (then dropped, so the event view is not kept per socket). */
   entering?: Promise<Entered | undefined>;
   helloTimer?: NodeJS.Timeout;
+  /** Fan-out round of the last frame written directly (frames.ts). */
+  wroteInRound = 0;
   /** The tail of this client's work, handled one job at a time, in order; undefined when idle. */
   private queue?: Promise<void>;
 
@@ -75,14 +78,26 @@ export class RoomConnection implements Bucket {
     this.sendRaw(JSON.stringify(message));
   }
 
-  /** Sends a text frame; a Buffer lets one serialization serve every socket of a fan-out. */
+  /** Sends a text frame. */
   sendRaw(json: string | Buffer): void {
-    if (this.closed || this.ws.readyState !== OPEN) return;
+    if (!this.writable()) return;
+    this.ws.send(json, TEXT);
+  }
+
+  /** Sends a frame built once for a whole fan-out (see frames.ts): one write, batched with others of the same round. */
+  sendFramed(f: Framed): void {
+    if (!this.writable()) return;
+    writeFrame(this, f);
+  }
+
+  /** Open and keeping up; a client too far behind is closed here. */
+  private writable(): boolean {
+    if (this.closed || this.ws.readyState !== OPEN) return false;
     if (this.ws.bufferedAmount > MAX_BUFFERED_BYTES) {
       this.close(1013, 'Too far behind; reconnect to catch up.');
-      return;
+      return false;
     }
-    this.ws.send(json, TEXT);
+    return true;
   }
 
   sendError(err: unknown, ref?: string): void {
