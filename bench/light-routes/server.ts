@@ -11,6 +11,8 @@ import { createTestDatabase } from '../../test/factories/database.js';
 
 const mode = process.argv[2] as 'bare' | 'foyer';
 const send = (m: unknown) => process.send!(m);
+// Never outlive the bench (a parent killed by a timeout leaves its IPC channel closed).
+process.on('disconnect', () => process.exit(0));
 
 if (mode === 'bare') {
   const app = Fastify();
