@@ -7,6 +7,7 @@ import { loadConfig } from '../src/server/config.js';
 import { buildApp } from '../src/server/app.js';
 import { createLogger } from '../src/server/logger.js';
 import { createTestDatabase, type TestDialect } from '../test/factories/database.js';
+import { benchOwnerWithVideo } from './site.js';
 
 const mode = process.argv[2] as 'bare' | TestDialect;
 const count = Number(process.argv[3] ?? 10_000);
@@ -26,13 +27,7 @@ if (mode === 'bare') {
   const config = loadConfig({ DATA_DIR: db.dataDir, PUBLIC_URL: 'http://127.0.0.1:1', LOG_LEVEL: 'silent', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-1' });
   const { app, services } = await buildApp({ config, database: db.database, logger: createLogger('silent') });
   await services.settings.update({ linkReusability: 1, bindToDevice: true }, 'bench');
-  const { user: owner } = await services.auth.createAdmin({ email: 'owner@bench.example', name: 'Bench Owner', password: 'bench password 1' });
-  const now = Date.now();
-  const mediaId = 'bench-media';
-  await db.database.db
-    .insertInto('media')
-    .values({ id: mediaId, owner_id: owner.id, type: 'video', title: 'Bench', description: '', status: 'ready', mime_type: 'video/mp4', size_bytes: 1, storage_key: null, original_name: 'b.mp4', created_at: now, updated_at: now, deleted_at: null })
-    .execute();
+  const { owner, mediaId } = await benchOwnerWithVideo(services, db.database, { id: 'bench-media', title: 'Bench', fileName: 'b.mp4' });
   const invites: Array<{ token: string; email: string }> = [];
   for (let start = 0; start < count; start += 10_000) {
     const people = Array.from({ length: Math.min(10_000, count - start) }, (_, i) => ({ email: `p${start + i}@bench.example` }));

@@ -11,6 +11,8 @@
  */
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+// Runs against the checkout in `root` (the baseline commit too); only the shapes of services are shared.
+import { benchOwnerWithVideo } from '../site.js';
 
 const [root, webRoot, countArg] = process.argv.slice(2);
 const count = Number(countArg ?? 20);
@@ -34,13 +36,7 @@ const port: number = await new Promise((resolve) => {
 const url = `http://127.0.0.1:${port}`;
 const config = loadConfig({ DATA_DIR: db.dataDir, PUBLIC_URL: url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'silent', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret-7' });
 const { app, services } = await buildApp({ config, database: db.database, logger: createLogger('silent'), webRoot });
-const { user: owner } = await services.auth.createAdmin({ email: 'owner@bench.example', name: 'Bench Owner', password: 'bench password 1' });
-const now = Date.now();
-const mediaId = 'bench-video';
-await db.database.db
-  .insertInto('media')
-  .values({ id: mediaId, owner_id: owner.id, type: 'video', title: 'Quarterly review', description: '', status: 'ready', mime_type: 'video/mp4', size_bytes: 1, storage_key: null, original_name: 'review.mp4', created_at: now, updated_at: now, deleted_at: null })
-  .execute();
+const { owner, mediaId } = await benchOwnerWithVideo(services, db.database, { id: 'bench-video', title: 'Quarterly review', fileName: 'review.mp4' });
 const people = Array.from({ length: count }, (_, i) => ({ email: `guest${i}@bench.example` }));
 const res = await services.invites.create(owner, mediaId, { people, role: 'viewer', message: '', sendEmail: false });
 const links = (res.created as Array<{ email: string; link?: string }>).map((c) => ({ email: c.email, link: c.link! }));

@@ -5,7 +5,7 @@ import { testDialects } from '../factories/database.js';
 import { enter, errorCode, invite, openLink, setSettings } from '../factories/invites.js';
 import { makeVideo, multipart } from '../factories/media.js';
 import { createEvent, liveNow } from '../factories/live.js';
-import { RoomClient, wsBase } from '../factories/room-client.js';
+import { RoomClient, listenForSockets } from '../factories/room-client.js';
 
 /** Live events through real invites: the lobby, the room, live role changes, revokes and the recording. */
 describe.each(testDialects())('live events with invites on %s', (dialect) => {
@@ -13,8 +13,7 @@ describe.each(testDialects())('live events with invites on %s', (dialect) => {
   let base: string;
   beforeAll(async () => {
     t = await createTestApp({ dialect });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = wsBase(t.app);
+    base = await listenForSockets(t.app);
   });
   afterAll(async () => t?.close());
 

@@ -5,7 +5,7 @@ import { testDialects } from '../factories/database.js';
 import { changeRole, passLobby, reinvite, sessionIdOf, type InvitedGuest } from '../factories/guests.js';
 import { invite } from '../factories/invites.js';
 import { createEvent, liveNow, roomCast } from '../factories/live.js';
-import { RoomClient, wsBase } from '../factories/room-client.js';
+import { RoomClient, listenForSockets } from '../factories/room-client.js';
 
 type Msg<T extends ServerMessage['type']> = Extract<ServerMessage, { type: T }>;
 
@@ -24,8 +24,7 @@ describe.each(testDialects())('the person in a live room on %s', (dialect) => {
   let base: string;
   beforeAll(async () => {
     t = await createTestApp({ dialect });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = wsBase(t.app);
+    base = await listenForSockets(t.app);
   });
   afterAll(async () => t?.close());
 

@@ -7,7 +7,7 @@ import { createTestApp, signUp, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
 import { changeRole, reinvite } from '../factories/guests.js';
 import { createEvent, liveNow, roomCast } from '../factories/live.js';
-import { RoomClient, wsBase } from '../factories/room-client.js';
+import { RoomClient, listenForSockets } from '../factories/room-client.js';
 
 type Err = Extract<ServerMessage, { type: 'error' }>;
 
@@ -30,8 +30,7 @@ describe.each(testDialects())('live room roles on %s', (dialect) => {
   const bus = new LossyBus();
   beforeAll(async () => {
     t = await createTestApp({ dialect, bus });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = wsBase(t.app);
+    base = await listenForSockets(t.app);
   });
   afterAll(async () => {
     await t?.close();

@@ -4,7 +4,7 @@ import { roomCloseCodes, roomLimits } from '../../src/contracts/live.js';
 import { Agent, createTestApp, signUp, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
 import { createEvent, liveNow, roomCast } from '../factories/live.js';
-import { RoomClient, wsBase } from '../factories/room-client.js';
+import { RoomClient, listenForSockets } from '../factories/room-client.js';
 
 type Ev = Extract<ServerMessage, { type: 'event' }>;
 
@@ -13,8 +13,7 @@ describe.each(testDialects())('live room socket on %s', (dialect) => {
   let base: string;
   beforeAll(async () => {
     t = await createTestApp({ dialect });
-    await t.app.listen({ port: 0, host: '127.0.0.1' });
-    base = wsBase(t.app);
+    base = await listenForSockets(t.app);
   });
   afterAll(async () => t?.close());
 

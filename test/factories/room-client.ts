@@ -11,6 +11,12 @@ export const wsBase = (app: { server: { address(): AddressInfo | string | null }
   return `ws://127.0.0.1:${a.port}`;
 };
 
+/** Puts a test app on a random loopback port for real sockets; answers its ws:// base address. */
+export async function listenForSockets(app: { listen(o: { port: number; host: string }): Promise<unknown>; server: { address(): AddressInfo | string | null } }): Promise<string> {
+  await app.listen({ port: 0, host: '127.0.0.1' });
+  return wsBase(app);
+}
+
 /**
  * A room socket as the browser would open it: the agent's cookies, the site's Origin.
  * Keeps every message received; tests wait for the ones they expect.
