@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchBrowser, screenshot, startApp, type Site } from './harness.js';
+import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
 import { inviteLink, personRow, submitLobbyEmail, uploadPdf, uploadVideo } from './invite-flows.js';
 import { ownerSession, uniqueEmail } from './setup.js';
 
@@ -44,6 +44,13 @@ describe('a guest with several invites, in Chromium', () => {
     await shared.waitFor();
     expect(await shared.getByRole('link').allInnerTexts()).toEqual(['Launch keynote · Viewer', 'Handbook · Viewer']);
     await screenshot(guest.page, 'guest-shared-with-you');
+    // The same list on a phone: it wraps, nothing scrolls sideways.
+    const phone = await site.open(browser, { viewport: { width: 375, height: 800 }, storageState: await guest.context.storageState() });
+    await phone.page.goto(`/media/${pdfId}`);
+    await phone.page.getByRole('navigation', { name: 'Shared with you' }).getByRole('link', { name: /Launch keynote/ }).waitFor();
+    expect(await hasHorizontalScroll(phone.page)).toBe(false);
+    await screenshot(phone.page, 'guest-shared-with-you-phone');
+    await phone.context.close();
 
     // The video is still there, one click away, and plays its page.
     await shared.getByRole('link', { name: /Launch keynote/ }).click();
