@@ -50,6 +50,11 @@ export const errorCodes = [
   'event_not_started',
   'event_ended',
   'muted',
+  // live video (docs/live-video.md)
+  'stream_busy',
+  'live_capacity',
+  'stream_unreadable',
+  'codec_unsupported',
 ] as const;
 
 export type ErrorCode = (typeof errorCodes)[number];

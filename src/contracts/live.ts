@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { idText } from './api.js';
+import { liveStreamStatusSchema } from './live-video.js';
 import { multiLine, singleLine } from './text.js';
 
 /** Minutes before the start that moderators and speakers may enter, unless the owner says otherwise. */
@@ -16,6 +17,8 @@ export type RoomRole = (typeof roomRoles)[number];
 export const roomActions = [
   // watch the stream, see the attendee count (being in the room at all)
   'room.join',
+  // broadcast: webcast from the browser (camera, microphone, screen); DIY live from an encoder is the owner's stream key
+  'stream.broadcast',
   // chat; like own/others' messages; delete own
   'chat.send',
   'chat.like',
@@ -144,9 +147,11 @@ export const speakerParams = z.object({ id: idText(), speakerId: idText() });
 export const speakerSchema = z.object({ id: z.string(), name: z.string(), title: z.string(), photoUrl: z.string().nullable() });
 export type SpeakerDto = z.infer<typeof speakerSchema>;
 
-/** What plays in the room: the simulive source in step with the clock, or the "stream will appear here" state. */
+/** What plays in the room: the simulive source in step with the clock, live video (webcast, DIY live), or the "stream will appear here" state. */
 export const roomStreamSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('simulive'), sourceUrl: z.string(), playbackStartsAt: z.string() }),
+  /** Webcast and DIY live: the player asks `playbackUrl` for its signed playlist; `status` follows by room messages. */
+  z.object({ kind: z.literal('live'), playbackUrl: z.string(), status: liveStreamStatusSchema }),
   z.object({ kind: z.literal('placeholder'), message: z.string() }),
 ]);
 export type RoomStreamDto = z.infer<typeof roomStreamSchema>;
@@ -364,6 +369,8 @@ export const serverMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('degraded'), reason: z.literal('cluster_unreachable'), since: z.string() }),
   /** The servers reach each other again; what was missed meanwhile follows as ordinary events. */
   z.object({ type: z.literal('recovered') }),
+  /** The live video's state changed (went live, publisher dropped, reconnected, ended). */
+  z.object({ type: z.literal('stream'), status: liveStreamStatusSchema }),
 ]);
 export type ServerMessage = z.infer<typeof serverMessageSchema>;
 

@@ -90,6 +90,16 @@ const envSchema = z.object({
     emptyToUndefined,
     z.string().min(32, { message: 'must be at least 32 characters long' }).optional(),
   ),
+  /** RTMP listener for DIY live (encoders such as OBS); 0 turns it off. */
+  RTMP_PORT: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(65535).default(1935)),
+  /** The RTMP address shown to owners, e.g. rtmp://live.example.org:1935/live; empty derives it from PUBLIC_URL's host and RTMP_PORT. */
+  RTMP_PUBLIC_URL: z.preprocess(emptyToUndefined, z.string().regex(/^rtmps?:\/\/[^\s]+$/, 'must be an rtmp:// or rtmps:// URL').optional()),
+  /** How long a dropped publisher may take to come back and continue the same stream and recording. */
+  LIVE_RECONNECT_WINDOW_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
+  /** Live broadcasts this instance packages at once (one ffmpeg each); one more is refused with live_capacity. */
+  LIVE_MAX_SESSIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1000).default(4)),
+  /** Also encode a 480p rendition of live video larger than that (costs one x264 encode per broadcast). */
+  LIVE_LOW_RENDITION: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -120,6 +130,8 @@ export interface Config {
   mediaUrlSecret: string;
   /** Folder where resumable (tus) uploads collect their bytes before becoming media. */
   uploadsDir: string;
+  /** Live video (docs/live-video.md). `rtmpPort` 0: no RTMP listener. */
+  live: { rtmpPort: number; rtmpPublicUrl: string | null; reconnectWindowMs: number; maxSessions: number; lowRendition: boolean };
 }
 
 export class ConfigError extends Error {
@@ -179,5 +191,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     // A separate key, so sharing it with a CDN never exposes the session secret.
     mediaUrlSecret: e.MEDIA_URL_SECRET ?? createHmac('sha256', sessionSecret).update('foyer media url key').digest('base64url'),
     uploadsDir: path.join(dataDir, 'uploads'),
+    live: {
+      rtmpPort: e.RTMP_PORT,
+      rtmpPublicUrl: e.RTMP_PORT === 0 ? null : (e.RTMP_PUBLIC_URL ?? `rtmp://${new URL(publicUrl).hostname}:${e.RTMP_PORT}/live`).replace(/\/+$/, ''),
+      reconnectWindowMs: e.LIVE_RECONNECT_WINDOW_SECONDS * 1000,
+      maxSessions: e.LIVE_MAX_SESSIONS,
+      lowRendition: e.LIVE_LOW_RENDITION === 'true',
+    },
   };
 }

@@ -40,6 +40,10 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   event_not_started: 403,
   event_ended: 410,
   muted: 403,
+  stream_busy: 409,
+  live_capacity: 503,
+  stream_unreadable: 422,
+  codec_unsupported: 415,
 };
 
 /** Default human message per code; services may pass a more specific one. */
@@ -82,6 +86,10 @@ export const defaultMessageOf: Record<ErrorCode, string> = {
   event_not_started: 'The event has not started yet. The room opens at the start time.',
   event_ended: 'This event has ended.',
   muted: 'A moderator has muted you in this room.',
+  stream_busy: 'Someone else is broadcasting in this event right now.',
+  live_capacity: 'This server is already running as many live broadcasts as it is set up for. Try again later, or ask the site admin.',
+  stream_unreadable: 'The broadcast data could not be read.',
+  codec_unsupported: 'This video format cannot be broadcast.',
 };
 
 export class AppError extends Error {

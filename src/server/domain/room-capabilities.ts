@@ -14,6 +14,7 @@ const moderators = ['moderator', 'owner'] as const;
 /** The capability table. `satisfies` makes a missing action a compile error. */
 export const roomCapabilities = {
   'room.join': everyone,
+  'stream.broadcast': ['speaker', 'owner'],
   'chat.send': everyone,
   'chat.like': everyone,
   'chat.delete_own': everyone,
