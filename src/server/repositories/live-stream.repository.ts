@@ -46,8 +46,15 @@ export class LiveStreamRepository {
   }
 
   /** Ended streams whose recording is not made yet (a job was lost, or storage was full). */
-  endedWithoutRecording(): Promise<LiveStreamRow[]> {
-    return this.db.selectFrom('live_streams').selectAll().where('state', '=', 'ended').where('recording_media_id', 'is', null).where('first_segment_at', 'is not', null).execute();
+  endedWithoutRecording(endedAfter: number): Promise<LiveStreamRow[]> {
+    return this.db
+      .selectFrom('live_streams')
+      .selectAll()
+      .where('state', '=', 'ended')
+      .where('recording_media_id', 'is', null)
+      .where('first_segment_at', 'is not', null)
+      .where('ended_at', '>', endedAfter)
+      .execute();
   }
 
   async addSegment(row: LiveSegmentRow, nextMsn: number, now: number): Promise<void> {

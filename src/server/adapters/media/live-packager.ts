@@ -40,6 +40,8 @@ export interface PackagerExit {
   unreadable: boolean;
   /** ffmpeg was stopped on purpose (`kill`). */
   killed: boolean;
+  /** ffmpeg could not write its output: the disk under the workspace is full. */
+  noSpace: boolean;
 }
 
 /** ffmpeg's arguments for a run. Pure, so tests and the CPU benchmark run exactly what Foyer runs. */
@@ -173,6 +175,7 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
     await this.poll();
     this.o.logger.debug({ pid: this.child?.pid, code, signal, bytesIn: this.bytesIn, segments: this.lastIndex + 1, stderr: this.stderr.slice(-500) }, 'live packager run ended');
     const unreadable = !this.killed && this.lastIndex < 0 && code !== 0 && UNREADABLE_RE.test(this.stderr);
-    this.emit('exit', { code, signal, stderr: this.stderr.trim().split('\n').slice(-5).join('\n'), unreadable, killed: this.killed });
+    const noSpace = /No space left on device|Disk quota exceeded/i.test(this.stderr);
+    this.emit('exit', { code, signal, stderr: this.stderr.trim().split('\n').slice(-5).join('\n'), unreadable, killed: this.killed, noSpace });
   }
 }

@@ -37,6 +37,8 @@ export interface Workspace {
   readStream(relative: string): Readable;
   /** Removes a file (nothing happens when it does not exist). */
   remove(relative: string): Promise<void>;
+  /** Bytes still free on the disk under the workspace (what a tool writing into it may use). */
+  freeBytes(): Promise<number>;
   /** Removes the folder and everything in it. Safe to call twice. */
   dispose(): Promise<void>;
 }

@@ -50,6 +50,13 @@ const LONG_SEGMENT_SEC = 2.5;
 /** The WebM (Matroska) Cluster element ID: what comes before the first one is the header a restarted ffmpeg needs again. */
 const CLUSTER_ID = Buffer.from([0x1f, 0x43, 0xb6, 0x75]);
 const HEADER_MAX = 256 * 1024;
+/** A packager that takes bytes but gives no segment for this long is stuck (a full disk, a wedged ffmpeg). */
+const STUCK_MS = 12_000;
+/** Below this much free disk under the workspace a stuck packager means storage is full. */
+const MIN_FREE_BYTES = 4 * 1024 * 1024;
+const STORAGE_FULL_END: PublicationEnd = { reason: 'storage_full', code: 'storage_full', message: 'Storage is full: the broadcast stopped; what was recorded so far is kept.' };
+/** Ended broadcasts whose recording could not be made (storage full, a lost job) are tried again this often. */
+const RECORDING_RETRY_MS = 60_000;
 
 /** Everything the delivery needs to write an event's live playlist. */
 export interface LivePlaylistView {
@@ -77,6 +84,8 @@ export class LiveStreamService implements LivePublishing {
       const rt = this.local.get(media.id);
       if (rt) await rt.abort({ reason: 'event_ended', code: 'media_deleted', message: 'This event was deleted.' });
       this.local.delete(media.id);
+      // its segments went with the media's files
+      await deps.repo.remove(media.id);
     });
   }
 
@@ -235,8 +244,15 @@ export class LiveStreamService implements LivePublishing {
   }
 
   /** Ends local streams of ended events, keeps heartbeats, and ends streams whose process died and whose window passed. */
+  private recordingsCheckedAt = 0;
+
   async sweep(): Promise<void> {
     const now = this.deps.clock();
+    if (Date.now() - this.recordingsCheckedAt > RECORDING_RETRY_MS) {
+      this.recordingsCheckedAt = Date.now();
+      // for a day after the end; a recording that cannot be made by then needs the admin (the segments stay)
+      for (const row of await this.deps.repo.endedWithoutRecording(now - 24 * 3600_000)) await this.enqueueRecording(row.media_id);
+    }
     for (const [mediaId, rt] of this.local) {
       const event = await this.deps.liveEvents.find(mediaId);
       const ended = !event || roomEntry(scheduleOf(event), now, 'speaker').phase === 'ended';
@@ -358,6 +374,31 @@ class StreamRuntime {
 
   async beat(): Promise<void> {
     await this.deps.repo.update(this.mediaId, { heartbeat_at: this.deps.clock(), process_id: this.service.processId });
+    await this.watchdog();
+  }
+
+  private lastSegmentAt = Date.now();
+  private bytesAtLastSegment = 0;
+
+  /**
+   * ffmpeg does not always exit when it cannot write (a full disk): a run that keeps taking bytes but
+   * gives no segment is checked — storage full ends the broadcast (the recording so far is kept),
+   * anything else restarts the packager.
+   */
+  private async watchdog(): Promise<void> {
+    const run = this.run;
+    const ws = this.workspace;
+    if (!run || !ws || !this.pub || this.pub.paused || this.ending) return;
+    if (Date.now() - this.lastSegmentAt < STUCK_MS || run.bytesIn <= this.bytesAtLastSegment) return;
+    const free = await ws.freeBytes().catch(() => Number.POSITIVE_INFINITY);
+    if (free < MIN_FREE_BYTES) {
+      this.deps.logger.error({ mediaId: this.mediaId, freeBytes: free }, 'live broadcast stopped: media storage is full (the recording so far is kept)');
+      await this.end('storage_full', STORAGE_FULL_END);
+      return;
+    }
+    this.deps.logger.warn({ mediaId: this.mediaId }, 'live packager stuck (bytes in, no segment); restarting it');
+    this.lastSegmentAt = Date.now();
+    this.replaceRun(run.mode);
   }
 
   async attach(publisher: Publisher, input: PackagerInput): Promise<Publication> {
@@ -399,8 +440,12 @@ class StreamRuntime {
   private async startRun(mode: VideoMode): Promise<void> {
     this.runNo += 1;
     this.longSegments = 0;
+    this.lastSegmentAt = Date.now();
+    this.bytesAtLastSegment = 0;
+    this.row = { ...this.row, runs: this.runNo };
     await this.deps.repo.update(this.mediaId, { runs: this.runNo });
-    this.workspace = await this.deps.storage.workspace(`live-${this.mediaId}-run-${this.runNo}`);
+    // one workspace per run and process: a dying process's cleanup never touches a new run's files
+    this.workspace = await this.deps.storage.workspace(`live-${this.mediaId}-run-${this.runNo}-${this.service.processId.slice(0, 8)}`);
     const input = this.input!;
     const run = new PackagerRun({
       ffmpegPath: this.deps.ffmpegPath,
@@ -456,7 +501,7 @@ class StreamRuntime {
     } catch (err) {
       if (isStorageFull(err)) {
         this.deps.logger.error({ mediaId: this.mediaId }, 'live broadcast stopped: media storage is full (the recording so far is kept)');
-        void this.end('storage_full', { reason: 'storage_full', code: 'storage_full', message: 'Storage is full: the broadcast stopped; what was recorded so far is kept.' });
+        void this.end('storage_full', STORAGE_FULL_END);
         return;
       }
       throw err;
@@ -467,6 +512,8 @@ class StreamRuntime {
     this.row = { ...this.row, next_msn: msn + 1, first_segment_at: this.row.first_segment_at ?? now, heartbeat_at: now };
     this.tail.push(segment);
     this.cache.set(msn, s.bytes);
+    this.lastSegmentAt = Date.now();
+    this.bytesAtLastSegment = run.bytesIn;
     while (this.tail.length > CACHE_SEGMENTS) {
       const gone = this.tail.shift()!;
       if (gone.discontinuity) this.discontinuitiesBefore++;
@@ -500,6 +547,11 @@ class StreamRuntime {
     this.run = undefined;
     const pub = this.pub;
     if (!pub || this.ending) return;
+    if (e.noSpace) {
+      this.deps.logger.error({ mediaId: this.mediaId }, 'live broadcast stopped: media storage is full (the recording so far is kept)');
+      await this.end('storage_full', STORAGE_FULL_END);
+      return;
+    }
     if (e.unreadable) {
       this.deps.logger.warn({ mediaId: this.mediaId, stderr: e.stderr }, 'live ingest unreadable');
       await this.detach(pub, { reason: 'failed', code: 'stream_unreadable', message: 'The broadcast data could not be read. Check the encoder settings (H.264 or VP8/VP9 video, AAC or Opus audio) and start again.' });
