@@ -24,6 +24,9 @@ import { HealthService, type RedisHealth } from './services/health.service.js';
 import { InviteAccessRule } from './services/invite-access.rule.js';
 import { InviteService } from './services/invite.service.js';
 import { LiveEventService } from './services/live-event.service.js';
+import { LiveDeliveryService } from './services/live-video/live-delivery.service.js';
+import { LiveRecorder } from './services/live-video/live-recording.js';
+import { LiveStreamService } from './services/live-video/live-stream.service.js';
 import { LobbyService } from './services/lobby.service.js';
 import { MailService } from './services/mail.service.js';
 import { MediaService } from './services/media.service.js';
@@ -46,6 +49,9 @@ export interface Services {
   invites: InviteService;
   lobby: LobbyService;
   liveEvents: LiveEventService;
+  /** Live video: publishing, packaging, recording (services/live-video/). */
+  liveStreams: LiveStreamService;
+  liveDelivery: LiveDeliveryService;
   room: RoomService;
   transcode: TranscodeService;
   delivery: DeliveryService;
@@ -152,7 +158,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const audit = new AuditService({ repo: repos.audit, media, clock });
 
   // live events, invites (the lobby is their other half), rooms
-  const liveEvents = new LiveEventService({ repo: repos.liveEvents, tx, media, access, settings, storage, bus, events, clock, publicUrl: config.publicUrl, logger });
+  const liveEvents = new LiveEventService({ repo: repos.liveEvents, streams: repos.liveStreams, tx, media, access, settings, storage, bus, events, clock, publicUrl: config.publicUrl, logger });
   const invites = new InviteService({
     invites: repos.invites,
     grants: repos.grants,
@@ -195,17 +201,36 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   });
 
   // the media pipeline: transcoding, captions, signed delivery, quizzes, viewing analytics
+  const ffmpegPath = resolveFfmpegPath(config.ffmpegPath);
   const transcode = new TranscodeService({
     repo: repos.processing,
     media,
     storage,
     jobs,
     events,
-    ffmpegPath: resolveFfmpegPath(config.ffmpegPath),
+    ffmpegPath,
     concurrency: config.transcodeConcurrency,
     clock,
     logger,
   });
+
+  // live video: webcast and RTMP ingest feed one packager per broadcast; viewers get signed live HLS
+  const liveStreams = new LiveStreamService({
+    repo: repos.liveStreams,
+    liveEvents,
+    storage,
+    bus,
+    jobs,
+    events,
+    ffmpegPath,
+    clock,
+    logger,
+    reconnectWindowMs: config.live.reconnectWindowMs,
+    maxSessions: config.live.maxSessions,
+    recorder: new LiveRecorder({ repo: repos.liveStreams, storage, media, liveEvents, ffmpegPath, logger }),
+  });
+  liveStreams.start();
+  const liveDelivery = new LiveDeliveryService({ access, liveEvents, streams: liveStreams, bus, secret: config.mediaUrlSecret, clock });
   const viewers = new ViewerDirectory({ users: (ids) => auth.describeUsers(ids), guests: (ids, mediaId) => invites.inviteesBySession(ids, mediaId),
     invitees: (emails, mediaId) => invites.inviteesByEmail(emails, mediaId),
   });
@@ -231,7 +256,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
   const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, clock });
 
-  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, room, transcode, delivery, captions, quiz, viewing, viewers, health };
+  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, liveStreams, liveDelivery, room, transcode, delivery, captions, quiz, viewing, viewers, health };
 
   let closed: Promise<void> | undefined;
   return {
@@ -249,6 +274,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     services,
     close() {
       closed ??= (async () => {
+        await liveStreams.close();
+        await liveDelivery.stop();
         await jobs.close();
         await mail.stop();
         await mailer.close?.();
