@@ -335,6 +335,42 @@ describe('drops and reconnects', () => {
     expect(t.recorders[1]!.stream).toBe(t.streams[1]);
   });
 
+  it('busy just after a drop is our own old connection: tried again until the server lets go; later busy is final', async () => {
+    const t = setup();
+    t.publisher.start();
+    t.accept();
+    t.sockets[0]!.drop(1006);
+    await vi.advanceTimersByTimeAsync(1_000);
+    const busy = (s: FakeSocket) => {
+      s.open();
+      s.say({ type: 'error', error: { code: 'stream_busy', message: 'Sam is broadcasting right now.' } });
+      s.drop(ingestCloseCodes.busy);
+    };
+    busy(t.sockets[1]!);
+    expect(t.phase()).toBe('reconnecting');
+    await vi.advanceTimersByTimeAsync(3_600);
+    t.accept();
+    expect(t.phase()).toBe('live');
+
+    // taken over while live: final, with its own message
+    t.sockets[2]!.say({ type: 'error', error: { code: 'stream_busy', message: 'The event owner took over the broadcast.' } });
+    t.sockets[2]!.drop(ingestCloseCodes.busy);
+    expect(t.phase()).toBe('failed');
+    expect(t.publisher.current.error?.message).toMatch(/took over/);
+
+    // busy on every attempt for longer than the grace: someone else is live
+    const u = setup();
+    u.publisher.start();
+    u.accept();
+    u.sockets[0]!.drop(1006);
+    for (let i = 0; i < 20 && u.phase() === 'reconnecting'; i++) {
+      await vi.advanceTimersByTimeAsync(3_600);
+      busy(u.sockets.at(-1)!);
+    }
+    expect(u.phase()).toBe('failed');
+    expect(u.publisher.current.error?.message).toBe('Someone else is broadcasting in this event right now.');
+  });
+
   it('stop while reconnecting connects only to say stop, and records nothing', async () => {
     const t = setup();
     t.publisher.start();

@@ -108,6 +108,8 @@ export const READY_TIMEOUT_MS = 10_000;
 export const STOP_TIMEOUT_MS = 15_000;
 /** Tries for the very first connection (nothing broadcast yet) before giving up. */
 export const FIRST_CONNECT_TRIES = 3;
+/** After a drop, how long a `stream_busy` answer is taken for our own old connection the server still holds (it lets us in once that one is quiet for 5 s). */
+export const BUSY_GRACE_MS = 12_000;
 /** How long to keep trying after a drop when the room has not said until when (the server's default window). */
 export const DEFAULT_RECONNECT_MS = 60_000;
 
@@ -444,17 +446,17 @@ export class WebcastPublisher {
         this.set({ phase: 'paused' });
       } else this.set({ phase: 'live' });
     };
-    ws.onclose = (e) => this.onClose(id, e.code);
+    ws.onclose = (e) => this.onClose(id, e.code, ready);
     ws.onerror = null;
   }
 
-  private onClose(id: number, code: number) {
+  private onClose(id: number, code: number, wasReady: boolean) {
     if (id !== this.connection) return;
     this.env.clearTimeout(this.readyTimer);
     this.discardRecorder();
     this.socket = undefined;
     if (this.disposed) return;
-    const ctx = { isOwner: this.opts.isOwner, wasLive: this.broadcasting };
+    const ctx = { isOwner: this.opts.isOwner, wasLive: wasReady };
     if (code === ingestCloseCodes.stopped) {
       this.set({ phase: 'stopped', congested: false });
       this.settleStop();
@@ -466,7 +468,10 @@ export class WebcastPublisher {
       this.settleStop();
       return;
     }
-    if (isFinalCloseCode(code)) {
+    // Reconnecting after a drop the server has not noticed yet (a network change): for a few seconds it
+    // still holds the old connection and answers busy, until it sees that one has gone quiet.
+    const staleSelf = code === ingestCloseCodes.busy && !wasReady && this.broadcasting && !this.takeover && this.env.now() - (this.dropSince ?? this.env.now()) < BUSY_GRACE_MS;
+    if (isFinalCloseCode(code) && !staleSelf) {
       const error = this.lastError ?? { code: closeCodeErrors[code] };
       this.fail(describeIngestError(error, ctx));
       return;
