@@ -294,6 +294,8 @@ describe('live video in Chromium: a webcast from the room, watched through real 
     expect((await again.json()).error.code).toBe('invite_revoked');
     await screenshot(r, 'live-video-revoked');
 
+    // the broadcast ends (its packager with it) before the next test
+    await stopBroadcast(speaker.page);
     expect(site.problems()).toEqual([]);
   });
 
