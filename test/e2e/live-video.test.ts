@@ -237,7 +237,7 @@ describe('live video in Chromium: a webcast from the room, watched through real 
     expect(site.problems()).toEqual([]);
   });
 
-  it('revoking a viewer during the broadcast stops their player within 5 s and refuses the playlist URL it used; others go on', async () => {
+  it('revoking a viewer during the broadcast stops their player within 5 s and refuses the playlist URL it used; others go on; the owner takes over', async () => {
     const cast = await castFor('All hands', ['Rita', 'Omar']);
     const [rita, omar] = cast.viewers as [{ email: string; link: string }, { email: string; link: string }];
     const speaker = await site.open(browser, { viewport: { width: 1280, height: 900 }, permissions: ['camera', 'microphone'] });
@@ -294,8 +294,19 @@ describe('live video in Chromium: a webcast from the room, watched through real 
     expect((await again.json()).error.code).toBe('invite_revoked');
     await screenshot(r, 'live-video-revoked');
 
+    // The owner takes over from the speaker (only owners are offered that); Omar keeps watching.
+    const ownerPanel = o.getByRole('region', { name: 'Go live' });
+    await ownerPanel.getByText('Sam is broadcasting now. As an owner you may take over.').waitFor();
+    await ownerPanel.getByRole('button', { name: 'Turn on camera and microphone' }).click();
+    await ownerPanel.getByRole('button', { name: 'Take over' }).click();
+    await ownerPanel.getByText('You are live').waitFor();
+    const speakerPanel = speaker.page.getByRole('region', { name: 'Go live' });
+    await speakerPanel.getByText('The event owner took over the broadcast; you are no longer live.').waitFor();
+    expect(await speakerPanel.getByRole('button', { name: 'Take over' }).count()).toBe(0);
+    await waitForLivePlayback(om);
+
     // the broadcast ends (its packager with it) before the next test
-    await stopBroadcast(speaker.page);
+    await stopBroadcast(o);
     expect(site.problems()).toEqual([]);
   });
 

@@ -408,11 +408,16 @@ export function GoLivePanel({ playbackUrl, status, isOwner, youName }: GoLivePan
           )}
 
           <div className="live-golive-actions">
-            {pub.phase === 'idle' && (
-              <button type="button" className="live-golive-start" disabled={!hasVideo} onClick={() => start()}>
-                Go live
-              </button>
-            )}
+            {pub.phase === 'idle' &&
+              (someoneElse && !mine && isOwner ? (
+                <button type="button" className="live-golive-start" disabled={!hasVideo} onClick={() => start(true)}>
+                  Take over
+                </button>
+              ) : (
+                <button type="button" className="live-golive-start" disabled={!hasVideo} onClick={() => start()}>
+                  Go live
+                </button>
+              ))}
             {pub.phase === 'connecting' && (
               <button type="button" onClick={() => void publisher.current?.stop()}>
                 Cancel

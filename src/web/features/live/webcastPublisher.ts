@@ -169,7 +169,7 @@ export function describeIngestError(error: { code: string; message?: string; det
   switch (error.code) {
     case 'stream_busy':
       return make(
-        ctx.wasLive ? 'An owner took over the broadcast from another device; you are no longer live.' : 'Someone else is broadcasting in this event right now.' + (ctx.isOwner ? ' As an owner you may take over.' : ''),
+        ctx.wasLive ? 'The event owner took over the broadcast; you are no longer live.' : 'Someone else is broadcasting in this event right now.' + (ctx.isOwner ? ' As an owner you may take over.' : ''),
         ctx.isOwner,
       );
     case 'event_not_started': {
