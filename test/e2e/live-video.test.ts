@@ -199,6 +199,16 @@ describe('live video in Chromium: a webcast from the room, watched through real 
     expect(await hasHorizontalScroll(v)).toBe(false);
     await screenshot(v, 'live-video-viewer-phone');
 
+    // The viewer pauses and falls behind; "go to live" jumps to the live edge and the LIVE badge is back.
+    await v.getByRole('button', { name: 'Pause', exact: true }).click();
+    const pausedAt = await v.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid=live-video]')!.currentTime);
+    const lastMsn = (await segmentsOf(site, cast.eventId)).at(-1)!.msn;
+    await expect.poll(async () => (await segmentsOf(site, cast.eventId)).at(-1)!.msn, { timeout: 20_000 }).toBeGreaterThanOrEqual(lastMsn + 4);
+    await v.getByRole('button', { name: 'Behind live — go to live' }).click();
+    await waitForLivePlayback(v);
+    expect(await v.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid=live-video]')!.currentTime)).toBeGreaterThan(pausedAt + 3);
+    await v.getByLabel('Live', { exact: true }).waitFor();
+
     // Pause shows on the viewer's side; resume brings it back.
     await panel.getByRole('button', { name: 'Pause' }).click();
     await v.getByText('The speaker paused the broadcast').waitFor();
