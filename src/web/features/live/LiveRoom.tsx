@@ -1,11 +1,15 @@
-import { useEffect, useState } from 'react';
+import { Suspense, useEffect, useState } from 'react';
 import type { RoomPanel } from '../../../contracts/live.js';
+import { lazyComponent } from '../../lazy-component.js';
 import { ChatPanel } from './ChatPanel.js';
 import { ParticipantsPanel } from './ParticipantsPanel.js';
 import { PollsPanel } from './PollsPanel.js';
 import { QaPanel } from './QaPanel.js';
 import { StreamArea } from './StreamArea.js';
 import { useRoom } from './useRoom.js';
+
+/** The Go live panel and its recorder: only people who may broadcast download it. */
+const GoLivePanel = lazyComponent(() => import('./GoLivePanel.js').then((m) => m.GoLivePanel)).Component;
 
 const panelLabel: Record<RoomPanel, string> = { chat: 'Chat', qa: 'Q&A', polls: 'Polls', backchannel: 'Backchannel', participants: 'Participants' };
 
@@ -35,6 +39,8 @@ export function LiveRoom({ eventId, onClosed }: { eventId: string; onClosed?: (r
   if (!state.you || !state.event) return <div className="live-room" role="status">Joining the room…</div>;
 
   const latest = state.announcements.at(-1);
+  const stream = state.event.stream;
+  const broadcaster = stream.kind === 'live' && state.event.kind === 'webcast' && state.you.capabilities.includes('stream.broadcast');
   return (
     <div className="live-room" data-role={state.you.role}>
       <header className="live-room-head">
@@ -58,7 +64,14 @@ export function LiveRoom({ eventId, onClosed }: { eventId: string; onClosed?: (r
         </p>
       )}
       <div className="live-room-body">
-        <StreamArea stream={state.event.stream} serverOffsetMs={state.serverOffsetMs} phase={state.event.phase} />
+        <div className="live-main">
+          <StreamArea stream={stream} serverOffsetMs={state.serverOffsetMs} phase={state.event.phase} />
+          {broadcaster && (
+            <Suspense fallback={null}>
+              <GoLivePanel playbackUrl={stream.playbackUrl} status={stream.status} isOwner={state.you.role === 'owner'} youName={state.you.name} />
+            </Suspense>
+          )}
+        </div>
         <aside className="live-side">
           <div className="live-tabs" role="tablist" aria-label="Room panels">
             {panels.map((p) => (

@@ -86,4 +86,21 @@ describe('room state in the browser', () => {
     expect(serve(s, { type: 'recovered' }).degraded).toBeUndefined();
     expect(serve(s, welcome).degraded).toBeUndefined();
   });
+  it('follows the live stream status from stream messages; other kinds of stream are left alone', () => {
+    const status = (state: 'waiting' | 'live' | 'reconnecting' | 'ended') => ({ state, reason: state === 'ended' ? ('stopped' as const) : null, source: 'webcast' as const, publisherName: 'Sam', since: at, reconnectUntil: null });
+    const welcome = (stream: Extract<ServerMessage, { type: 'welcome' }>['event']['stream']): ServerMessage => ({
+      type: 'welcome',
+      you: you('viewer'),
+      event: { id: 'e', title: 'T', kind: 'webcast', qaMode: 'open', stream, phase: 'live', opensAt: at, closesAt: at, early: false },
+      serverNow: at,
+      limits: {} as Extract<ServerMessage, { type: 'welcome' }>['limits'],
+    });
+    let s = serve(initialRoomState, welcome({ kind: 'live', playbackUrl: '/api/events/e/live', status: status('waiting') }));
+    s = serve(s, { type: 'stream', status: status('live') }, { type: 'stream', status: status('reconnecting') });
+    expect(s.event?.stream).toEqual({ kind: 'live', playbackUrl: '/api/events/e/live', status: status('reconnecting') });
+    s = serve(s, { type: 'stream', status: status('ended') });
+    expect(s.event?.stream.kind === 'live' && s.event.stream.status.state).toBe('ended');
+    const placeholder = serve(initialRoomState, welcome({ kind: 'placeholder', message: 'soon' }), { type: 'stream', status: status('live') });
+    expect(placeholder.event?.stream).toEqual({ kind: 'placeholder', message: 'soon' });
+  });
 });

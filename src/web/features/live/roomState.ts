@@ -150,6 +150,9 @@ export function roomReducer(s: RoomState, a: RoomAction): RoomState {
       return { ...s, degraded: { since: m.since } };
     case 'recovered':
       return { ...s, degraded: undefined };
+    case 'stream':
+      // the live video's state (went live, dropped, paused, ended): the player and the Go live panel follow it
+      return s.event?.stream.kind === 'live' ? { ...s, event: { ...s.event, stream: { ...s.event.stream, status: m.status } } } : s;
     default:
       return s;
   }
