@@ -24,6 +24,7 @@ import { HealthService, type RedisHealth } from './services/health.service.js';
 import { InviteAccessRule } from './services/invite-access.rule.js';
 import { InviteService } from './services/invite.service.js';
 import { LiveEventService } from './services/live-event.service.js';
+import { StreamKeyService } from './services/live-video/stream-key.service.js';
 import { LobbyService } from './services/lobby.service.js';
 import { MailService } from './services/mail.service.js';
 import { MediaService } from './services/media.service.js';
@@ -46,6 +47,8 @@ export interface Services {
   invites: InviteService;
   lobby: LobbyService;
   liveEvents: LiveEventService;
+  /** DIY live: the owner's RTMP stream key per event (the RTMP listener checks keys with it). */
+  streamKeys: StreamKeyService;
   room: RoomService;
   transcode: TranscodeService;
   delivery: DeliveryService;
@@ -153,6 +156,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
 
   // live events, invites (the lobby is their other half), rooms
   const liveEvents = new LiveEventService({ repo: repos.liveEvents, tx, media, access, settings, storage, bus, events, clock, publicUrl: config.publicUrl, logger });
+  const streamKeys = new StreamKeyService({ repo: repos.streamKeys, media, liveEvents, clock, serverUrl: config.live.rtmpPublicUrl });
   const invites = new InviteService({
     invites: repos.invites,
     grants: repos.grants,
@@ -231,7 +235,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
   const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, clock });
 
-  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, room, transcode, delivery, captions, quiz, viewing, viewers, health };
+  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, room, transcode, delivery, captions, quiz, viewing, viewers, health };
 
   let closed: Promise<void> | undefined;
   return {
