@@ -31,6 +31,9 @@ import { viewingRoutes } from './http/routes/media/viewing.routes.js';
 import { uploadsRoutes } from './http/routes/uploads/uploads.routes.js';
 import { defaultRoomRateLimits, type RoomRateLimits } from './realtime/rate-limiter.js';
 import { roomGateway } from './realtime/room-gateway.js';
+import { ingestGateway } from './realtime/ingest-gateway.js';
+import { liveRoutes } from './http/routes/events/live.routes.js';
+import { ingestLimits } from '../contracts/live-video.js';
 import { RoomProtocol } from './realtime/room-protocol.js';
 import { createRuntime, type Runtime, type RuntimeOptions, type Services } from './runtime.js';
 
@@ -133,7 +136,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     heartbeatMs: deps.roomHeartbeatMs,
   });
   await app.register(websocket, {
-    options: { maxPayload: 64 * 1024 },
+    // room frames are limited by the room protocol (roomLimits.frameBytes); webcast chunks need more
+    options: { maxPayload: ingestLimits.frameBytes + 1024 * 1024 },
     // 1012 "service restart": browsers reconnect and resume from the last event they saw
     preClose(done) {
       void rooms.close().finally(() => {
@@ -170,6 +174,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(settingsRoutes, { services });
       await api.register(eventRoutes, { services, storage, clock });
       await api.register(roomGateway, { protocol: rooms, publicUrl: config.publicUrl });
+      await api.register(liveRoutes, { live: services.liveDelivery, storage, clock });
+      await api.register(ingestGateway, { room: services.room, publishing: services.liveStreams, bus: runtime.bus, publicUrl: config.publicUrl, logger });
       api.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
     },
     { prefix: '/api' },

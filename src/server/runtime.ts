@@ -25,6 +25,9 @@ import { InviteAccessRule } from './services/invite-access.rule.js';
 import { InviteService } from './services/invite.service.js';
 import { LiveEventService } from './services/live-event.service.js';
 import { StreamKeyService } from './services/live-video/stream-key.service.js';
+import { LiveDeliveryService } from './services/live-video/live-delivery.service.js';
+import { LiveRecorder } from './services/live-video/live-recording.js';
+import { LiveStreamService } from './services/live-video/live-stream.service.js';
 import { LobbyService } from './services/lobby.service.js';
 import { MailService } from './services/mail.service.js';
 import { MediaService } from './services/media.service.js';
@@ -49,6 +52,9 @@ export interface Services {
   liveEvents: LiveEventService;
   /** DIY live: the owner's RTMP stream key per event (the RTMP listener checks keys with it). */
   streamKeys: StreamKeyService;
+  /** Live video: publishing, packaging, recording (services/live-video/). */
+  liveStreams: LiveStreamService;
+  liveDelivery: LiveDeliveryService;
   room: RoomService;
   transcode: TranscodeService;
   delivery: DeliveryService;
@@ -155,7 +161,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const audit = new AuditService({ repo: repos.audit, media, clock });
 
   // live events, invites (the lobby is their other half), rooms
-  const liveEvents = new LiveEventService({ repo: repos.liveEvents, tx, media, access, settings, storage, bus, events, clock, publicUrl: config.publicUrl, logger });
+  const liveEvents = new LiveEventService({ repo: repos.liveEvents, streams: repos.liveStreams, tx, media, access, settings, storage, bus, events, clock, publicUrl: config.publicUrl, logger });
   const streamKeys = new StreamKeyService({ repo: repos.streamKeys, media, liveEvents, clock, serverUrl: config.live.rtmpPublicUrl });
   const invites = new InviteService({
     invites: repos.invites,
@@ -199,17 +205,36 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   });
 
   // the media pipeline: transcoding, captions, signed delivery, quizzes, viewing analytics
+  const ffmpegPath = resolveFfmpegPath(config.ffmpegPath);
   const transcode = new TranscodeService({
     repo: repos.processing,
     media,
     storage,
     jobs,
     events,
-    ffmpegPath: resolveFfmpegPath(config.ffmpegPath),
+    ffmpegPath,
     concurrency: config.transcodeConcurrency,
     clock,
     logger,
   });
+
+  // live video: webcast and RTMP ingest feed one packager per broadcast; viewers get signed live HLS
+  const liveStreams = new LiveStreamService({
+    repo: repos.liveStreams,
+    liveEvents,
+    storage,
+    bus,
+    jobs,
+    events,
+    ffmpegPath,
+    clock,
+    logger,
+    reconnectWindowMs: config.live.reconnectWindowMs,
+    maxSessions: config.live.maxSessions,
+    recorder: new LiveRecorder({ repo: repos.liveStreams, storage, media, liveEvents, ffmpegPath, logger }),
+  });
+  liveStreams.start();
+  const liveDelivery = new LiveDeliveryService({ access, liveEvents, streams: liveStreams, bus, secret: config.mediaUrlSecret, clock });
   const viewers = new ViewerDirectory({ users: (ids) => auth.describeUsers(ids), guests: (ids, mediaId) => invites.inviteesBySession(ids, mediaId),
     invitees: (emails, mediaId) => invites.inviteesByEmail(emails, mediaId),
   });
@@ -235,7 +260,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
   const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, clock });
 
-  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, room, transcode, delivery, captions, quiz, viewing, viewers, health };
+  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, transcode, delivery, captions, quiz, viewing, viewers, health };
 
   let closed: Promise<void> | undefined;
   return {
@@ -253,6 +278,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     services,
     close() {
       closed ??= (async () => {
+        await liveStreams.close();
+        await liveDelivery.stop();
         await jobs.close();
         await mail.stop();
         await mailer.close?.();

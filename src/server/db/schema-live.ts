@@ -150,7 +150,45 @@ export interface RoomPollVotesTable {
   created_at: number;
 }
 
+/** An event's live video (migration 20261203010000_live_streams); states as in contracts/live-video.ts. */
+export interface LiveStreamsTable {
+  media_id: string;
+  state: 'waiting' | 'live' | 'reconnecting' | 'paused' | 'ended';
+  end_reason: 'stopped' | 'interrupted' | 'event_ended' | 'storage_full' | 'failed' | null;
+  source: 'webcast' | 'rtmp' | null;
+  /** Who may continue after a drop (domain/room-person.ts key, or `key` for RTMP). */
+  publisher_key: string | null;
+  publisher_name: string | null;
+  state_since: number;
+  reconnect_until: number | null;
+  /** The media sequence number the next segment gets. */
+  next_msn: number;
+  /** Packager runs so far (a run is one publisher connection or one packager restart). */
+  runs: number;
+  /** The process packaging the stream now, and its heartbeat: a stale heartbeat means that process is gone. */
+  process_id: string | null;
+  heartbeat_at: number;
+  first_segment_at: number | null;
+  ended_at: number | null;
+  /** The library video made from the broadcast, once made. */
+  recording_media_id: string | null;
+  created_at: number;
+}
+
+export interface LiveSegmentsTable {
+  media_id: string;
+  msn: number;
+  run: number;
+  duration_ms: number;
+  discontinuity: number;
+  program_date_time: number;
+  size_bytes: number;
+  storage_key: string;
+}
+
 export interface LiveTables {
+  live_streams: LiveStreamsTable;
+  live_segments: LiveSegmentsTable;
   live_events: LiveEventsTable;
   live_speakers: LiveSpeakersTable;
   room_participants: RoomParticipantsTable;
@@ -168,6 +206,8 @@ export interface LiveTables {
 }
 
 export type LiveEvent = Selectable<LiveEventsTable>;
+export type LiveStreamRow = Selectable<LiveStreamsTable>;
+export type LiveSegmentRow = Selectable<LiveSegmentsTable>;
 export type LiveSpeaker = Selectable<LiveSpeakersTable>;
 export type RoomParticipant = Selectable<RoomParticipantsTable>;
 export type RoomMessage = Selectable<RoomMessagesTable>;

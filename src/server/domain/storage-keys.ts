@@ -15,3 +15,7 @@ export const speakerPhotoKey = (mediaId: string, speakerId: string, unique: stri
 
 /** A small file each server writes and removes to check that media storage is writable (GET /api/health). */
 export const healthProbeKey = (processId: string) => `.health/${processId}`;
+
+/** A live event's broadcast segments, until its recording is made (under the media's prefix, so deleting the event removes them). */
+export const liveSegmentsPrefix = (mediaId: string) => `media/${mediaId}/live/`;
+export const liveSegmentKey = (mediaId: string, msn: number) => `media/${mediaId}/live/seg-${msn}.ts`;

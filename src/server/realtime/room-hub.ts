@@ -230,6 +230,9 @@ export class RoomHub {
       case 'presence':
         room.onPresence(m);
         return;
+      case 'stream':
+        room.broadcast({ type: 'stream', status: m.status });
+        return;
     }
   }
 

@@ -6,6 +6,7 @@ import { EmailTokenRepository } from './email-token.repository.js';
 import { HealthRepository } from './health.repository.js';
 import { GrantRepository, InviteRepository } from './invite.repository.js';
 import { LiveEventRepository } from './live-event.repository.js';
+import { LiveStreamRepository } from './live-stream.repository.js';
 import { MailRepository } from './mail.repository.js';
 import { MediaRepository } from './media.repository.js';
 import { ProcessingRepository } from './processing.repository.js';
@@ -38,6 +39,7 @@ export function createRepositories(db: Kysely<DB>) {
     invites: new InviteRepository(db),
     grants: new GrantRepository(db),
     liveEvents: new LiveEventRepository(db),
+    liveStreams: new LiveStreamRepository(db),
     roomLog: new RoomLogRepository(db),
     roomParticipants: new RoomParticipantRepository(db),
     roomContent: new RoomContentRepository(db),

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { CreateInvitesResponse, InviteStatus, SiteSettings } from '../../contracts/invites.js';
-import { accessTopic, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
+import { publishAccessChange, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
 import type { Grant, Invite, InviteRole, Media, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
 import type { EmailDelivery } from '../domain/mail-delivery.js';
@@ -430,7 +430,7 @@ export class InviteService {
       reason: opts.reason,
       ...(opts.rotatedSessions ? { rotatedSessions: opts.rotatedSessions } : {}),
     };
-    await this.deps.bus.publish(accessTopic(opts.mediaId), msg);
+    await publishAccessChange(this.deps.bus, msg);
   }
 
   /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { EventCreateBody, EventPatchBody, SpeakerInput } from '../../contracts/live.js';
-import { accessTopic, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
+import { publishAccessChange, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
 import type { MailAttachment } from '../adapters/mail/mailer.js';
 import type { Storage } from '../adapters/storage/storage.js';
 import type { Media, User } from '../db/schema.js';
@@ -12,6 +12,9 @@ import { buildIcs, icsFileName } from '../domain/ics.js';
 import { AppError } from '../errors.js';
 import type { Visitor } from '../domain/visitor.js';
 import type { LiveEventRepository } from '../repositories/live-event.repository.js';
+import type { LiveStreamRepository } from '../repositories/live-stream.repository.js';
+import { statusOf } from '../domain/live-status.js';
+import type { LiveStreamStatusDto } from '../../contracts/live-video.js';
 import type { Transactor } from '../repositories/transaction.js';
 import type { AccessService } from './access.service.js';
 import type { DomainEvents } from './domain-events.js';
@@ -24,6 +27,8 @@ const MAX_EVENT_MS = 7 * 24 * 3600_000;
 
 export interface LiveEventDeps {
   repo: LiveEventRepository;
+  /** The event's live video, for its status on the event page and in the room. */
+  streams: LiveStreamRepository;
   tx: Transactor;
   media: MediaService;
   access: AccessService;
@@ -50,6 +55,8 @@ export interface EventView {
   recording: Media | null;
   /** Where the ended event leads this visitor, or null (event not ended, no recording, or setting off). */
   leadsToRecording: boolean;
+  /** Webcast and DIY live: the live video's status; null for simulive. */
+  live: LiveStreamStatusDto | null;
 }
 
 export type CreateEventInput = Omit<EventCreateBody, 'speakers'> & { speakers?: SpeakerInput[] };
@@ -83,7 +90,7 @@ export class LiveEventService {
 
   private async announceDeleted(media: Media): Promise<void> {
     const message: AccessChanged = { mediaId: media.id, sessionIds: [], userIds: [], role: null, reason: 'media_deleted' };
-    await this.deps.bus.publish(accessTopic(media.id), message).catch((err) => this.deps.logger.warn({ err, mediaId: media.id }, 'could not announce a media deletion'));
+    await publishAccessChange(this.deps.bus, message).catch((err) => this.deps.logger.warn({ err, mediaId: media.id }, 'could not announce a media deletion'));
   }
 
   async create(owner: User, input: CreateEventInput): Promise<EventView> {
@@ -148,10 +155,11 @@ export class LiveEventService {
     if (media.type !== 'live') throw new AppError('not_found', { message: 'This media is not a live event.' });
     const event = await this.repo.find(media.id);
     if (!event) throw new AppError('not_found', { message: 'Live event not found.' });
-    const [speakers, owners, recordingRow] = await Promise.all([
+    const [speakers, owners, recordingRow, stream] = await Promise.all([
       this.repo.speakers(media.id),
       this.deps.media.owners([media]),
       event.recording_media_id ? this.deps.media.findById(event.recording_media_id) : Promise.resolve(undefined),
+      event.kind === 'simulive' ? Promise.resolve(undefined) : this.deps.streams.find(media.id),
     ]);
     const now = this.deps.clock();
     const entry = roomEntry(scheduleOf(event), now, role);
@@ -167,6 +175,7 @@ export class LiveEventService {
       entry,
       recording: canManage || leadsToRecording ? recordingExists : null,
       leadsToRecording,
+      live: event.kind === 'simulive' ? null : statusOf(stream),
     };
   }
 
@@ -257,6 +266,18 @@ export class LiveEventService {
     await this.repo.update(media.id, { recording_media_id: recordingId, updated_at: this.deps.clock() });
     await this.announceChange(media.id);
     return this.viewAs({ user }, media.id);
+  }
+
+  /**
+   * Attaches the recording made from the event's broadcast, unless the owner has chosen one already
+   * (they may replace or remove it afterwards, as any recording).
+   */
+  async attachBroadcastRecording(mediaId: string, recordingId: string): Promise<boolean> {
+    const event = await this.repo.find(mediaId);
+    if (!event || event.recording_media_id) return false;
+    await this.repo.update(mediaId, { recording_media_id: recordingId, updated_at: this.deps.clock() });
+    await this.announceChange(mediaId);
+    return true;
   }
 
   async setSpeakerPhoto(user: User, mediaId: string, speakerId: string, photo: { bytes: Buffer; mime: string; ext: string }): Promise<EventView> {

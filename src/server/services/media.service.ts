@@ -75,7 +75,7 @@ export class MediaService {
    * the bytes land under a temporary name and become visible only when complete.
    * `isTruncated` tells whether the transport cut the file at the size limit.
    */
-  async upload(owner: User, file: { stream: Readable; fileName: string; isTruncated: () => boolean; limitBytes: number }): Promise<Media> {
+  async upload(owner: Pick<User, 'id'>, file: { stream: Readable; fileName: string; isTruncated: () => boolean; limitBytes: number }): Promise<Media> {
     const sniffed = await fileTypeStream(file.stream, { sampleSize: 4100 });
     const type = mediaTypeForMime(sniffed.fileType?.mime);
     if (!type || !sniffed.fileType) {

@@ -1,4 +1,5 @@
 import type { RoomEventDto, RoomStream, ServerMessage } from '../../contracts/live.js';
+import type { LiveStreamStatusDto } from '../../contracts/live-video.js';
 
 /** Bus topic of one live room: everything every server process holding a socket of that room must hear. */
 export const roomTopic = (mediaId: string) => `room:${mediaId}`;
@@ -13,7 +14,9 @@ export type RoomBusMessage =
   /** A person's standing in the room changed (muted, unmuted): their sockets refresh `you`. */
   | { t: 'participant'; participantId: string }
   /** How many people a server process has in the room (repeated as a heartbeat); the attendee count sums them. */
-  | { t: 'presence'; process: string; count: number; at: number };
+  | { t: 'presence'; process: string; count: number; at: number }
+  /** The live video's status changed: every socket in the room hears it as `{type:'stream'}`. */
+  | { t: 'stream'; status: LiveStreamStatusDto };
 
 /**
  * Bus topic every server process with rooms listens on: a process whose bus came back after an

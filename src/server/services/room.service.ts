@@ -115,6 +115,18 @@ export class RoomService {
     return { actor: { roomId: mediaId, participantId: p.id, name: p.name, role }, view, muted: isMutedAs(role, p.muted_at) };
   }
 
+  /**
+   * Who would broadcast, for the webcast ingest: the role now (checked like entering the room) and the
+   * person key, so a dropped speaker who comes back continues the same stream.
+   */
+  async broadcaster(auth: Visitor, mediaId: string): Promise<{ role: RoomRole; personKey: string; name: string; canManage: boolean }> {
+    const { role, media, canManage } = await this.check(auth, mediaId);
+    const invited = canManage ? undefined : await this.deps.invitedPerson(auth, media);
+    const key = roomPersonKey({ userId: auth.user?.id, manages: canManage, invitedEmail: invited?.email });
+    if (!key) throw new AppError('unauthenticated');
+    return { role, personKey: key, name: auth.user?.name ?? cleanName(invited?.name) ?? 'Guest', canManage };
+  }
+
   /** Whether the person's mute holds in the role they have now. */
   async isMuted(roomId: string, participantId: string, role: RoomRole): Promise<boolean> {
     const p = await this.participantsRepo.findParticipant(roomId, participantId);

@@ -60,6 +60,14 @@ export class MemoryBus implements Bus {
 /** Topic on which access changes for one media item are announced (role change, revoke, media deleted). */
 export const accessTopic = (mediaId: string) => `access:${mediaId}`;
 
+/** Every access change of every media item, for listeners that cannot subscribe per item (live delivery's revocation set). */
+export const accessChangesTopic = 'access:*';
+
+/** Announces an access change on the media's topic and on the all-changes topic. */
+export async function publishAccessChange(bus: Bus, message: AccessChanged): Promise<void> {
+  await Promise.all([bus.publish(accessTopic(message.mediaId), message), bus.publish(accessChangesTopic, message)]);
+}
+
 /** What an access change says: which session or account changed, and the role it now holds (null = none). */
 export interface AccessChanged {
   mediaId: string;

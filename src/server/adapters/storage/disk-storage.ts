@@ -1,5 +1,5 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdir, readdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -102,6 +102,30 @@ class DiskWorkspace implements Workspace {
 
   async list(relative: string): Promise<string[]> {
     return readdir(this.path(relative)).catch(() => []);
+  }
+
+  async append(relative: string, content: Buffer): Promise<void> {
+    try {
+      await appendFile(this.path(relative), content);
+    } catch (err) {
+      if (isNoSpace(err)) throw new StorageFullError(err);
+      throw err;
+    }
+  }
+
+  async readFile(relative: string): Promise<Buffer | undefined> {
+    return readFile(this.path(relative)).catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return undefined;
+      throw err;
+    });
+  }
+
+  readStream(relative: string): Readable {
+    return createReadStream(this.path(relative));
+  }
+
+  async remove(relative: string): Promise<void> {
+    await rm(this.path(relative), { force: true });
   }
 
   async dispose(): Promise<void> {

@@ -29,6 +29,14 @@ export interface Workspace {
   writeFile(relative: string, content: string | Buffer): Promise<void>;
   /** Names of the files in a sub-folder ([] when it does not exist). */
   list(relative: string): Promise<string[]>;
+  /** Appends bytes to a file (made when missing). */
+  append(relative: string, content: Buffer): Promise<void>;
+  /** A file's bytes, or undefined when it does not exist (yet). */
+  readFile(relative: string): Promise<Buffer | undefined>;
+  /** Streams a file. */
+  readStream(relative: string): Readable;
+  /** Removes a file (nothing happens when it does not exist). */
+  remove(relative: string): Promise<void>;
   /** Removes the folder and everything in it. Safe to call twice. */
   dispose(): Promise<void>;
 }

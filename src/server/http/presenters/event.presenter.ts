@@ -2,11 +2,13 @@ import type { EventPageDto, LiveEventDto, RoomStreamDto } from '../../../contrac
 import { iso } from '../../domain/time.js';
 import type { EventView } from '../../services/live-event.service.js';
 
-/** What plays in the room; webcast and diy_live show a placeholder until live video exists. */
-export const presentStream = (v: Pick<EventView, 'media' | 'event' | 'entry'>): RoomStreamDto =>
+/** What plays in the room: the simulive source in step, or live video (the player asks `playbackUrl` for its signed playlist). */
+export const presentStream = (v: Pick<EventView, 'media' | 'event' | 'entry' | 'live'>): RoomStreamDto =>
   v.event.kind === 'simulive'
     ? { kind: 'simulive', sourceUrl: `/api/events/${v.media.id}/source`, playbackStartsAt: iso(v.entry.opensAt) }
-    : { kind: 'placeholder', message: 'The stream will appear here when the speakers go live.' };
+    : v.live
+      ? { kind: 'live', playbackUrl: `/api/events/${v.media.id}/live`, status: v.live }
+      : { kind: 'placeholder', message: 'The stream will appear here when the speakers go live.' };
 
 export const presentEvent = (v: EventView): LiveEventDto => ({
   id: v.media.id,

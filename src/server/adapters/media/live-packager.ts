@@ -1,0 +1,176 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { EventEmitter } from 'node:events';
+import type { Logger } from 'pino';
+import { parseFfmpegPlaylist } from '../../domain/live-playlist.js';
+import type { Workspace } from '../storage/storage.js';
+
+/**
+ * One packager run: one ffmpeg reading a live input (WebM on stdin from the browser, or a URL such
+ * as the embedded RTMP server) and writing 1-second MPEG-TS segments with a short playlist into a
+ * workspace. The run reports each finished segment (its bytes, read once) and its own end; the
+ * live stream service numbers segments, stores them and serves them.
+ *
+ * Video is copied when it is H.264 with key frames every 1–2 s (the browser and a well-set encoder
+ * send that); otherwise encoded with x264 `veryfast`/`zerolatency` and a key frame every second.
+ * Audio always becomes AAC (Opus from browsers is not playable in MPEG-TS by every player).
+ */
+
+export type VideoMode = 'copy' | 'encode';
+
+export interface LiveInputSpec {
+  kind: 'pipe' | 'url';
+  url?: string;
+}
+
+export interface PackagerSegment {
+  /** ffmpeg's own number within the run (seg-<index>.ts). */
+  index: number;
+  durationSec: number;
+  bytes: Buffer;
+  /** When the run saw the segment complete (epoch ms). */
+  at: number;
+}
+
+export interface PackagerExit {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  /** The last lines ffmpeg wrote to stderr (errors only: it runs at `-loglevel error`). */
+  stderr: string;
+  /** The input was not something ffmpeg could read (garbage, unknown container). */
+  unreadable: boolean;
+  /** ffmpeg was stopped on purpose (`kill`). */
+  killed: boolean;
+}
+
+/** ffmpeg's arguments for a run. Pure, so tests and the CPU benchmark run exactly what Foyer runs. */
+export function liveFfmpegArgs(opts: { input: LiveInputSpec; mode: VideoMode; outDir: string }): string[] {
+  const input =
+    opts.input.kind === 'pipe'
+      ? // MediaRecorder's WebM: its header names the codecs, so little probing is needed (probing costs latency)
+        ['-f', 'matroska', '-probesize', '65536', '-analyzeduration', '500000', '-i', 'pipe:0']
+      : ['-probesize', '262144', '-analyzeduration', '1000000', '-i', opts.input.url!];
+  const video =
+    opts.mode === 'copy'
+      ? ['-c:v', 'copy']
+      : [
+          '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
+          // a key frame every second whatever the frame rate, so every segment is one second
+          '-force_key_frames', 'expr:gte(t,n_forced*1)', '-sc_threshold', '0',
+          '-b:v', '2500k', '-maxrate', '3000k', '-bufsize', '3000k',
+          '-vf', "scale='min(1920,iw)':-2",
+        ];
+  return [
+    '-hide_banner', '-nostats', '-loglevel', 'error', '-nostdin',
+    '-fflags', '+nobuffer+genpts',
+    ...input,
+    '-map', '0:v:0', '-map', '0:a:0?',
+    ...video,
+    '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000',
+    '-f', 'hls', '-hls_time', '1', '-hls_list_size', '6',
+    // temp_file: a segment appears under its name only once complete
+    '-hls_flags', 'independent_segments+temp_file',
+    '-hls_segment_type', 'mpegts',
+    '-start_number', '0',
+    '-hls_segment_filename', `${opts.outDir}/seg-%d.ts`,
+    `${opts.outDir}/index.m3u8`,
+  ].filter((a) => a !== '-nostdin' || opts.input.kind === 'url');
+}
+
+/** How often the run looks for new segments: small next to a 1-second segment. */
+const POLL_MS = 40;
+const UNREADABLE_RE = /Invalid data found|EBML header parsing failed|could not find codec parameters|Error opening input|Invalid argument|moov atom not found|Unknown input format/i;
+
+export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit: [PackagerExit] }> {
+  private child: ChildProcess | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastIndex = -1;
+  private stderr = '';
+  private killed = false;
+  private exited = false;
+  private polling: Promise<void> = Promise.resolve();
+  bytesIn = 0;
+  lastDataAt = 0;
+
+  constructor(
+    private readonly o: { ffmpegPath: string; workspace: Workspace; input: LiveInputSpec; mode: VideoMode; logger: Logger; clock: () => number },
+  ) {
+    super();
+  }
+
+  get mode(): VideoMode {
+    return this.o.mode;
+  }
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  start(): void {
+    const args = liveFfmpegArgs({ input: this.o.input, mode: this.o.mode, outDir: this.o.workspace.dir });
+    const child = spawn(this.o.ffmpegPath, args, { stdio: [this.o.input.kind === 'pipe' ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+    this.child = child;
+    this.lastDataAt = this.o.clock();
+    child.stderr!.setEncoding('utf8');
+    child.stderr!.on('data', (d: string) => {
+      this.stderr = (this.stderr + d).slice(-4000);
+    });
+    // A closed stdin (ffmpeg gave up on the input) must not crash the process.
+    child.stdin?.on('error', () => undefined);
+    child.on('error', (err) => {
+      this.stderr += `\n${err.message}`;
+    });
+    child.on('close', (code, signal) => void this.onClose(code, signal));
+    this.timer = setInterval(() => this.poll(), POLL_MS);
+  }
+
+  /** The next bytes of a pipe input. False when ffmpeg no longer reads. */
+  write(chunk: Buffer): boolean {
+    const stdin = this.child?.stdin;
+    if (!stdin || stdin.destroyed || this.exited) return false;
+    this.bytesIn += chunk.length;
+    this.lastDataAt = this.o.clock();
+    stdin.write(chunk);
+    return true;
+  }
+
+  /** No more input: ffmpeg writes the last segment and exits. */
+  endInput(): void {
+    if (this.o.input.kind === 'pipe') this.child?.stdin?.end();
+    else this.child?.kill('SIGINT');
+  }
+
+  /** Stops ffmpeg now (its last partial segment is lost). */
+  kill(): void {
+    this.killed = true;
+    this.child?.kill('SIGKILL');
+  }
+
+  private poll(): Promise<void> {
+    // one pass at a time, in order
+    this.polling = this.polling.then(() => this.pollOnce()).catch((err) => this.o.logger.warn({ err }, 'live packager: reading a segment failed'));
+    return this.polling;
+  }
+
+  private async pollOnce(): Promise<void> {
+    const text = await this.o.workspace.readFile('index.m3u8');
+    if (!text) return;
+    const { segments } = parseFfmpegPlaylist(text.toString('utf8'));
+    for (const s of segments) {
+      if (s.index <= this.lastIndex) continue;
+      const bytes = await this.o.workspace.readFile(s.file);
+      if (!bytes) continue;
+      this.lastIndex = s.index;
+      await this.o.workspace.remove(s.file);
+      this.emit('segment', { index: s.index, durationSec: s.durationSec, bytes, at: this.o.clock() });
+    }
+  }
+
+  private async onClose(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    this.exited = true;
+    clearInterval(this.timer);
+    // the last segment ffmpeg wrote while flushing
+    await this.poll();
+    const unreadable = !this.killed && this.lastIndex < 0 && code !== 0 && UNREADABLE_RE.test(this.stderr);
+    this.emit('exit', { code, signal, stderr: this.stderr.trim().split('\n').slice(-5).join('\n'), unreadable, killed: this.killed });
+  }
+}

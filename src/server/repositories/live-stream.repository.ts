@@ -1,0 +1,96 @@
+import type { Insertable, Kysely, Updateable } from 'kysely';
+import type { DB } from '../db/schema.js';
+import type { LiveSegmentRow, LiveSegmentsTable, LiveStreamRow, LiveStreamsTable } from '../db/schema-live.js';
+
+/** An event's live stream and its segments. */
+export class LiveStreamRepository {
+  constructor(private readonly db: Kysely<DB>) {}
+
+  find(mediaId: string): Promise<LiveStreamRow | undefined> {
+    return this.db.selectFrom('live_streams').selectAll().where('media_id', '=', mediaId).executeTakeFirst();
+  }
+
+  /** Creates the row if the event has none yet (a stream is created once per event). */
+  async ensure(row: Insertable<LiveStreamsTable>): Promise<LiveStreamRow> {
+    await this.db.insertInto('live_streams').values(row).onConflict((oc) => oc.column('media_id').doNothing()).execute();
+    return (await this.find(row.media_id))!;
+  }
+
+  async update(mediaId: string, patch: Updateable<LiveStreamsTable>): Promise<void> {
+    await this.db.updateTable('live_streams').set(patch).where('media_id', '=', mediaId).execute();
+  }
+
+  /**
+   * Moves the stream to `ended` unless it is already: true for the one caller that did it (several
+   * processes may notice an abandoned stream at once; one makes its recording).
+   */
+  async markEnded(mediaId: string, patch: Updateable<LiveStreamsTable>): Promise<boolean> {
+    const r = await this.db.updateTable('live_streams').set({ ...patch, state: 'ended' }).where('media_id', '=', mediaId).where('state', '!=', 'ended').executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Takes over packaging from a process whose heartbeat is older than `staleBefore`, or that is this process. */
+  async claim(mediaId: string, processId: string, staleBefore: number, now: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('live_streams')
+      .set({ process_id: processId, heartbeat_at: now })
+      .where('media_id', '=', mediaId)
+      .where((eb) => eb.or([eb('process_id', 'is', null), eb('process_id', '=', processId), eb('heartbeat_at', '<', staleBefore)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  /** Streams not ended whose packaging process stopped beating: their publisher is gone for good unless it comes back. */
+  abandoned(staleBefore: number): Promise<LiveStreamRow[]> {
+    return this.db.selectFrom('live_streams').selectAll().where('state', '!=', 'ended').where('heartbeat_at', '<', staleBefore).execute();
+  }
+
+  /** Ended streams whose recording is not made yet (a job was lost, or storage was full). */
+  endedWithoutRecording(): Promise<LiveStreamRow[]> {
+    return this.db.selectFrom('live_streams').selectAll().where('state', '=', 'ended').where('recording_media_id', 'is', null).where('first_segment_at', 'is not', null).execute();
+  }
+
+  async addSegment(row: LiveSegmentRow, nextMsn: number, now: number): Promise<void> {
+    await this.db.transaction().execute(async (trx) => {
+      await trx.insertInto('live_segments').values(row).execute();
+      await trx
+        .updateTable('live_streams')
+        .set((eb) => ({ next_msn: nextMsn, heartbeat_at: now, first_segment_at: eb.fn.coalesce('first_segment_at', eb.val(now)) }))
+        .where('media_id', '=', row.media_id)
+        .execute();
+    });
+  }
+
+  /** The newest `limit` segments, oldest first. */
+  async tail(mediaId: string, limit: number): Promise<LiveSegmentRow[]> {
+    const rows = await this.db.selectFrom('live_segments').selectAll().where('media_id', '=', mediaId).orderBy('msn', 'desc').limit(limit).execute();
+    return rows.reverse();
+  }
+
+  /** Discontinuities before a sequence number (for the playlist's discontinuity sequence). */
+  async discontinuitiesBefore(mediaId: string, msn: number): Promise<number> {
+    const r = await this.db
+      .selectFrom('live_segments')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('media_id', '=', mediaId)
+      .where('msn', '<', msn)
+      .where('discontinuity', '=', 1)
+      .executeTakeFirst();
+    return Number(r?.n ?? 0);
+  }
+
+  segments(mediaId: string): Promise<LiveSegmentRow[]> {
+    return this.db.selectFrom('live_segments').selectAll().where('media_id', '=', mediaId).orderBy('msn', 'asc').execute();
+  }
+
+  async removeSegments(mediaId: string): Promise<void> {
+    await this.db.deleteFrom('live_segments').where('media_id', '=', mediaId).execute();
+  }
+
+  async remove(mediaId: string): Promise<void> {
+    await this.db.deleteFrom('live_segments').where('media_id', '=', mediaId).execute();
+    await this.db.deleteFrom('live_streams').where('media_id', '=', mediaId).execute();
+  }
+}
+
+export type { LiveSegmentsTable };
