@@ -217,6 +217,25 @@ describe('RTMP listener', () => {
     if (!refused.ok) expect(refused.error).toContain('Playing is not available');
   });
 
+  it.skipIf(!outside)('bound to one outside address, still lets the packager pull over loopback', async () => {
+    const own = new RecordingPublishing();
+    const server = await startRtmpServer({ port: 0, host: outside!, publishing: own, eventForKey: (k) => t.services.streamKeys.eventForKey(k), logger: captureLogs().logger });
+    try {
+      const { id, key } = await diyEvent();
+      pushTestPattern(`rtmp://${outside}:${server.port}/live/${key}`);
+      const call = await waitFor(() => own.calls.find((c) => c.mediaId === id && c.publication), { what: 'accepted' });
+      const url = new URL(RecordingPublishing.urlOf(call));
+      expect(url.hostname).toBe('127.0.0.1');
+      const probe = await probeRtmp(url.href);
+      expect(probe).toMatchObject({ ok: true });
+      url.hostname = outside!;
+      expect(await probeRtmp(url.href, 5000)).toMatchObject({ ok: false });
+    } finally {
+      await killEncoders();
+      await server.close();
+    }
+  });
+
   it('close() stops listening and drops what is live', async () => {
     const logs2 = captureLogs('debug');
     const own = new RecordingPublishing();

@@ -73,6 +73,7 @@ const TOKEN_LIKE = /[A-Za-z0-9_-]{32,}/g;
 
 class FoyerRtmpServer implements RtmpServer {
   private readonly tcp: net.Server;
+  private loopback: net.Server | undefined;
   private readonly log: Logger;
   private readonly sessions = new Set<FoyerSession>();
   /** The session publishing each event now. */
@@ -100,25 +101,26 @@ class FoyerRtmpServer implements RtmpServer {
     this.tcp = net.createServer((socket) => this.connection(socket));
   }
 
-  listen(): Promise<void> {
-    return new Promise((resolve, reject) => {
-      this.tcp.once('error', reject);
-      this.tcp.listen(this.opts.port, this.opts.host ?? '0.0.0.0', () => {
-        this.tcp.off('error', reject);
-        this.tcp.on('error', (err) => this.log.error({ err }, 'RTMP listener error'));
-        this.port = (this.tcp.address() as AddressInfo).port;
-        this.log.info({ port: this.port }, 'RTMP listener ready for encoders');
-        resolve();
-      });
-    });
+  async listen(): Promise<void> {
+    const host = this.opts.host ?? '0.0.0.0';
+    this.port = await listenOn(this.tcp, this.opts.port, host);
+    this.tcp.on('error', (err) => this.log.error({ err }, 'RTMP listener error'));
+    // The packager pulls over loopback: a listener bound to one outside address gets a loopback twin.
+    if (!REACHES_LOOPBACK.has(host)) {
+      this.loopback = net.createServer((socket) => this.connection(socket));
+      await listenOn(this.loopback, this.port, '127.0.0.1');
+      this.loopback.on('error', (err) => this.log.error({ err }, 'RTMP loopback listener error'));
+    }
+    this.log.info({ port: this.port, host }, 'RTMP listener ready for encoders');
   }
 
   close(): Promise<void> {
-    this.closed ??= new Promise<void>((resolve) => {
-      this.tcp.close(() => resolve());
+    this.closed ??= (async () => {
+      const closing = [this.tcp, this.loopback].filter((s): s is net.Server => Boolean(s)).map((s) => new Promise<void>((resolve) => s.close(() => resolve())));
       for (const session of [...this.sessions]) session.stop();
       for (const [event, fn] of this.logListeners) context.nodeEvent.off(event, fn);
-    });
+      await Promise.all(closing);
+    })();
     return this.closed;
   }
 
@@ -223,6 +225,19 @@ class FoyerRtmpServer implements RtmpServer {
     });
     return next;
   }
+}
+
+/** Listen addresses that accept connections to 127.0.0.1 themselves. */
+const REACHES_LOOPBACK = new Set(['0.0.0.0', '::', '127.0.0.1', 'localhost']);
+
+function listenOn(server: net.Server, port: number, host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve((server.address() as AddressInfo).port);
+    });
+  });
 }
 
 const sameSecret = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
