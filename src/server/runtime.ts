@@ -6,7 +6,7 @@ import { openRedis, RedisMonitor } from './adapters/redis/redis.js';
 import { createJobQueue, type JobQueue } from './adapters/jobs/index.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
 import { resolveFfmpegPath } from './adapters/media/ffmpeg-path.js';
-import { startRtmpServer, type RtmpServer } from './adapters/rtmp/rtmp-server.js';
+import type { RtmpServer } from './adapters/rtmp/rtmp-server.js';
 import { DiskStorage } from './adapters/storage/disk-storage.js';
 import type { Storage } from './adapters/storage/storage.js';
 import { diskUploadStore, type UploadStore } from './adapters/storage/upload-store.js';
@@ -302,7 +302,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
  * stream keys. An edge like HTTP, so not part of the runtime: main.ts starts it on RTMP_PORT next to
  * the HTTP listener; tests start one on port 0 (any free port, `RtmpServer.port`).
  */
-export function startRtmpListener(runtime: Runtime, opts: { port: number; host?: string; logger?: Logger }): Promise<RtmpServer> {
+export async function startRtmpListener(runtime: Runtime, opts: { port: number; host?: string; logger?: Logger }): Promise<RtmpServer> {
+  // loaded here, so the worker and the CLI never load node-media-server
+  const { startRtmpServer } = await import('./adapters/rtmp/rtmp-server.js');
   return startRtmpServer({
     port: opts.port,
     host: opts.host ?? runtime.config.host,
