@@ -33,7 +33,8 @@ describe.each(testDialects())('live events API on %s', (dialect) => {
     expect(page.event.speakers.map((s) => [s.name, s.title])).toEqual([['Sam Speaker', 'CTO'], ['Pat', '']]);
     expect(page).toMatchObject({ role: 'owner', phase: 'scheduled', canEnter: false, serverNow: new Date(t.clock.now).toISOString() });
     expect(Date.parse(page.enterAt!)).toBe(Date.parse(page.event.startsAt) - 20 * MIN);
-    expect(page.stream).toEqual({ kind: 'placeholder', message: expect.stringContaining('will appear here') });
+    // webcast: live video, nothing broadcast yet
+    expect(page.stream).toEqual({ kind: 'live', playbackUrl: `/api/events/${page.event.id}/live`, status: { state: 'waiting', reason: null, source: null, publisherName: null, since: null, reconnectUntil: null } });
     const again = await agent.get(`/api/events/${page.event.id}`);
     expect(again.json()).toEqual(page);
     const media = (await agent.get(`/api/media/${page.event.id}`)).json();

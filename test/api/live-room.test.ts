@@ -30,7 +30,7 @@ describe.each(testDialects())('live room socket on %s', (dialect) => {
     const welcome = await c.next('welcome');
     expect(welcome.you).toMatchObject({ role: 'viewer', name: 'viewer-0', panels: ['chat', 'qa', 'polls'], muted: false });
     expect(welcome.you.capabilities).not.toContain('backchannel.read');
-    expect(welcome.event).toMatchObject({ id, kind: 'webcast', phase: 'live', stream: { kind: 'placeholder' } });
+    expect(welcome.event).toMatchObject({ id, kind: 'webcast', phase: 'live', stream: { kind: 'live', playbackUrl: `/api/events/${id}/live`, status: { state: 'waiting' } } });
     expect(welcome.serverNow).toBe(new Date(t.clock.now).toISOString());
     expect(welcome.limits.questionChars).toBe(500);
     const snap = await c.next('snapshot');

@@ -5,6 +5,8 @@ import type { z } from 'zod';
 import { errorBodySchema } from '../../src/contracts/errors.js';
 import type { ClientMessageInput } from '../../src/contracts/live.js';
 import { bareStrings } from '../../src/contracts/text.js';
+import { signedPrefix } from '../../src/server/domain/signed-url.js';
+import { livePrefix } from '../../src/server/services/live-video/live-delivery.service.js';
 import { Agent, createTestApp, signUp, uniqueEmail, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
 import { invitedGuest } from '../factories/guests.js';
@@ -40,7 +42,7 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
   const ids: Record<string, string> = {};
   let guest: Awaited<ReturnType<typeof invitedGuest>>;
   let lobby: { agent: Agent; email: string };
-  let signed: { file: URL; download: URL; stream: URL };
+  let signed: { file: URL; download: URL; stream: URL; live?: URL };
   let cases: Case[];
 
   beforeAll(async () => {
@@ -93,6 +95,9 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
     const doc = (await owner.agent.get(`/api/media/${ids.document}/playback`)).json();
     const vid = (await owner.agent.get(`/api/media/${ids.video}/playback`)).json();
     signed = { file: new URL(doc.fileUrl, 'http://x'), download: new URL(doc.downloadUrl, 'http://x'), stream: new URL(vid.hlsUrl, 'http://x') };
+    // a live URL as the live player gets it (the event has not been broadcast: its playlist is answered 404)
+    const liveWho = `-.-.${Date.now().toString(36)}`;
+    signed.live = new URL(`${signedPrefix({ secret: t.config.mediaUrlSecret, prefix: livePrefix(ids.event, liveWho), expires: Math.floor(Date.now() / 1000) + 3600 })}master.m3u8`, 'http://x');
 
     const json = sendJson(t);
     const o = () => owner.agent;
@@ -269,6 +274,15 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
       { method: 'GET', route: '/api/events/:id/source', who: o, input: media(ids.event) },
       { method: 'GET', route: '/api/events/:id/stream-key', who: o, input: media(ids.diyLive) },
       { method: 'POST', route: '/api/events/:id/stream-key', who: o, input: media(ids.diyLive) },
+      { method: 'GET', route: '/api/events/:id/live', who: o, input: media(ids.event) },
+      { method: 'GET', route: '/api/live/:id/:who/:exp/:sig/:file', who: anonymous, input: () => { const [id, who, exp, sig, file] = parts(signed.live!); return { params: { id, who, exp, sig, file }, query: { _HLS_msn: '3' } }; } },
+      {
+        method: 'GET',
+        route: '/api/events/:id/ingest',
+        who: o,
+        input: media(ids.event),
+        send: (agent, url) => roomUpgrade(base + url, agent!, { type: 'start', mimeType: 'video/webm;codecs=h264,opus' }),
+      },
       {
         method: 'GET',
         route: '/api/events/:id/room',
@@ -357,7 +371,7 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
     expect(res.status, what).toBeLessThan(500);
     const error = (res.json as { error?: { code?: string; details?: Record<string, string> } } | undefined)?.error;
     expect(error?.code, what).not.toBe('internal_error');
-    if (res.status >= 400 && !c.route.startsWith('/api/uploads') && c.route !== '/api/events/:id/room') expect(errorBodySchema.safeParse(res.json).success, what).toBe(true);
+    if (res.status >= 400 && !c.route.startsWith('/api/uploads') && c.route !== '/api/events/:id/room' && c.route !== '/api/events/:id/ingest') expect(errorBodySchema.safeParse(res.json).success, what).toBe(true);
     // A query value that is not UTF-8 once decoded (a lone surrogate) reaches the route as it was sent, percent-encoded.
     const delivered = field?.path[0] === 'query' && /\p{Cs}/u.test(value) ? pct(value) : value;
     if (field && !c.free?.includes(field.name) && mustRefuse(delivered)) {
@@ -476,9 +490,11 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
  * Opens a room socket the way the browser does and reports how it went: the refusal before the
  * upgrade, or the room's first answer (an error, and the close) after it.
  */
-function roomUpgrade(url: string, agent: Agent): Promise<Sent> {
+function roomUpgrade(url: string, agent: Agent, first?: unknown): Promise<Sent> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers: { origin: agent.origin, cookie: agent.cookieHeader } });
+    // the ingest socket says nothing before the browser's first message
+    if (first !== undefined) ws.once('open', () => ws.send(JSON.stringify(first)));
     ws.once('unexpected-response', (req, res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));

@@ -20,6 +20,7 @@ import {
  */
 const productMatrix: Array<{ row: string; actions: RoomAction[]; allowed: [boolean, boolean, boolean, boolean] }> = [
   { row: 'watch the stream, see attendee count', actions: ['room.join'], allowed: [true, true, true, true] },
+  { row: 'broadcast (webcast from the browser: camera, microphone, screen)', actions: ['stream.broadcast'], allowed: [false, true, false, true] },
   { row: "chat; like own/others' messages; delete own", actions: ['chat.send', 'chat.like', 'chat.delete_own'], allowed: [true, true, true, true] },
   { row: 'ask a question, upvote', actions: ['question.ask', 'question.upvote'], allowed: [true, true, true, true] },
   { row: 'answer polls and other interactions', actions: ['poll.vote'], allowed: [true, true, true, true] },

@@ -66,7 +66,7 @@ export function liveFfmpegArgs(opts: { input: LiveInputSpec; mode: VideoMode; ou
     '-map', '0:v:0', '-map', '0:a:0?',
     ...video,
     '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000',
-    '-f', 'hls', '-hls_time', '1', '-hls_list_size', '6',
+    '-f', 'hls', '-hls_time', '1', '-hls_list_size', '20',
     // temp_file: a segment appears under its name only once complete
     '-hls_flags', 'independent_segments+temp_file',
     '-hls_segment_type', 'mpegts',
@@ -120,6 +120,7 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
       this.stderr += `\n${err.message}`;
     });
     child.on('close', (code, signal) => void this.onClose(code, signal));
+    this.o.logger.debug({ pid: child.pid, mode: this.o.mode, input: this.o.input.kind }, 'live packager run started');
     this.timer = setInterval(() => this.poll(), POLL_MS);
   }
 
@@ -172,6 +173,7 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
     clearInterval(this.timer);
     // the last segment ffmpeg wrote while flushing
     await this.poll();
+    this.o.logger.debug({ pid: this.child?.pid, code, signal, bytesIn: this.bytesIn, segments: this.lastIndex + 1, stderr: this.stderr.slice(-500) }, 'live packager run ended');
     const unreadable = !this.killed && this.lastIndex < 0 && code !== 0 && UNREADABLE_RE.test(this.stderr);
     this.emit('exit', { code, signal, stderr: this.stderr.trim().split('\n').slice(-5).join('\n'), unreadable, killed: this.killed });
   }

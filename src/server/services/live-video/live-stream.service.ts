@@ -202,8 +202,9 @@ export class LiveStreamService implements LivePublishing {
   async waitFor(mediaId: string, msn: number, timeoutMs: number): Promise<void> {
     const rt = this.local.get(mediaId);
     if (rt) return rt.waitFor(msn, timeoutMs);
-    const until = this.deps.clock() + timeoutMs;
-    while (this.deps.clock() < until) {
+    // real time, not the (possibly test) clock: this is a wait
+    const until = Date.now() + timeoutMs;
+    while (Date.now() < until) {
       const view = await this.playlist(mediaId);
       if (view.ended || (view.segments.at(-1)?.msn ?? -1) >= msn) return;
       await new Promise((r) => setTimeout(r, 100));
@@ -269,7 +270,10 @@ class StreamRuntime {
   private pub: PublicationImpl | undefined;
   private run: PackagerRun | undefined;
   private runNo: number;
-  private runSegments = 0;
+  /** Segments stored per run: a run's first one after the stream's first is a discontinuity. */
+  private readonly runSegments = new WeakMap<PackagerRun, number>();
+  /** Runs replaced mid-stream (copy → encode): their last segments overlap the new run's and are dropped. */
+  private readonly discarded = new WeakSet<PackagerRun>();
   private longSegments = 0;
   private workspace: Workspace | undefined;
   private input: PackagerInput | undefined;
@@ -394,7 +398,6 @@ class StreamRuntime {
 
   private async startRun(mode: VideoMode): Promise<void> {
     this.runNo += 1;
-    this.runSegments = 0;
     this.longSegments = 0;
     await this.deps.repo.update(this.mediaId, { runs: this.runNo });
     this.workspace = await this.deps.storage.workspace(`live-${this.mediaId}-run-${this.runNo}`);
@@ -441,10 +444,11 @@ class StreamRuntime {
   }
 
   private async onSegment(run: PackagerRun, runNo: number, s: PackagerSegment): Promise<void> {
-    if (this.row.state === 'ended' && run !== this.run) return;
+    if (this.discarded.has(run) || (this.row.state === 'ended' && run !== this.run)) return;
     const msn = this.row.next_msn;
-    const discontinuity = this.runSegments === 0 && msn > 0;
-    this.runSegments++;
+    const ofRun = this.runSegments.get(run) ?? 0;
+    const discontinuity = ofRun === 0 && msn > 0;
+    this.runSegments.set(run, ofRun + 1);
     const durationMs = Math.max(1, Math.round(s.durationSec * 1000));
     const key = liveSegmentKey(this.mediaId, msn);
     try {
@@ -483,7 +487,10 @@ class StreamRuntime {
   private replaceRun(mode: VideoMode): void {
     const old = this.run;
     this.run = undefined;
-    old?.endInput();
+    if (old) {
+      this.discarded.add(old);
+      old.kill();
+    }
     void this.startRun(mode).catch((err) => this.deps.logger.error({ err, mediaId: this.mediaId }, 'live packager did not restart'));
   }
 
@@ -650,9 +657,6 @@ class PublicationImpl implements Publication {
 
   /** @internal */
   ended(end: PublicationEnd): void {
-    if (this.over && end.reason !== 'taken_over') {
-      // the publisher's own stop or drop: nobody to tell
-    }
     this.over = true;
     for (const l of this.listeners.splice(0)) l(end);
   }
