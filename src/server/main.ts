@@ -1,6 +1,7 @@
 import { buildApp } from './app.js';
 import { ConfigError } from './config.js';
-import { openRuntime } from './runtime.js';
+import type { RtmpServer } from './adapters/rtmp/rtmp-server.js';
+import { openRuntime, startRtmpListener } from './runtime.js';
 
 async function main() {
   const started = performance.now();
@@ -9,6 +10,7 @@ async function main() {
   const { app } = await buildApp({ runtime });
   services.mail.start();
 
+  let rtmp: RtmpServer | undefined;
   let closing = false;
   const shutdown = async (signal: string) => {
     if (closing) return;
@@ -17,8 +19,9 @@ async function main() {
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
     try {
-      // Closing the app closes the runtime: jobs, mail, bus, then the database.
+      // Closing the app closes the runtime: live streams (their encoders are told to reconnect), jobs, mail, bus, then the database.
       await app.close();
+      await rtmp?.close();
       process.exit(0);
     } catch (err) {
       app.log.error({ err }, 'shutdown failed');
@@ -29,12 +32,15 @@ async function main() {
   process.on('SIGINT', () => void shutdown('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
+  // DIY live: encoders (OBS) publish here; RTMP_PORT=0 turns it off.
+  if (config.live.rtmpPort !== 0 && !closing) rtmp = await startRtmpListener(runtime, { port: config.live.rtmpPort });
   app.log.info(
     {
       publicUrl: config.publicUrl,
       database: runtime.database.dialect,
       mail: services.mail.mode,
       redis: Boolean(runtime.redis),
+      rtmp: rtmp ? rtmp.port : 'off',
       startupMs: Math.round(performance.now() - started),
     },
     `Foyer is running at ${config.publicUrl}`,

@@ -6,6 +6,7 @@ import { openRedis, RedisMonitor } from './adapters/redis/redis.js';
 import { createJobQueue, type JobQueue } from './adapters/jobs/index.js';
 import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js';
 import { resolveFfmpegPath } from './adapters/media/ffmpeg-path.js';
+import type { RtmpServer } from './adapters/rtmp/rtmp-server.js';
 import { DiskStorage } from './adapters/storage/disk-storage.js';
 import type { Storage } from './adapters/storage/storage.js';
 import { diskUploadStore, type UploadStore } from './adapters/storage/upload-store.js';
@@ -24,6 +25,7 @@ import { HealthService, type RedisHealth } from './services/health.service.js';
 import { InviteAccessRule } from './services/invite-access.rule.js';
 import { InviteService } from './services/invite.service.js';
 import { LiveEventService } from './services/live-event.service.js';
+import { StreamKeyService } from './services/live-video/stream-key.service.js';
 import { LiveDeliveryService } from './services/live-video/live-delivery.service.js';
 import { LiveRecorder } from './services/live-video/live-recording.js';
 import { LiveStreamService } from './services/live-video/live-stream.service.js';
@@ -49,6 +51,8 @@ export interface Services {
   invites: InviteService;
   lobby: LobbyService;
   liveEvents: LiveEventService;
+  /** DIY live: the owner's RTMP stream key per event (the RTMP listener checks keys with it). */
+  streamKeys: StreamKeyService;
   /** Live video: publishing, packaging, recording (services/live-video/). */
   liveStreams: LiveStreamService;
   liveDelivery: LiveDeliveryService;
@@ -159,6 +163,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
 
   // live events, invites (the lobby is their other half), rooms
   const liveEvents = new LiveEventService({ repo: repos.liveEvents, streams: repos.liveStreams, tx, media, access, settings, storage, bus, events, clock, publicUrl: config.publicUrl, logger });
+  const streamKeys = new StreamKeyService({ repo: repos.streamKeys, media, liveEvents, clock, serverUrl: config.live.rtmpPublicUrl });
   const invites = new InviteService({
     invites: repos.invites,
     grants: repos.grants,
@@ -256,7 +261,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
   const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, clock });
 
-  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, liveStreams, liveDelivery, room, transcode, delivery, captions, quiz, viewing, viewers, health };
+  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, transcode, delivery, captions, quiz, viewing, viewers, health };
 
   let closed: Promise<void> | undefined;
   return {
@@ -290,6 +295,23 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
       return closed;
     },
   };
+}
+
+/**
+ * The RTMP listener for DIY live (docs/live-video.md) over this runtime's live stream service and
+ * stream keys. An edge like HTTP, so not part of the runtime: main.ts starts it on RTMP_PORT next to
+ * the HTTP listener; tests start one on port 0 (any free port, `RtmpServer.port`).
+ */
+export async function startRtmpListener(runtime: Runtime, opts: { port: number; host?: string; logger?: Logger }): Promise<RtmpServer> {
+  // loaded here, so the worker and the CLI never load node-media-server
+  const { startRtmpServer } = await import('./adapters/rtmp/rtmp-server.js');
+  return startRtmpServer({
+    port: opts.port,
+    host: opts.host ?? runtime.config.host,
+    publishing: runtime.services.liveStreams,
+    eventForKey: (streamKey) => runtime.services.streamKeys.eventForKey(streamKey),
+    logger: opts.logger ?? runtime.logger,
+  });
 }
 
 /**

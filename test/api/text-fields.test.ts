@@ -85,6 +85,7 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
     const event = await createEvent(t, owner.agent, { startsAt: new Date(t.clock.now - 60_000).toISOString(), endsAt: new Date(t.clock.now + 48 * HOUR).toISOString(), speakers: [{ name: 'Sam Speaker', title: 'CTO' }] });
     ids.event = event.event.id;
     ids.speaker = event.event.speakers[0].id;
+    ids.diyLive = (await createEvent(t, owner.agent, { kind: 'diy_live' })).event.id;
     const photo = multipart('sam.png', PNG);
     expect((await owner.agent.request('PUT', `/api/events/${ids.event}/speakers/${ids.speaker}/photo`, photo.body, photo.headers)).statusCode).toBe(200);
 
@@ -271,6 +272,8 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
       },
       { method: 'GET', route: '/api/events/:id/speakers/:speakerId/photo', who: o, input: () => ({ params: { id: ids.event, speakerId: ids.speaker } }) },
       { method: 'GET', route: '/api/events/:id/source', who: o, input: media(ids.event) },
+      { method: 'GET', route: '/api/events/:id/stream-key', who: o, input: media(ids.diyLive) },
+      { method: 'POST', route: '/api/events/:id/stream-key', who: o, input: media(ids.diyLive) },
       { method: 'GET', route: '/api/events/:id/live', who: o, input: media(ids.event) },
       { method: 'GET', route: '/api/live/:id/:who/:exp/:sig/:file', who: anonymous, input: () => { const [id, who, exp, sig, file] = parts(signed.live!); return { params: { id, who, exp, sig, file }, query: { _HLS_msn: '3' } }; } },
       {

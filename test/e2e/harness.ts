@@ -23,6 +23,8 @@ import { buildApp, type App } from '../../src/server/app.js';
 import type { Config } from '../../src/server/config.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createLogger } from '../../src/server/logger.js';
+import type { RtmpServer } from '../../src/server/adapters/rtmp/rtmp-server.js';
+import { startRtmpListener } from '../../src/server/runtime.js';
 import { repoRoot } from '../../scripts/build-if-stale.mjs';
 import { createTestDatabase, type TestDatabase, type TestDialect } from '../factories/database.js';
 import { SmtpCapture } from '../factories/smtp.js';
@@ -62,6 +64,8 @@ export interface StartAppOptions {
   dialect?: TestDialect;
   /** Extra environment for loadConfig (e.g. { UPLOAD_LIMIT_MB: '1' }). */
   env?: Record<string, string>;
+  /** Also run the RTMP listener for DIY live (as main.ts does) on a free port: `site.rtmpPort`. */
+  rtmp?: boolean;
 }
 
 export interface OpenedPage {
@@ -79,6 +83,8 @@ export interface Site {
   db: TestDatabase;
   /** The SMTP server receiving the app's mail, when started with `smtp: true`. */
   smtp?: SmtpCapture;
+  /** The RTMP listener's port, when started with `rtmp: true` (also the site's RTMP_PORT). */
+  rtmpPort?: number;
   /** A fresh browser context (own cookies, like a separate person) with one page, its base URL set to `url`. */
   open(browser: Browser, opts?: BrowserContextOptions): Promise<OpenedPage>;
   /** Page errors and console errors (CSP violations included) seen in any context opened here. */
@@ -94,6 +100,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<Site> {
   const db = await createTestDatabase(opts.dialect ?? 'sqlite');
   const smtp = opts.smtp ? await SmtpCapture.start() : undefined;
   const port = await freePort();
+  const rtmpPort = opts.rtmp ? await freePort() : undefined;
   const url = `http://127.0.0.1:${port}`;
   const config = loadConfig({
     DATA_DIR: db.dataDir,
@@ -103,6 +110,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<Site> {
     SESSION_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456',
     LOG_LEVEL: 'silent',
     ...(smtp ? { SMTP_URL: smtp.url } : {}),
+    ...(rtmpPort ? { RTMP_PORT: String(rtmpPort) } : {}),
     ...opts.env,
   });
   const built = await buildApp({
@@ -113,6 +121,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<Site> {
   });
   built.services.mail.start(1_000);
   await built.app.listen({ port, host: '127.0.0.1' });
+  const rtmp: RtmpServer | undefined = rtmpPort ? await startRtmpListener(built.runtime, { port: rtmpPort, host: '127.0.0.1' }) : undefined;
 
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
@@ -123,6 +132,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<Site> {
     services: built.services,
     db,
     smtp,
+    rtmpPort,
     async open(browser, contextOpts = {}) {
       const context = await browser.newContext({ baseURL: url, ...contextOpts });
       contexts.push(context);
@@ -137,6 +147,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<Site> {
     async close() {
       await Promise.allSettled(contexts.map((c) => c.close()));
       await built.app.close();
+      await rtmp?.close();
       await smtp?.close();
       await db.dispose();
     },

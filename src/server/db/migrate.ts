@@ -6,6 +6,7 @@ import * as live from './migrations/20261127030000_live.js';
 import * as guestScope from './migrations/20261202000000_guest_scope.js';
 import * as roomPerson from './migrations/20261202010000_room_person.js';
 import * as mailOutage from './migrations/20261202020000_mail_outage.js';
+import * as streamKey from './migrations/20261203000000_stream_key.js';
 import * as liveStreams from './migrations/20261203010000_live_streams.js';
 
 /**
@@ -20,6 +21,7 @@ export const migrations: Record<string, Migration> = {
   '20261202000000_guest_scope': guestScope,
   '20261202010000_room_person': roomPerson,
   '20261202020000_mail_outage': mailOutage,
+  '20261203000000_stream_key': streamKey,
   '20261203010000_live_streams': liveStreams,
 };
 

@@ -27,6 +27,13 @@ export interface LiveSpeakersTable {
   photo_mime: string | null;
 }
 
+/** DIY live: the event's RTMP stream key, as its SHA-256 only (migration 20261203000000_stream_key). */
+export interface LiveStreamKeysTable {
+  media_id: string;
+  key_hash: string;
+  created_at: number;
+}
+
 export interface RoomParticipantsTable {
   id: string;
   room_id: string;
@@ -195,6 +202,7 @@ export interface LiveTables {
   room_question_votes: RoomQuestionVotesTable;
   room_polls: RoomPollsTable;
   room_poll_votes: RoomPollVotesTable;
+  live_stream_keys: LiveStreamKeysTable;
 }
 
 export type LiveEvent = Selectable<LiveEventsTable>;
@@ -206,3 +214,4 @@ export type RoomMessage = Selectable<RoomMessagesTable>;
 export type RoomQuestion = Selectable<RoomQuestionsTable>;
 export type RoomPoll = Selectable<RoomPollsTable>;
 export type RoomEventRow = Selectable<RoomEventsTable>;
+export type LiveStreamKey = Selectable<LiveStreamKeysTable>;

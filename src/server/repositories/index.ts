@@ -16,6 +16,7 @@ import { RoomLogRepository } from './room-log.repository.js';
 import { RoomParticipantRepository } from './room-participant.repository.js';
 import { SessionRepository } from './session.repository.js';
 import { SettingsRepository } from './settings.repository.js';
+import { StreamKeyRepository } from './stream-key.repository.js';
 import { Transactor } from './transaction.js';
 import { UserRepository } from './user.repository.js';
 import { ViewingRepository } from './viewing.repository.js';
@@ -43,6 +44,7 @@ export function createRepositories(db: Kysely<DB>) {
     roomParticipants: new RoomParticipantRepository(db),
     roomContent: new RoomContentRepository(db),
     health: new HealthRepository(db),
+    streamKeys: new StreamKeyRepository(db),
   };
 }
 

@@ -163,6 +163,8 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
       const bytes = await this.o.workspace.readFile(s.file);
       if (!bytes) continue;
       this.lastIndex = s.index;
+      // a URL input (RTMP) has no write(): its segments are the sign that data still comes
+      if (this.o.input.kind === 'url') this.lastDataAt = this.o.clock();
       await this.o.workspace.remove(s.file);
       this.emit('segment', { index: s.index, durationSec: s.durationSec, bytes, at: this.o.clock() });
     }

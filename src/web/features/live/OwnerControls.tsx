@@ -8,12 +8,13 @@ import { endpoints, queryKeys } from '../../api/endpoints.js';
 import { useMediaList } from '../media/useMedia.js';
 import { InviteButtonSlot, PeopleWithAccessSlot } from '../sharing/slots.js';
 import { fetchEventPage } from './liveApi.js';
+import { StreamKeyPanel } from './StreamKeyPanel.js';
 
 export const eventPageKey = (id: string) => ['live-event', id] as const;
 
 /**
  * The owner's tools on the event page: edit, start early, end early, the recording, invites and
- * "People with access". Renders nothing for anyone who may not manage the event.
+ * "People with access"; for DIY live, the encoder's server URL and stream key. Renders nothing for anyone who may not manage the event.
  * `onPhaseChanged` lets the page reload its own view after a start or an end. The event page itself
  * (`children`) sits between the controls and the people list, always at the same place in the tree
  * so it never remounts when the controls appear.
@@ -79,6 +80,7 @@ export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: 
           busy={busy === 'recording'}
           onSave={(mediaId) => void run('recording', () => api(`${path}/recording`, { method: 'PUT', body: { mediaId } }), false)}
         />
+        {event.kind === 'diy_live' && phase !== 'ended' && <StreamKeyPanel eventId={eventId} />}
         {error && (
           <p className="field-error" role="alert">
             {error}

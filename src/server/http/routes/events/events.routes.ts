@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { fileTypeFromBuffer } from 'file-type';
 import { idParams } from '../../../../contracts/api.js';
+import { streamKeySchema } from '../../../../contracts/live-video.js';
 import { eventCreateBody, eventPageSchema, eventPatchBody, recordingBody, speakerParams } from '../../../../contracts/live.js';
 import type { Storage } from '../../../adapters/storage/storage.js';
 import { AppError } from '../../../errors.js';
 import type { Services } from '../../../runtime.js';
 import { requireUser } from '../../plugins/session.js';
 import { presentEventPage } from '../../presenters/event.presenter.js';
+import { presentStreamKey } from '../../presenters/stream-key.presenter.js';
 import { sendStored } from '../../send-stored.js';
 
 const PHOTO_LIMIT_BYTES = 2 * 1024 * 1024;
@@ -50,6 +52,18 @@ export async function eventRoutes(app: FastifyInstance, opts: EventRouteOpts) {
 
   r.put('/events/:id/recording', { schema: { tags, summary: 'Attach (or detach, with null) a library video as the recording', params: idParams, body: recordingBody, response: page } }, async (request) => {
     return presentEventPage(await liveEvents.setRecording(requireUser(request), request.params.id, request.body.mediaId), opts.clock());
+  });
+
+  // DIY live: the key is a secret shown once, in the POST answer that made it.
+  const keySchema = { tags, params: idParams, response: { 200: streamKeySchema } };
+  r.get('/events/:id/stream-key', { schema: { ...keySchema, summary: 'DIY live: the RTMP server and when the stream key was made (owners only; the key itself is never shown again)' } }, async (request, reply) => {
+    reply.header('Cache-Control', 'private, no-store');
+    return presentStreamKey(await opts.services.streamKeys.describe(requireUser(request), request.params.id));
+  });
+
+  r.post('/events/:id/stream-key', { schema: { ...keySchema, summary: 'DIY live: make a new stream key (the old one stops working for new publishes); answered this once' } }, async (request, reply) => {
+    reply.header('Cache-Control', 'private, no-store');
+    return presentStreamKey(await opts.services.streamKeys.regenerate(requireUser(request), request.params.id));
   });
 
   r.get('/events/:id/calendar.ics', { schema: { tags, summary: 'The event as an iCalendar file ("add to calendar")', params: idParams } }, async (request, reply) => {
