@@ -98,8 +98,6 @@ const envSchema = z.object({
   LIVE_RECONNECT_WINDOW_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
   /** Live broadcasts this instance packages at once (one ffmpeg each); one more is refused with live_capacity. */
   LIVE_MAX_SESSIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1000).default(4)),
-  /** Also encode a 480p rendition of live video larger than that (costs one x264 encode per broadcast). */
-  LIVE_LOW_RENDITION: z.preprocess(emptyToUndefined, z.enum(['true', 'false']).default('false')),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -131,7 +129,7 @@ export interface Config {
   /** Folder where resumable (tus) uploads collect their bytes before becoming media. */
   uploadsDir: string;
   /** Live video (docs/live-video.md). `rtmpPort` 0: no RTMP listener. */
-  live: { rtmpPort: number; rtmpPublicUrl: string | null; reconnectWindowMs: number; maxSessions: number; lowRendition: boolean };
+  live: { rtmpPort: number; rtmpPublicUrl: string | null; reconnectWindowMs: number; maxSessions: number };
 }
 
 export class ConfigError extends Error {
@@ -196,7 +194,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rtmpPublicUrl: e.RTMP_PORT === 0 ? null : (e.RTMP_PUBLIC_URL ?? `rtmp://${new URL(publicUrl).hostname}:${e.RTMP_PORT}/live`).replace(/\/+$/, ''),
       reconnectWindowMs: e.LIVE_RECONNECT_WINDOW_SECONDS * 1000,
       maxSessions: e.LIVE_MAX_SESSIONS,
-      lowRendition: e.LIVE_LOW_RENDITION === 'true',
     },
   };
 }
