@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,7 +19,7 @@ async function probe(bytes: Buffer): Promise<string> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'foyer-seg-'));
   const file = path.join(dir, 'seg.ts');
   writeFileSync(file, bytes);
-  const r = await run('ffmpeg', ['-hide_banner', '-i', file]).catch((e: { stderr: string }) => ({ stderr: e.stderr }));
+  const r = await run(resolveFfmpegPath(), ['-hide_banner', '-i', file]).catch((e: { stderr: string }) => ({ stderr: e.stderr }));
   return r.stderr;
 }
 

@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -28,7 +29,7 @@ export function webcastBytes(opts: { seconds?: number; codec?: 'h264' | 'vp8' | 
         codec === 'vp8'
           ? ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-g', '25', '-b:v', '600k']
           : ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', codec === 'h264-long-gop' ? '125' : '25', '-keyint_min', codec === 'h264-long-gop' ? '125' : '25', '-sc_threshold', '0'];
-      await run('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds), ...video, '-c:a', 'libopus', '-b:a', '64k', '-f', 'matroska', out]);
+      await run(resolveFfmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds), ...video, '-c:a', 'libopus', '-b:a', '64k', '-f', 'matroska', out]);
       return readFileSync(out);
     })();
     fixtures.set(id, made);

@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
 import { networkInterfaces } from 'node:os';
 import { AppError } from '../../src/server/errors.js';
 import type { LivePublishing, PackagerInput, Publication, PublicationEnd, Publisher } from '../../src/server/services/live-video/publishing.js';
@@ -16,7 +17,7 @@ const running = new Set<Encoder>();
 
 export function pushTestPattern(url: string): Encoder {
   const proc = spawn(
-    'ffmpeg',
+    resolveFfmpegPath(),
     [
       '-hide_banner', '-nostats', '-loglevel', 'error',
       '-re', '-f', 'lavfi', '-i', 'testsrc2=size=640x360:rate=25',
