@@ -7,6 +7,8 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCloseCodes, ingestLimits } from '../../src/contracts/live-video.js';
 import { createTestApp, signUp, WallClock, type TestApp } from '../factories/app.js';
+import { passLobby, revokeInvite } from '../factories/guests.js';
+import { invite } from '../factories/invites.js';
 import { createEvent, liveNow, roomCast } from '../factories/live.js';
 import { fetchLive, IngestClient, livePlayback, mediaPlaylistUrl, mediaSequenceOf, playlistUrlOf, segmentsOf, webcastBytes } from '../factories/live-video.js';
 import { listenForSockets } from '../factories/room-client.js';
@@ -118,6 +120,28 @@ describe('live video (webcast ingest → live HLS → recording)', () => {
     expect((await fetchLive(t, otherUrl)).statusCode).toBe(200);
     // and a new URL is not handed out
     expect((await revoked.agent.get(`/api/events/${id}/live`)).statusCode).toBeGreaterThanOrEqual(400);
+    ingest.close();
+    await sending;
+  });
+
+  it('an account revoked and invited again gets a URL that works, while the one from before stays refused', async () => {
+    const { owner, id, cast } = await webcast({}, ['speaker']);
+    const ingest = await IngestClient.open(base, id, cast[0]!.agent);
+    await ingest.start();
+    const sending = ingest.sendBytes(await webcastBytes({ seconds: 8 }), { bytesPerSecond: 150_000 });
+    const member = await signUp(t, { name: 'Mia Member' });
+    const first = await invite(t, owner.agent, id, { email: member.email, role: 'viewer' });
+    await passLobby(member.agent, first.link, member.email);
+    const before = mediaPlaylistUrl(await playlistUrlOf(member.agent, id));
+    expect((await fetchLive(t, before)).statusCode).toBe(200);
+    await revokeInvite(owner.agent, id, first.inviteId);
+    await waitFor(async () => (await fetchLive(t, before)).statusCode === 410, { timeoutMs: 5000, what: 'the old URL refused' });
+    const second = await invite(t, owner.agent, id, { email: member.email, role: 'viewer' });
+    await passLobby(member.agent, second.link, member.email);
+    const after = mediaPlaylistUrl(await playlistUrlOf(member.agent, id));
+    expect(after).not.toBe(before);
+    expect((await fetchLive(t, after)).statusCode).toBe(200);
+    expect((await fetchLive(t, before)).statusCode).toBe(410);
     ingest.close();
     await sending;
   });
