@@ -48,6 +48,37 @@ describe('live video: what the room hears, deletion, restarts', () => {
     await sending;
   });
 
+  it('a packager (ffmpeg) that dies mid-broadcast is restarted: viewers see reconnecting, then the same stream goes on', async () => {
+    const owner = await signUp(t);
+    const page = await createEvent(t, owner.agent, liveNow(t));
+    const id = page.event.id;
+    const [speaker, viewer] = await roomCast(t, id, ['speaker', 'viewer']);
+    const room = await RoomClient.join(base, id, viewer.agent);
+    const ingest = await IngestClient.open(base, id, speaker.agent);
+    await ingest.start();
+    const bytes = await webcastBytes({ seconds: 20 });
+    const sending = ingest.sendBytes(bytes, { bytesPerSecond: bytes.length / 12 });
+    const url = mediaPlaylistUrl(await playlistUrlOf(viewer.agent, id));
+    const before = await waitFor(async () => {
+      const b = (await fetchLive(t, url)).body;
+      return segmentsOf(b).length >= 2 ? b : undefined;
+    }, { what: 'segments before the kill' });
+    const lastBefore = mediaSequenceOf(before) + segmentsOf(before).length - 1;
+    // the packager's command line names the event's workspace
+    execFileSync('pkill', ['-KILL', '-f', `live-${id}-run-`]);
+    await room.waitFor((m): m is StreamMsg => m.type === 'stream' && m.status.state === 'reconnecting', { timeoutMs: 10_000 });
+    await room.waitFor((m): m is StreamMsg => m.type === 'stream' && m.status.state === 'live' && room.received.some((x) => x.type === 'stream' && x.status.state === 'reconnecting'), { timeoutMs: 20_000 });
+    const after = await waitFor(async () => {
+      const b = (await fetchLive(t, url)).body;
+      return segmentsOf(b).some((n) => Number(/\d+/.exec(n)![0]) > lastBefore + 1) ? b : undefined;
+    }, { timeoutMs: 20_000, what: 'segments after the restart' });
+    expect(after).toContain('#EXT-X-DISCONTINUITY');
+    expect((await livePlayback(viewer.agent, id)).status.state).toBe('live');
+    ingest.send({ type: 'stop' });
+    await ingest.closed;
+    await sending;
+  }, 60_000);
+
   it('a server restart mid-broadcast: the publisher reconnects to the new process and the same stream continues', async () => {
     const clock = new WallClock();
     const first = await startServer(t.db, { clock, env: { LIVE_RECONNECT_WINDOW_SECONDS: '60' } });
