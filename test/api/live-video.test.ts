@@ -239,7 +239,10 @@ describe('live video (webcast ingest → live HLS → recording)', () => {
     const err = await garbage.next('error', 15_000);
     expect(err).toMatchObject({ error: { code: 'stream_unreadable' } });
     expect((await garbage.closed).code).toBe(ingestCloseCodes.unreadable);
-    expect((await livePlayback(viewer.agent, id)).status.state).not.toBe('ended');
+    // nothing was broadcast: the event still waits for its first broadcast (and does not end with the window)
+    await waitFor(async () => (await livePlayback(viewer.agent, id)).status.state === 'waiting', { what: 'waiting again' });
+    await new Promise((r) => setTimeout(r, 5500));
+    expect((await livePlayback(viewer.agent, id)).status.state).toBe('waiting');
 
     // a frame over the limit
     const big = await IngestClient.open(base, id, speaker.agent);

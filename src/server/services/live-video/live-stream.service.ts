@@ -129,6 +129,11 @@ export class LiveStreamService implements LivePublishing {
     if (!entry.canEnter) throw new AppError('event_not_started', { message: 'Broadcasting opens when the room opens for speakers.', details: { phase: entry.phase, enterAt: iso(entry.enterAt!) } });
 
     let rt = this.local.get(mediaId);
+    // a runtime that is winding down (its stream ends, or goes back to waiting) answers once it is done
+    if (rt?.winding) {
+      await rt.winding;
+      rt = this.local.get(mediaId);
+    }
     if (!rt) {
       const row = await this.deps.repo.ensure(this.newRow(mediaId, now));
       if (row.state === 'ended') throw new AppError('event_ended', { message: 'The broadcast of this event has ended; it cannot go live again. Its recording is being made.', details: { phase: entry.phase } });
@@ -316,6 +321,11 @@ class StreamRuntime {
 
   get mediaId(): string {
     return this.row.media_id;
+  }
+
+  /** Set while the stream ends (or goes back to waiting): a new publisher waits for it. */
+  get winding(): Promise<void> | undefined {
+    return this.ending;
   }
 
   /** Whether an ffmpeg runs (or is about to) for this stream: what counts against LIVE_MAX_SESSIONS. */
@@ -579,6 +589,11 @@ class StreamRuntime {
     run?.endInput();
     if (end) pub.ended(end);
     if (this.ending || this.row.state === 'ended') return;
+    if (this.row.first_segment_at === null) {
+      // nothing broadcast yet: no window to hold, the event simply waits for a publisher
+      this.ending = this.finish('interrupted');
+      return;
+    }
     const until = this.deps.clock() + this.deps.reconnectWindowMs;
     await this.setState({ state: 'reconnecting', reconnect_until: until });
     clearTimeout(this.reconnectTimer);
@@ -626,6 +641,14 @@ class StreamRuntime {
     this.run = undefined;
     if (pub && notice) pub.ended(notice);
     const now = this.deps.clock();
+    if (this.row.first_segment_at === null && reason !== 'event_ended') {
+      // nothing was ever broadcast (a failed start, a stop before the first segment): nothing ends,
+      // the event may still go live
+      await this.setState({ state: 'waiting', source: null, publisher_key: null, publisher_name: null, reconnect_until: null, process_id: null });
+      this.wake();
+      this.service.forget(this.mediaId, this);
+      return;
+    }
     const first = await this.deps.repo.markEnded(this.mediaId, { end_reason: reason, ended_at: now, state_since: now, reconnect_until: null, heartbeat_at: now });
     this.row = { ...this.row, state: 'ended', end_reason: reason, ended_at: now, state_since: now, reconnect_until: null };
     this.wake();
