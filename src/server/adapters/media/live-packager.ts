@@ -136,6 +136,11 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
     return true;
   }
 
+  /** Bytes written to ffmpeg that it has not read yet (it falls behind when it cannot encode in real time). */
+  get backlog(): number {
+    return this.child?.stdin?.writableLength ?? 0;
+  }
+
   /** No more input: ffmpeg writes the last segment and exits. */
   endInput(): void {
     if (this.o.input.kind === 'pipe') this.child?.stdin?.end();

@@ -50,6 +50,8 @@ const LONG_SEGMENT_SEC = 2.5;
 /** The WebM (Matroska) Cluster element ID: what comes before the first one is the header a restarted ffmpeg needs again. */
 const CLUSTER_ID = Buffer.from([0x1f, 0x43, 0xb6, 0x75]);
 const HEADER_MAX = 256 * 1024;
+/** Bytes waiting for ffmpeg (about a minute of a 2.5 Mbps webcast) before the broadcast is given up. */
+const MAX_BACKLOG_BYTES = 24 * 1024 * 1024;
 /** A packager that takes bytes but gives no segment for this long is stuck (a full disk, a wedged ffmpeg). */
 const STUCK_MS = 12_000;
 /** Below this much free disk under the workspace a stuck packager means storage is full. */
@@ -482,6 +484,12 @@ class StreamRuntime {
   write(pub: PublicationImpl, chunk: Buffer): boolean {
     if (pub !== this.pub || !this.run) return false;
     if (!this.header && this.input?.kind === 'pipe') this.scanHeader(chunk);
+    if (this.run.backlog > MAX_BACKLOG_BYTES) {
+      // the packager cannot keep up (an encode on a busy machine): stop rather than hold ever more in memory
+      this.deps.logger.error({ mediaId: this.mediaId, backlog: this.run.backlog }, 'live packager cannot keep up; broadcast stopped');
+      void this.end('failed', { reason: 'failed', code: 'live_capacity', message: 'This server cannot keep up with the broadcast (it is too busy encoding). The recording so far is kept.' });
+      return false;
+    }
     return this.run.write(chunk);
   }
 
