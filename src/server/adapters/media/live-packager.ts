@@ -63,7 +63,9 @@ export function liveFfmpegArgs(opts: { input: LiveInputSpec; mode: VideoMode; ou
         ];
   return [
     '-hide_banner', '-nostats', '-loglevel', 'error', '-nostdin',
-    '-fflags', '+nobuffer+genpts',
+    // not +nobuffer: with it ffmpeg drops the packets it read while probing the input (the first key
+    // frame and what follows it), so every run — the start, each reconnect — lost its first second
+    '-fflags', '+genpts',
     ...input,
     '-map', '0:v:0', '-map', '0:a:0?',
     ...video,
