@@ -94,6 +94,9 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
   private polling: Promise<void> = Promise.resolve();
   bytesIn = 0;
   lastDataAt = 0;
+  private finish: () => void = () => undefined;
+  /** Resolves once the run has ended and reported its last segments and its exit. */
+  readonly finished = new Promise<void>((resolve) => (this.finish = resolve));
 
   constructor(
     private readonly o: { ffmpegPath: string; workspace: Workspace; input: LiveInputSpec; mode: VideoMode; logger: Logger; clock: () => number },
@@ -181,5 +184,6 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
     const unreadable = !this.killed && this.lastIndex < 0 && code !== 0 && UNREADABLE_RE.test(this.stderr);
     const noSpace = /No space left on device|Disk quota exceeded/i.test(this.stderr);
     this.emit('exit', { code, signal, stderr: this.stderr.trim().split('\n').slice(-5).join('\n'), unreadable, killed: this.killed, noSpace });
+    this.finish();
   }
 }
