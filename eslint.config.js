@@ -32,6 +32,11 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.browser } },
   },
   {
+    // the live benchmarks' scripts for the browser pages (classic scripts, also evaluated by Node in a vm)
+    files: ['bench/**/page/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
     files: ['src/**/*.{ts,tsx}'],
     ignores: ['src/server/adapters/storage/**'],
     rules: { '@typescript-eslint/no-restricted-imports': restrict() },

@@ -34,7 +34,7 @@ export interface PackagerSegment {
 export interface PackagerExit {
   code: number | null;
   signal: NodeJS.Signals | null;
-  /** The last lines ffmpeg wrote to stderr (errors only: it runs at `-loglevel error`). */
+  /** The last lines ffmpeg wrote to stderr (errors only: its info lines are left out). */
   stderr: string;
   /** The input was not something ffmpeg could read (garbage, unknown container). */
   unreadable: boolean;
@@ -62,8 +62,12 @@ export function liveFfmpegArgs(opts: { input: LiveInputSpec; mode: VideoMode; ou
           '-vf', "scale='min(1920,iw)':-2",
         ];
   return [
-    '-hide_banner', '-nostats', '-loglevel', 'error', '-nostdin',
-    '-fflags', '+nobuffer+genpts',
+    // info: ffmpeg says when it writes each segment and playlist (PackagerRun reads the playlist then);
+    // `level` tags each line, so errors are told apart (PackagerRun keeps only those)
+    '-hide_banner', '-nostats', '-loglevel', 'level+info', '-nostdin',
+    // not +nobuffer: with it ffmpeg drops the packets it read while probing the input (the first key
+    // frame and what follows it), so every run — the start, each reconnect — lost its first second
+    '-fflags', '+genpts',
     ...input,
     '-map', '0:v:0', '-map', '0:a:0?',
     ...video,
@@ -78,8 +82,22 @@ export function liveFfmpegArgs(opts: { input: LiveInputSpec; mode: VideoMode; ou
   ].filter((a) => a !== '-nostdin' || opts.input.kind === 'url');
 }
 
-/** How often the run looks for new segments: small next to a 1-second segment. */
+/**
+ * When the run looks for new segments. ffmpeg logs "Opening '…' for writing" for each segment file
+ * and each playlist it writes (ffmpeg 4.3 and later write a finished segment, then the playlist that
+ * lists it; older ones open the next segment after the playlist), and the run reads the playlist on
+ * each such line at once, looking again every RETRY_MS a few times while nothing new is listed yet.
+ * Until it has seen such a line it looks every POLL_MS (small next to a 1-second segment); after that
+ * only every FALLBACK_MS, in case a line is missed. Reading the playlist 25 times a second cost more
+ * CPU than all the rest of a live session (bench/live-cpu).
+ */
 const POLL_MS = 40;
+const FALLBACK_MS = 500;
+const RETRY_MS = 20;
+const RETRIES = 5;
+const WRITING_RE = /Opening '[^']*(?:seg-\d+\.ts|index\.m3u8)(?:\.tmp)?' for writing/;
+/** Lines ffmpeg tags (`-loglevel level+…`) below error: not kept for the error report. */
+const CHATTER_RE = /\[(?:info|verbose|debug|trace|warning)\] /;
 const UNREADABLE_RE = /Invalid data found|EBML header parsing failed|could not find codec parameters|Error opening input|Invalid argument|moov atom not found|Unknown input format/i;
 
 export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit: [PackagerExit] }> {
@@ -90,8 +108,14 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
   private killed = false;
   private exited = false;
   private polling: Promise<void> = Promise.resolve();
+  private logLine = '';
+  /** ffmpeg's log has said when a segment was done: the playlist is read on its word. */
+  private logDriven = false;
   bytesIn = 0;
   lastDataAt = 0;
+  private finish: () => void = () => undefined;
+  /** Resolves once the run has ended and reported its last segments and its exit. */
+  readonly finished = new Promise<void>((resolve) => (this.finish = resolve));
 
   constructor(
     private readonly o: { ffmpegPath: string; workspace: Workspace; input: LiveInputSpec; mode: VideoMode; logger: Logger; clock: () => number },
@@ -114,7 +138,9 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
     this.lastDataAt = this.o.clock();
     child.stderr!.setEncoding('utf8');
     child.stderr!.on('data', (d: string) => {
-      this.stderr = (this.stderr + d).slice(-4000);
+      const lines = (this.logLine + d).split('\n');
+      this.logLine = lines.pop()!;
+      for (const line of lines) this.onLog(line);
     });
     // A closed stdin (ffmpeg gave up on the input) must not crash the process.
     child.stdin?.on('error', () => undefined);
@@ -124,6 +150,28 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
     child.on('close', (code, signal) => void this.onClose(code, signal));
     this.o.logger.debug({ pid: child.pid, mode: this.o.mode, input: this.o.input.kind }, 'live packager run started');
     this.timer = setInterval(() => this.poll(), POLL_MS);
+  }
+
+  /** One line of ffmpeg's log: a segment or the playlist written (read the playlist now), chatter, or an error to keep. */
+  private onLog(line: string): void {
+    if (WRITING_RE.test(line)) {
+      if (!this.logDriven) {
+        this.logDriven = true;
+        clearInterval(this.timer);
+        if (!this.exited) this.timer = setInterval(() => this.poll(), FALLBACK_MS);
+      }
+      this.pollSoon(RETRIES);
+      return;
+    }
+    if (CHATTER_RE.test(line)) return;
+    this.stderr = (this.stderr + line + '\n').slice(-4000);
+  }
+
+  /** Reads the playlist now; while nothing newer than `known` is listed, again a little later, `retries` times. */
+  private pollSoon(retries: number, known = this.lastIndex): void {
+    void this.poll().then(() => {
+      if (this.lastIndex === known && retries > 0 && !this.exited) setTimeout(() => this.pollSoon(retries - 1, known), RETRY_MS).unref();
+    });
   }
 
   /** The next bytes of a pipe input. False when ffmpeg no longer reads. */
@@ -178,11 +226,13 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
   private async onClose(code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     this.exited = true;
     clearInterval(this.timer);
+    if (this.logLine) this.onLog(this.logLine);
     // the last segment ffmpeg wrote while flushing
     await this.poll();
     this.o.logger.debug({ pid: this.child?.pid, code, signal, bytesIn: this.bytesIn, segments: this.lastIndex + 1, stderr: this.stderr.slice(-500) }, 'live packager run ended');
     const unreadable = !this.killed && this.lastIndex < 0 && code !== 0 && UNREADABLE_RE.test(this.stderr);
     const noSpace = /No space left on device|Disk quota exceeded/i.test(this.stderr);
     this.emit('exit', { code, signal, stderr: this.stderr.trim().split('\n').slice(-5).join('\n'), unreadable, killed: this.killed, noSpace });
+    this.finish();
   }
 }

@@ -682,7 +682,14 @@ class StreamRuntime {
     clearTimeout(this.reconnectTimer);
     const pub = this.pub;
     this.pub = undefined;
-    this.run?.kill();
+    const run = this.run;
+    if (run) {
+      // ffmpeg stops now. The segments it had finished are stored before the stream is let go: the
+      // process that takes over numbers its segments after them (else both would store the same number).
+      run.kill();
+      await Promise.race([run.finished, new Promise((r) => setTimeout(r, 5000).unref())]);
+      await this.storing;
+    }
     if (pub) pub.ended({ reason: 'interrupted', code: 'internal_error', message: 'The server is restarting; reconnect to continue the broadcast.' });
     if (this.row.state !== 'ended' && this.row.state !== 'waiting') {
       const until = this.deps.clock() + this.deps.reconnectWindowMs;

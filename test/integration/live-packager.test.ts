@@ -1,0 +1,64 @@
+import pino from 'pino';
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
+import { PackagerRun, type PackagerExit, type PackagerSegment } from '../../src/server/adapters/media/live-packager.js';
+import { DiskStorage } from '../../src/server/adapters/storage/disk-storage.js';
+import type { Workspace } from '../../src/server/adapters/storage/storage.js';
+import { webcastBytes } from '../factories/live-video.js';
+
+/** One packager run over real ffmpeg, fed a browser-like WebM (H.264 with a key frame every second, Opus). */
+describe('live packager run', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'foyer-packager-'));
+  const storage = new DiskStorage(root);
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+  /** Feeds `bytes` in 16 KB chunks over `seconds`, ends the input, and resolves with what the run reported. */
+  async function package_(bytes: Buffer, seconds: number, label: string) {
+    const ws = await storage.workspace(label);
+    // reads of the playlist once the first segment is out (before it, the run cannot know whether ffmpeg's log will tell it)
+    let playlistReads = 0;
+    const segments: PackagerSegment[] = [];
+    const counting: Workspace = new Proxy(ws, {
+      get(target, prop, receiver) {
+        if (prop === 'readFile') return (rel: string) => ((playlistReads += rel === 'index.m3u8' && segments.length > 0 ? 1 : 0), target.readFile(rel));
+        return Reflect.get(target, prop, receiver);
+      },
+    });
+    const run = new PackagerRun({ ffmpegPath: resolveFfmpegPath(), workspace: counting, input: { kind: 'pipe' }, mode: 'copy', logger: pino({ level: 'silent' }), clock: Date.now });
+    run.on('segment', (s) => segments.push(s));
+    const exit = new Promise<PackagerExit>((resolve) => run.once('exit', resolve));
+    run.start();
+    const chunk = 16 * 1024;
+    const pause = (seconds * 1000) / Math.ceil(bytes.length / chunk);
+    for (let at = 0; at < bytes.length; at += chunk) {
+      run.write(bytes.subarray(at, at + chunk));
+      await new Promise((r) => setTimeout(r, pause));
+    }
+    run.endInput();
+    const exited = await exit;
+    await ws.dispose();
+    return { segments, exited, playlistReads };
+  }
+
+  it('keeps the first second: the segments hold the whole webcast from its first key frame', async () => {
+    // 6 s with a key frame every second: ffmpeg must not drop what it read while probing the input
+    const { segments, exited } = await package_(await webcastBytes({ seconds: 6 }), 0, 'first-second');
+    expect(exited.code).toBe(0);
+    const total = segments.reduce((s, x) => s + x.durationSec, 0);
+    expect(total).toBeGreaterThan(5.5);
+    expect(segments.map((s) => s.index)).toEqual(segments.map((_s, i) => i));
+  }, 60_000);
+
+  it('reads the playlist when ffmpeg says a segment is done, not on a fast timer, and misses none', async () => {
+    // about 1.5× real time: ffmpeg finishes a segment every ~0.7 s
+    const { segments, exited, playlistReads } = await package_(await webcastBytes({ seconds: 6 }), 4, 'on-its-word');
+    expect(exited.code).toBe(0);
+    expect(segments).toHaveLength(6);
+    // after the first segment, polling every 40 ms would read it ~80 times in these 4 s; on ffmpeg's word it is a few times per segment
+    expect(playlistReads).toBeLessThan(40);
+    expect(playlistReads).toBeGreaterThanOrEqual(segments.length - 1);
+  }, 60_000);
+});
