@@ -302,6 +302,8 @@ class StreamRuntime {
   private input: PackagerInput | undefined;
   private header: Buffer | undefined;
   private headerScan: Buffer[] = [];
+  /** A restarted pipe run: bytes are held back until the next Cluster begins. */
+  private awaitCluster = false;
   private restarts: number[] = [];
   private tail: LiveSegment[] = [];
   private discontinuitiesBefore = 0;
@@ -432,6 +434,7 @@ class StreamRuntime {
     const pub = new PublicationImpl(this, publisher);
     this.pub = pub;
     this.input = input;
+    this.awaitCluster = false;
     this.header = undefined;
     this.headerScan = [];
     this.restarts = [];
@@ -478,12 +481,22 @@ class StreamRuntime {
     });
     run.start();
     // a restarted pipe run needs the WebM header again; ffmpeg finds the next cluster by itself
-    if (this.header && input.kind === 'pipe') run.write(this.header);
+    if (this.header && input.kind === 'pipe') {
+      run.write(this.header);
+      // and then the stream from the next Cluster on (a cluster starts at a key frame), not mid-cluster
+      this.awaitCluster = true;
+    }
   }
 
   write(pub: PublicationImpl, chunk: Buffer): boolean {
     if (pub !== this.pub || !this.run) return false;
     if (!this.header && this.input?.kind === 'pipe') this.scanHeader(chunk);
+    if (this.awaitCluster) {
+      const at = chunk.indexOf(CLUSTER_ID);
+      if (at < 0) return true;
+      this.awaitCluster = false;
+      chunk = chunk.subarray(at);
+    }
     if (this.run.backlog > MAX_BACKLOG_BYTES) {
       // the packager cannot keep up (an encode on a busy machine): stop rather than hold ever more in memory
       this.deps.logger.error({ mediaId: this.mediaId, backlog: this.run.backlog }, 'live packager cannot keep up; broadcast stopped');
