@@ -62,6 +62,8 @@ const config = loadConfig({
   JOBS_IN_PROCESS: 'false',
   LIVE_MAX_SESSIONS: '8',
   RTMP_PORT: '0',
+  // the benches compare one ffmpeg command; LIVE_LOW_RENDITION=on measures with the 480p rendition too
+  LIVE_LOW_RENDITION: process.env.LIVE_LOW_RENDITION ?? 'off',
 });
 const database = createDatabase(config.database);
 await migrateToLatest(database.db);

@@ -36,7 +36,7 @@ import { parseArgs } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { buildIfStale } from '../../scripts/build-if-stale.mjs';
 import { ingestLimits } from '../../src/contracts/live-video.js';
-import { liveHlsConfig } from '../../src/web/features/live/live-hls-config.js';
+import { liveLatencyConfig } from '../../src/web/features/live/live-hls-config.js';
 import { cameraInit, contextThroughLobby, enterRoom, evaluate, launchChromium, openBenchPage, watchInit } from '../live-common/browser.js';
 import { clockBlocks, segmentClock } from '../live-common/clock-blocks.js';
 import { fmt, load, machine, mean, median, quantile, sleep, LiveSite } from '../live-common/site.js';
@@ -169,7 +169,7 @@ async function openViewer(browser: Browser, site: LiveSite, eventId: string): Pr
   const [inv] = await site.invite(eventId, 'viewer', 1, 'viewer');
   if (ROOM_PLAYER) return enterRoom(browser, site.url, inv!, eventId, [watchInit()]);
   const context = await contextThroughLobby(browser, site.url, inv!);
-  return { context, page: await openBenchPage(context, site.url, 'viewer', { eventId, hlsConfig: liveHlsConfig }) };
+  return { context, page: await openBenchPage(context, site.url, 'viewer', { eventId, hlsConfig: liveLatencyConfig }) };
 }
 
 /** The viewer's master playlist URL, as it asked for it. */

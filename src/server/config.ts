@@ -98,6 +98,12 @@ const envSchema = z.object({
   LIVE_RECONNECT_WINDOW_SECONDS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(5).max(3600).default(60)),
   /** Live broadcasts this instance packages at once (one ffmpeg each); one more is refused with live_capacity. */
   LIVE_MAX_SESSIONS: z.preprocess(emptyToUndefined, z.coerce.number().int().min(0).max(1000).default(4)),
+  /**
+   * A 480p rendition beside the source, for viewers on slow connections, made only when the source is
+   * taller than 480 lines: `auto` when the machine has the cores for it (2 per broadcast with one,
+   * 4 when the source itself must be encoded), `on` whatever the cores, `off` never.
+   */
+  LIVE_LOW_RENDITION: z.preprocess(emptyToUndefined, z.enum(['auto', 'on', 'off']).default('auto')),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -129,7 +135,7 @@ export interface Config {
   /** Folder where resumable (tus) uploads collect their bytes before becoming media. */
   uploadsDir: string;
   /** Live video (docs/live-video.md). `rtmpPort` 0: no RTMP listener. */
-  live: { rtmpPort: number; rtmpPublicUrl: string | null; reconnectWindowMs: number; maxSessions: number };
+  live: { rtmpPort: number; rtmpPublicUrl: string | null; reconnectWindowMs: number; maxSessions: number; lowRendition: 'auto' | 'on' | 'off' };
 }
 
 export class ConfigError extends Error {
@@ -194,6 +200,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       rtmpPublicUrl: e.RTMP_PORT === 0 ? null : (e.RTMP_PUBLIC_URL ?? `rtmp://${new URL(publicUrl).hostname}:${e.RTMP_PORT}/live`).replace(/\/+$/, ''),
       reconnectWindowMs: e.LIVE_RECONNECT_WINDOW_SECONDS * 1000,
       maxSessions: e.LIVE_MAX_SESSIONS,
+      lowRendition: e.LIVE_LOW_RENDITION,
     },
   };
 }

@@ -232,7 +232,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     logger,
     reconnectWindowMs: config.live.reconnectWindowMs,
     maxSessions: config.live.maxSessions,
-    recorder: new LiveRecorder({ repo: repos.liveStreams, storage, media, liveEvents, ffmpegPath, logger }),
+    lowRendition: config.live.lowRendition,
+    recorder: new LiveRecorder({ repo: repos.liveStreams, storage, media, liveEvents, ffmpegPath, logger, clock }),
   });
   liveStreams.start();
   const liveDelivery = new LiveDeliveryService({ access, liveEvents, streams: liveStreams, bus, secret: config.mediaUrlSecret, clock });

@@ -163,11 +163,13 @@ describe('DIY live over RTMP', () => {
     const segments = await t.db.database.db.selectFrom('live_segments').select(['msn', 'discontinuity', 'duration_ms']).where('media_id', '=', id).orderBy('msn').execute();
     expect(segments.map((s) => s.msn)).toEqual(segments.map((_, i) => i));
     expect(segments.filter((s) => s.discontinuity === 1).map((s) => s.msn)).toEqual([resumed.msn]);
+    // read while live: once the event ends, the recording job takes the segments away
+    const broadcastMs = segments.reduce((a, s) => a + s.duration_ms, 0);
+    expect(broadcastMs).toBeGreaterThan(3000);
 
     // the owner ends the event: the broadcast ends, and its recording is one video of both connections
     expect((await owner.agent.post(`/api/events/${id}/end`)).statusCode).toBe(200);
     await waitFor(async () => (await stateOf(viewer, id)) === 'ended', { what: 'ended', timeoutMs: 30_000, everyMs: 250 });
-    const broadcastMs = (await t.db.database.db.selectFrom('live_segments').select('duration_ms').where('media_id', '=', id).execute()).reduce((a, s) => a + s.duration_ms, 0);
     const event = await waitFor(async () => {
       const e = await t.db.database.db.selectFrom('live_events').selectAll().where('media_id', '=', id).executeTakeFirst();
       return e?.recording_media_id ? e : undefined;

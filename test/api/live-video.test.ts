@@ -1,11 +1,13 @@
 import { execFile } from 'node:child_process';
 import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCloseCodes, ingestLimits } from '../../src/contracts/live-video.js';
+import { LiveStreamRepository } from '../../src/server/repositories/live-stream.repository.js';
+import { LiveRecorder } from '../../src/server/services/live-video/live-recording.js';
 import { createTestApp, signUp, WallClock, type TestApp } from '../factories/app.js';
 import { passLobby, revokeInvite } from '../factories/guests.js';
 import { invite } from '../factories/invites.js';
@@ -220,6 +222,38 @@ describe('live video (webcast ingest → live HLS → recording)', () => {
     }, { timeoutMs: 90_000, what: 'the recording transcoded' });
     expect(media.durationSeconds).toBeGreaterThan(2.5);
   }, 180_000);
+
+  it('makes one recording even when several runs of its job work at once (two workers, the end and the retry sweep)', async () => {
+    const { owner, id, cast } = await webcast({ title: 'Twice' }, ['speaker']);
+    const ingest = await IngestClient.open(base, id, cast[0]!.agent);
+    await ingest.start();
+    await ingest.sendBytes(await webcastBytes({ seconds: 3 }));
+    ingest.send({ type: 'stop' });
+    await ingest.closed;
+    // as other worker processes would: their own recorders over the same database and storage
+    const r = t.runtime;
+    const recorder = () =>
+      new LiveRecorder({ repo: new LiveStreamRepository(r.database.db), storage: r.storage, media: t.services.media, liveEvents: t.services.liveEvents, ffmpegPath: resolveFfmpegPath(), logger: r.logger, clock: r.clock });
+    await Promise.all([recorder().make(id), recorder().make(id), recorder().make(id)]);
+    const recording = await waitFor(async () => (await owner.agent.get(`/api/events/${id}`)).json().event.recording as { mediaId: string } | null, { timeoutMs: 60_000, what: 'the recording' });
+    // the queued job's run, and a late run, find it made
+    await recorder().make(id);
+    const stream = await r.database.db.selectFrom('live_streams').select(['recording_media_id', 'recording_claimed_until']).where('media_id', '=', id).executeTakeFirstOrThrow();
+    expect(stream).toEqual({ recording_media_id: recording.mediaId, recording_claimed_until: null });
+    const videos = await r.database.db.selectFrom('media').select('id').where('owner_id', '=', owner.user.id).where('type', '=', 'video').execute();
+    expect(videos.map((v) => v.id)).toEqual([recording.mediaId]);
+    // the segments stay a while for viewers behind live; once the end is ten minutes past, they go
+    const segments = () => r.database.db.selectFrom('live_segments').select('msn').where('media_id', '=', id).execute();
+    expect((await segments()).length).toBeGreaterThan(0);
+    const segmentDir = path.join(t.config.mediaDir, 'media', id, 'live');
+    expect(existsSync(segmentDir)).toBe(true);
+    await t.services.liveStreams.upkeepEnded();
+    expect((await segments()).length).toBeGreaterThan(0);
+    await r.database.db.updateTable('live_streams').set({ ended_at: Date.now() - 11 * 60_000 }).where('media_id', '=', id).execute();
+    await t.services.liveStreams.upkeepEnded();
+    expect(await segments()).toEqual([]);
+    expect(existsSync(segmentDir)).toBe(false);
+  }, 120_000);
 
   it('refuses whoever may not broadcast, and bad input, with a clear error and close code', async () => {
     const { owner, id, cast } = await webcast({}, ['viewer', 'moderator', 'speaker', 'speaker']);

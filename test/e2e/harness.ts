@@ -109,6 +109,8 @@ export async function startApp(opts: StartAppOptions = {}): Promise<Site> {
     HOST: '127.0.0.1',
     SESSION_SECRET: 'e2e-secret-e2e-secret-e2e-secret-0123456',
     LOG_LEVEL: 'silent',
+    // one ffmpeg per broadcast unless a test asks for the 480p rendition (auto would make one here)
+    LIVE_LOW_RENDITION: 'off',
     ...(smtp ? { SMTP_URL: smtp.url } : {}),
     ...(rtmpPort ? { RTMP_PORT: String(rtmpPort) } : {}),
     ...opts.env,

@@ -82,6 +82,8 @@ export async function createTestApp(opts: {
     PUBLIC_URL: 'http://localhost:3000',
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
     LOG_LEVEL: 'silent',
+    // one ffmpeg per broadcast unless a test asks for the 480p rendition (auto would make one here)
+    LIVE_LOW_RENDITION: 'off',
     ...opts.env,
   });
   const clock = opts.clock ?? new TestClock();

@@ -16,10 +16,11 @@ const fixtures = new Map<string, Promise<Buffer>>();
  * A webcast as a browser's MediaRecorder sends it: Matroska/WebM with H.264 (or VP8) video, key frames
  * every second, and Opus audio; made once per process with ffmpeg's test pattern and a tone.
  */
-export function webcastBytes(opts: { seconds?: number; codec?: 'h264' | 'vp8' | 'h264-long-gop' } = {}): Promise<Buffer> {
+export function webcastBytes(opts: { seconds?: number; codec?: 'h264' | 'vp8' | 'h264-long-gop'; size?: string } = {}): Promise<Buffer> {
   const seconds = opts.seconds ?? 6;
   const codec = opts.codec ?? 'h264';
-  const id = `${codec}-${seconds}`;
+  const size = opts.size ?? '320x180';
+  const id = `${codec}-${seconds}-${size}`;
   let made = fixtures.get(id);
   if (!made) {
     made = (async () => {
@@ -29,7 +30,7 @@ export function webcastBytes(opts: { seconds?: number; codec?: 'h264' | 'vp8' | 
         codec === 'vp8'
           ? ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-g', '25', '-b:v', '600k']
           : ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', codec === 'h264-long-gop' ? '125' : '25', '-keyint_min', codec === 'h264-long-gop' ? '125' : '25', '-sc_threshold', '0'];
-      await run(resolveFfmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', 'testsrc2=size=320x180:rate=25', '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds), ...video, '-c:a', 'libopus', '-b:a', '64k', '-f', 'matroska', out]);
+      await run(resolveFfmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds), ...video, '-c:a', 'libopus', '-b:a', '64k', '-f', 'matroska', out]);
       return readFileSync(out);
     })();
     fixtures.set(id, made);

@@ -172,6 +172,12 @@ export interface LiveStreamsTable {
   ended_at: number | null;
   /** The library video made from the broadcast, once made. */
   recording_media_id: string | null;
+  /** The source's picture size (from the packager), and the lower rendition's height once it has a segment. */
+  video_width: number | null;
+  video_height: number | null;
+  low_height: number | null;
+  /** Held by the recording job making it now, until then (a lease: a job that died lets it go). */
+  recording_claimed_until: number | null;
   created_at: number;
 }
 
@@ -184,6 +190,8 @@ export interface LiveSegmentsTable {
   program_date_time: number;
   size_bytes: number;
   storage_key: string;
+  /** The lower rendition's segment of this number: its size, or null when there is none. */
+  low_size_bytes: number | null;
 }
 
 export interface LiveTables {

@@ -46,6 +46,44 @@ export interface LiveSegment {
   discontinuity: boolean;
   /** Wall-clock time of the segment's first frame (epoch ms), from when it became available. */
   programDateTime: number;
+  /** Its size in bytes (the master playlist's bandwidth is measured from these). */
+  sizeBytes?: number;
+  /** The lower rendition's segment of the same number, when there is one: its size. */
+  lowSizeBytes?: number | null;
+}
+
+/** The lower rendition's media playlist lives one folder down: `lo/index.m3u8`, `lo/seg-<n>.ts`. */
+export const LOW_RENDITION_DIR = 'lo';
+/**
+ * The lower rendition is made from the source's finished segments, so it comes a segment or two
+ * later. Its playlist ends before the newest source segments that have no lower segment yet (at most
+ * this many); an older one without (the rendition was stopped: the machine could not keep up) is
+ * listed as the source's segment, so the lower playlist never stalls.
+ */
+export const LOW_RENDITION_LAG = 3;
+
+/** The segments the lower rendition's playlist lists, each with its URI (relative to `lo/`). */
+export function lowRenditionSegments(segments: readonly LiveSegment[], ended: boolean): Array<LiveSegment & { uri: string }> {
+  let end = segments.length;
+  if (!ended) {
+    let missing = 0;
+    while (missing < end && segments[end - 1 - missing]!.lowSizeBytes == null) missing++;
+    if (missing <= LOW_RENDITION_LAG) end -= missing;
+  }
+  return segments.slice(0, end).map((s) => ({ ...s, uri: s.lowSizeBytes != null ? segmentName(s.msn) : `../${segmentName(s.msn)}` }));
+}
+
+/** Bits per second of a run of segments (their sizes over their durations), or undefined without sizes. */
+export function measuredBandwidth(segments: readonly LiveSegment[], size: (s: LiveSegment) => number | null | undefined): number | undefined {
+  let bytes = 0;
+  let ms = 0;
+  for (const s of segments) {
+    const b = size(s);
+    if (b == null) continue;
+    bytes += b;
+    ms += s.durationMs;
+  }
+  return ms > 0 ? (bytes * 8 * 1000) / ms : undefined;
 }
 
 export const segmentName = (msn: number) => `seg-${msn}.ts`;
@@ -60,7 +98,7 @@ export const LIVE_WINDOW_SEGMENTS = 6;
  * EXT-X-DISCONTINUITY-SEQUENCE is computed from it). Blocking reload is advertised (CAN-BLOCK-RELOAD), so players ask for
  * the next segment's playlist (`_HLS_msn`) and get it the moment it exists, instead of polling.
  */
-export function renderMediaPlaylist(opts: { segments: readonly LiveSegment[]; discontinuitiesBefore: number; ended: boolean; window?: number }): string {
+export function renderMediaPlaylist(opts: { segments: ReadonlyArray<LiveSegment & { uri?: string }>; discontinuitiesBefore: number; ended: boolean; window?: number }): string {
   const window = opts.window ?? LIVE_WINDOW_SEGMENTS;
   const listed = opts.segments.slice(-window);
   const dropped = opts.segments.length - listed.length;
@@ -84,7 +122,7 @@ export function renderMediaPlaylist(opts: { segments: readonly LiveSegment[]; di
     if (s.discontinuity && i > 0) lines.push('#EXT-X-DISCONTINUITY');
     lines.push(`#EXT-X-PROGRAM-DATE-TIME:${new Date(s.programDateTime).toISOString()}`);
     lines.push(`#EXTINF:${(s.durationMs / 1000).toFixed(3)},`);
-    lines.push(segmentName(s.msn));
+    lines.push(s.uri ?? segmentName(s.msn));
   });
   if (opts.ended) lines.push('#EXT-X-ENDLIST');
   return lines.join('\n') + '\n';

@@ -19,3 +19,4 @@ export const healthProbeKey = (processId: string) => `.health/${processId}`;
 /** A live event's broadcast segments, until its recording is made (under the media's prefix, so deleting the event removes them). */
 export const liveSegmentsPrefix = (mediaId: string) => `media/${mediaId}/live/`;
 export const liveSegmentKey = (mediaId: string, msn: number) => `media/${mediaId}/live/seg-${msn}.ts`;
+export const liveLowSegmentKey = (mediaId: string, msn: number) => `media/${mediaId}/live/lo/seg-${msn}.ts`;

@@ -45,13 +45,34 @@ export class LiveStreamRepository {
     return this.db.selectFrom('live_streams').selectAll().where('state', '!=', 'ended').where('heartbeat_at', '<', staleBefore).execute();
   }
 
+  /**
+   * The recording job takes the making of the recording: true when no recording exists and no other
+   * run holds it (or its lease ran out). Renewed by the holder while it works; released on failure.
+   */
+  async claimRecording(mediaId: string, now: number, until: number): Promise<boolean> {
+    const r = await this.db
+      .updateTable('live_streams')
+      .set({ recording_claimed_until: until })
+      .where('media_id', '=', mediaId)
+      .where('recording_media_id', 'is', null)
+      .where((eb) => eb.or([eb('recording_claimed_until', 'is', null), eb('recording_claimed_until', '<', now)]))
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async releaseRecording(mediaId: string): Promise<void> {
+    await this.db.updateTable('live_streams').set({ recording_claimed_until: null }).where('media_id', '=', mediaId).where('recording_media_id', 'is', null).execute();
+  }
+
   /** Ended streams whose recording is not made yet (a job was lost, or storage was full). */
-  endedWithoutRecording(endedAfter: number): Promise<LiveStreamRow[]> {
+  endedWithoutRecording(endedAfter: number, now: number): Promise<LiveStreamRow[]> {
     return this.db
       .selectFrom('live_streams')
       .selectAll()
       .where('state', '=', 'ended')
       .where('recording_media_id', 'is', null)
+      // not while a job is making it
+      .where((eb) => eb.or([eb('recording_claimed_until', 'is', null), eb('recording_claimed_until', '<', now)]))
       .where('first_segment_at', 'is not', null)
       .where('ended_at', '>', endedAfter)
       .execute();
@@ -66,6 +87,24 @@ export class LiveStreamRepository {
         .where('media_id', '=', row.media_id)
         .execute();
     });
+  }
+
+  /** Streams that ended before `endedBefore`, whose recording is made and whose segments are still kept. */
+  async recordedWithSegments(endedBefore: number): Promise<string[]> {
+    const rows = await this.db
+      .selectFrom('live_streams')
+      .select('media_id')
+      .where('state', '=', 'ended')
+      .where('recording_media_id', 'is not', null)
+      .where('ended_at', '<', endedBefore)
+      .where((eb) => eb.exists(eb.selectFrom('live_segments').select('msn').whereRef('live_segments.media_id', '=', 'live_streams.media_id')))
+      .execute();
+    return rows.map((r) => r.media_id);
+  }
+
+  /** The lower rendition's segment of this number is stored. */
+  async setLowSegment(mediaId: string, msn: number, sizeBytes: number): Promise<void> {
+    await this.db.updateTable('live_segments').set({ low_size_bytes: sizeBytes }).where('media_id', '=', mediaId).where('msn', '=', msn).execute();
   }
 
   /** The newest `limit` segments, oldest first. */

@@ -82,6 +82,38 @@ export function liveFfmpegArgs(opts: { input: LiveInputSpec; mode: VideoMode; ou
   ].filter((a) => a !== '-nostdin' || opts.input.kind === 'url');
 }
 
+/** The lower rendition's height, and the most a source may have for none to be made. */
+export const LOW_RENDITION_HEIGHT = 480;
+
+/**
+ * ffmpeg's arguments for the lower rendition of a run: it reads the run's own finished segments, in
+ * order, as one MPEG-TS stream on stdin (each begins with a key frame) and encodes 480p with a key frame
+ * wherever the source has one, so its segments cut where the source's do: segment k of this run is
+ * segment k of the source run, the same media sequence number. Audio is the source's AAC, copied.
+ */
+export function liveLowFfmpegArgs(opts: { outDir: string }): string[] {
+  return [
+    '-hide_banner', '-nostats', '-loglevel', 'level+info',
+    // whole segments come in: probing a second of them finds the audio's parameters too
+    '-f', 'mpegts', '-probesize', '2000000', '-analyzeduration', '1000000', '-i', 'pipe:0',
+    '-map', '0:v:0', '-map', '0:a:0?',
+    '-vf', `scale=-2:${LOW_RENDITION_HEIGHT}`,
+    '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
+    '-force_key_frames', 'source', '-sc_threshold', '0',
+    '-b:v', '900k', '-maxrate', '1000k', '-bufsize', '1000k',
+    '-c:a', 'copy',
+    '-f', 'hls', '-hls_time', '1', '-hls_list_size', '20',
+    '-hls_flags', 'independent_segments+temp_file',
+    '-hls_segment_type', 'mpegts',
+    '-start_number', '0',
+    '-hls_segment_filename', `${opts.outDir}/seg-%d.ts`,
+    `${opts.outDir}/index.m3u8`,
+  ];
+}
+
+/** The source's picture size as ffmpeg reports its input ("Stream #0:0: Video: h264 …, 1280x720"). */
+const INPUT_VIDEO_RE = /Stream #0:\d+[^:]*: Video: .*?\b(\d{2,5})x(\d{2,5})\b/;
+
 /**
  * When the run looks for new segments. ffmpeg logs "Opening '…' for writing" for each segment file
  * and each playlist it writes (ffmpeg 4.3 and later write a finished segment, then the playlist that
@@ -100,7 +132,7 @@ const WRITING_RE = /Opening '[^']*(?:seg-\d+\.ts|index\.m3u8)(?:\.tmp)?' for wri
 const CHATTER_RE = /\[(?:info|verbose|debug|trace|warning)\] /;
 const UNREADABLE_RE = /Invalid data found|EBML header parsing failed|could not find codec parameters|Error opening input|Invalid argument|moov atom not found|Unknown input format/i;
 
-export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit: [PackagerExit] }> {
+export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit: [PackagerExit]; video: [{ width: number; height: number }] }> {
   private child: ChildProcess | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastIndex = -1;
@@ -111,6 +143,8 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
   private logLine = '';
   /** ffmpeg's log has said when a segment was done: the playlist is read on its word. */
   private logDriven = false;
+  /** Whether the input's video size was reported ('video', once). */
+  private sized = false;
   bytesIn = 0;
   lastDataAt = 0;
   private finish: () => void = () => undefined;
@@ -118,7 +152,16 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
   readonly finished = new Promise<void>((resolve) => (this.finish = resolve));
 
   constructor(
-    private readonly o: { ffmpegPath: string; workspace: Workspace; input: LiveInputSpec; mode: VideoMode; logger: Logger; clock: () => number },
+    private readonly o: {
+      ffmpegPath: string;
+      workspace: Workspace;
+      input: LiveInputSpec;
+      mode: VideoMode;
+      logger: Logger;
+      clock: () => number;
+      /** The lower rendition of another run (its segments on stdin): liveLowFfmpegArgs. */
+      low?: boolean;
+    },
   ) {
     super();
   }
@@ -132,7 +175,7 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
   }
 
   start(): void {
-    const args = liveFfmpegArgs({ input: this.o.input, mode: this.o.mode, outDir: this.o.workspace.dir });
+    const args = this.o.low ? liveLowFfmpegArgs({ outDir: this.o.workspace.dir }) : liveFfmpegArgs({ input: this.o.input, mode: this.o.mode, outDir: this.o.workspace.dir });
     const child = spawn(this.o.ffmpegPath, args, { stdio: [this.o.input.kind === 'pipe' ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
     this.child = child;
     this.lastDataAt = this.o.clock();
@@ -162,6 +205,14 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
       }
       this.pollSoon(RETRIES);
       return;
+    }
+    if (!this.sized) {
+      // the first video stream listed is the input's (the output's come after "Output #0")
+      const m = INPUT_VIDEO_RE.exec(line);
+      if (m) {
+        this.sized = true;
+        this.emit('video', { width: Number(m[1]), height: Number(m[2]) });
+      }
     }
     if (CHATTER_RE.test(line)) return;
     this.stderr = (this.stderr + line + '\n').slice(-4000);

@@ -28,10 +28,20 @@ export class DiskStorage implements Storage {
 
   async put(key: string, body: Readable | Buffer): Promise<{ size: number }> {
     const target = this.pathOf(key);
-    await mkdir(path.dirname(target), { recursive: true });
     const tmp = `${target}.partial-${process.pid}-${randomBytes(4).toString('hex')}`;
     try {
-      await pipeline(Buffer.isBuffer(body) ? Readable.from([body]) : body, createWriteStream(tmp));
+      if (Buffer.isBuffer(body)) {
+        // bytes in hand (live segments, several a second): one write; the folder is made only when missing
+        await writeFile(tmp, body).catch(async (err: NodeJS.ErrnoException) => {
+          if (err.code !== 'ENOENT') throw err;
+          await mkdir(path.dirname(target), { recursive: true });
+          await writeFile(tmp, body);
+        });
+        await rename(tmp, target);
+        return { size: body.length };
+      }
+      await mkdir(path.dirname(target), { recursive: true });
+      await pipeline(body, createWriteStream(tmp));
       await rename(tmp, target);
     } catch (err) {
       await rm(tmp, { force: true });

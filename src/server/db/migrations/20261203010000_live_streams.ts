@@ -24,6 +24,12 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('first_segment_at', 'bigint')
     .addColumn('ended_at', 'bigint')
     .addColumn('recording_media_id', 'text')
+    // the source's picture size and, once made, the lower rendition's height (the master playlist lists it)
+    .addColumn('video_width', 'integer')
+    .addColumn('video_height', 'integer')
+    .addColumn('low_height', 'integer')
+    // the recording job that is making it now holds this lease (two runs at once would make two videos)
+    .addColumn('recording_claimed_until', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema
@@ -36,6 +42,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('program_date_time', 'bigint', (c) => c.notNull())
     .addColumn('size_bytes', 'integer', (c) => c.notNull())
     .addColumn('storage_key', 'text', (c) => c.notNull())
+    // the lower rendition's segment of the same number, when made (its key: storage-keys liveLowSegmentKey)
+    .addColumn('low_size_bytes', 'integer')
     .addPrimaryKeyConstraint('live_segments_pk', ['media_id', 'msn'])
     .execute();
 }

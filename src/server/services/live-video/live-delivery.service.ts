@@ -2,9 +2,9 @@ import { createHmac } from 'node:crypto';
 import type { LivePlaybackDto } from '../../../contracts/live-video.js';
 import { accessChangesTopic, type AccessChanged, type Bus } from '../../adapters/bus/bus.js';
 import { roomEntry } from '../../domain/event-phase.js';
-import { parseBlockingMsn, renderMasterPlaylist, renderMediaPlaylist, SEGMENT_NAME_RE } from '../../domain/live-playlist.js';
+import { lowRenditionSegments, measuredBandwidth, parseBlockingMsn, renderMasterPlaylist, renderMediaPlaylist, SEGMENT_NAME_RE, type LiveSegment } from '../../domain/live-playlist.js';
 import { signedPrefix, verify } from '../../domain/signed-url.js';
-import { liveSegmentKey } from '../../domain/storage-keys.js';
+import { liveLowSegmentKey, liveSegmentKey } from '../../domain/storage-keys.js';
 import { iso } from '../../domain/time.js';
 import type { Visitor } from '../../domain/visitor.js';
 import { can, toRoomRole } from '../../domain/room-capabilities.js';
@@ -43,7 +43,8 @@ const WHO_RE = /^([A-Za-z0-9_-]{16}|-)\.([A-Za-z0-9_-]{16}|-)\.([0-9a-z]{1,12})$
 
 export const livePrefix = (mediaId: string, who: string) => `/api/live/${mediaId}/${who}/`;
 
-export type LiveFile = { kind: 'master' } | { kind: 'media'; blockMsn?: number } | { kind: 'segment'; msn: number };
+/** A file under a live URL; `low`: the lower rendition's (under `lo/`). */
+export type LiveFile = { kind: 'master' } | { kind: 'media'; blockMsn?: number; low: boolean } | { kind: 'segment'; msn: number; low: boolean };
 
 export class LiveDeliveryService {
   /** mediaId → (tag → when access ended); tag '*' = everyone (event deleted). */
@@ -121,7 +122,7 @@ export class LiveDeliveryService {
   }
 
   /** Checks a live URL: signature, expiry, revocation. No database. Returns what is asked for. */
-  check(opts: { mediaId: string; who: string; expires: string; signature: string; file: string; query: Record<string, unknown> }): LiveFile {
+  check(opts: { mediaId: string; who: string; expires: string; signature: string; file: string; query: Record<string, unknown>; low?: boolean }): LiveFile {
     if (!ID_RE.test(opts.mediaId)) throw new AppError('signature_invalid');
     const m = WHO_RE.exec(opts.who);
     if (!m) throw new AppError('signature_invalid');
@@ -138,36 +139,53 @@ export class LiveDeliveryService {
       if (ended('*')) throw new AppError('media_deleted');
       if ((m[1] !== '-' && ended(`s${m[1]}`)) || (m[2] !== '-' && ended(`u${m[2]}`))) throw new AppError('invite_revoked', { message: 'Your access to this event ended.' });
     }
-    if (opts.file === 'master.m3u8') return { kind: 'master' };
+    const low = opts.low === true;
+    if (opts.file === 'master.m3u8' && !low) return { kind: 'master' };
     if (opts.file === 'index.m3u8') {
       const msn = parseBlockingMsn(opts.query._HLS_msn);
       if (msn === 'invalid') throw new AppError('validation_failed', { message: '_HLS_msn must be a segment number.' });
-      return { kind: 'media', blockMsn: msn };
+      return { kind: 'media', blockMsn: msn, low };
     }
     const seg = SEGMENT_NAME_RE.exec(opts.file);
-    if (seg) return { kind: 'segment', msn: Number(seg[1]) };
+    if (seg) return { kind: 'segment', msn: Number(seg[1]), low };
     throw new AppError('not_found');
   }
 
-  master(): string {
-    return renderMasterPlaylist([{ uri: 'index.m3u8', bandwidth: 2_800_000, codecs: 'avc1.640028,mp4a.40.2' }]);
+  /**
+   * The master playlist: the source, and the 480p rendition once the stream has one. Bandwidths are
+   * measured from the segments so far (with headroom), resolutions are the packager's.
+   */
+  async master(mediaId: string): Promise<string> {
+    const view = await this.deps.streams.playlist(mediaId);
+    const main = measuredBandwidth(view.segments, (s) => s.sizeBytes) ?? 2_800_000;
+    const variants: Array<{ uri: string; bandwidth: number; resolution?: string; codecs?: string }> = [
+      { uri: 'index.m3u8', bandwidth: main * 1.2, resolution: view.video ? `${view.video.width}x${view.video.height}` : undefined, codecs: 'avc1.640028,mp4a.40.2' },
+    ];
+    if (view.lowHeight && view.video) {
+      const width = Math.round((view.video.width * view.lowHeight) / view.video.height / 2) * 2;
+      const low = measuredBandwidth(view.segments, (s) => s.lowSizeBytes) ?? 1_100_000;
+      variants.push({ uri: 'lo/index.m3u8', bandwidth: Math.min(low * 1.2, main), resolution: `${width}x${view.lowHeight}`, codecs: 'avc1.4d401f,mp4a.40.2' });
+    }
+    return renderMasterPlaylist(variants);
   }
 
-  /** The media playlist; with `blockMsn`, once that segment exists (or the wait runs out). */
-  async mediaPlaylist(mediaId: string, blockMsn?: number): Promise<string> {
+  /** A media playlist (`low`: the lower rendition's); with `blockMsn`, once that segment is listed (or the wait runs out). */
+  async mediaPlaylist(mediaId: string, blockMsn?: number, low = false): Promise<string> {
+    const listed = (view: { segments: LiveSegment[]; ended: boolean }) => (low ? lowRenditionSegments(view.segments, view.ended) : view.segments);
     if (blockMsn !== undefined) {
       const view = await this.deps.streams.playlist(mediaId);
-      const last = view.segments.at(-1)?.msn ?? -1;
+      const last = listed(view).at(-1)?.msn ?? -1;
       // a request far ahead of the stream is answered at once (RFC 8216bis: more than two segments ahead)
-      if (!view.ended && blockMsn > last && blockMsn <= last + 2) await this.deps.streams.waitFor(mediaId, blockMsn, BLOCK_MS);
+      if (!view.ended && blockMsn > last && blockMsn <= last + 2) await this.deps.streams.waitFor(mediaId, blockMsn, BLOCK_MS, low);
     }
     const view = await this.deps.streams.playlist(mediaId);
-    if (view.segments.length === 0 && !view.ended) throw new AppError('not_found', { message: 'The broadcast has not started yet.' });
-    return renderMediaPlaylist({ segments: view.segments, discontinuitiesBefore: view.discontinuitiesBefore, ended: view.ended });
+    const segments = listed(view);
+    if (segments.length === 0 && !view.ended) throw new AppError('not_found', { message: 'The broadcast has not started yet.' });
+    return renderMediaPlaylist({ segments, discontinuitiesBefore: view.discontinuitiesBefore, ended: view.ended });
   }
 
   /** A segment: its bytes from memory on the packaging process, else its storage key. */
-  segment(mediaId: string, msn: number): { bytes: Buffer | undefined; key: string } {
-    return { bytes: this.deps.streams.cachedSegment(mediaId, msn), key: liveSegmentKey(mediaId, msn) };
+  segment(mediaId: string, msn: number, low = false): { bytes: Buffer | undefined; key: string } {
+    return { bytes: this.deps.streams.cachedSegment(mediaId, msn, low), key: low ? liveLowSegmentKey(mediaId, msn) : liveSegmentKey(mediaId, msn) };
   }
 }

@@ -1,14 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
 import type { Logger } from 'pino';
 import type { LiveEndReason, LiveStreamStatusDto } from '../../../contracts/live-video.js';
 import type { Bus } from '../../adapters/bus/bus.js';
 import type { JobQueue } from '../../adapters/jobs/job-queue.js';
-import { PackagerRun, type PackagerExit, type PackagerSegment, type VideoMode } from '../../adapters/media/live-packager.js';
+import { LOW_RENDITION_HEIGHT, PackagerRun, type PackagerExit, type PackagerSegment, type VideoMode } from '../../adapters/media/live-packager.js';
 import { isStorageFull, type Storage, type Workspace } from '../../adapters/storage/storage.js';
 import type { LiveSegmentRow, LiveStreamRow } from '../../db/schema-live.js';
 import { roomEntry } from '../../domain/event-phase.js';
-import type { LiveSegment } from '../../domain/live-playlist.js';
-import { liveSegmentKey } from '../../domain/storage-keys.js';
+import { lowRenditionSegments, type LiveSegment } from '../../domain/live-playlist.js';
+import { liveLowSegmentKey, liveSegmentKey, liveSegmentsPrefix } from '../../domain/storage-keys.js';
 import { iso } from '../../domain/time.js';
 import { statusOf } from '../../domain/live-status.js';
 import { AppError } from '../../errors.js';
@@ -32,6 +33,10 @@ export interface LiveStreamDeps {
   logger: Logger;
   reconnectWindowMs: number;
   maxSessions: number;
+  /** LIVE_LOW_RENDITION: the 480p rendition beside a larger source (config.ts). Default off. */
+  lowRendition?: 'auto' | 'on' | 'off';
+  /** Cores for the `auto` rule (default: this machine's). */
+  cores?: number;
   /** Makes the recording of an ended broadcast (the `live.recording` job). */
   recorder: { make(mediaId: string): Promise<void> };
 }
@@ -59,12 +64,28 @@ const MIN_FREE_BYTES = 4 * 1024 * 1024;
 const STORAGE_FULL_END: PublicationEnd = { reason: 'storage_full', code: 'storage_full', message: 'Storage is full: the broadcast stopped; what was recorded so far is kept.' };
 /** Ended broadcasts whose recording could not be made (storage full, a lost job) are tried again this often. */
 const RECORDING_RETRY_MS = 60_000;
+/** An ended stream's segments stay this long after its recording is made (viewers behind live finish watching). */
+const ENDED_SEGMENTS_KEPT_MS = 10 * 60_000;
+/** The lower rendition's encoder this far behind (several seconds of segments) means the machine cannot afford it. */
+const MAX_LOW_BACKLOG_BYTES = 4 * 1024 * 1024;
+
+/**
+ * LIVE_LOW_RENDITION's rule for one more broadcast's 480p rendition: `on` always, `off` never, `auto`
+ * with two cores for each broadcast making one (this one included), four when the source is encoded too.
+ */
+export function lowRenditionAffordable(o: { setting: 'auto' | 'on' | 'off'; cores: number; others: number; mode: VideoMode }): boolean {
+  if (o.setting !== 'auto') return o.setting === 'on';
+  return o.cores >= (o.others + 1) * (o.mode === 'encode' ? 4 : 2);
+}
 
 /** Everything the delivery needs to write an event's live playlist. */
 export interface LivePlaylistView {
   segments: LiveSegment[];
   discontinuitiesBefore: number;
   ended: boolean;
+  /** The source's picture size, and the lower rendition's height once it has segments (else null). */
+  video: { width: number; height: number } | null;
+  lowHeight: number | null;
 }
 
 /**
@@ -104,6 +125,17 @@ export class LiveStreamService implements LivePublishing {
     // Publishers of this process reconnect elsewhere (or here after the restart) within the window.
     await Promise.all([...this.local.values()].map((rt) => rt.suspend()));
     this.local.clear();
+  }
+
+  /**
+   * Whether a run of this stream gets the lower rendition (its source is taller than 480 lines):
+   * LIVE_LOW_RENDITION `on`, or `auto` with two cores for each broadcast making one (four when the
+   * source itself is encoded).
+   */
+  lowRenditionFor(rt: StreamRuntime, mode: VideoMode): boolean {
+    let others = 0;
+    for (const other of this.local.values()) if (other !== rt && other.makingLow) others++;
+    return lowRenditionAffordable({ setting: this.deps.lowRendition ?? 'off', cores: this.deps.cores ?? availableParallelism(), others, mode });
   }
 
   get activeSessions(): number {
@@ -179,6 +211,10 @@ export class LiveStreamService implements LivePublishing {
       first_segment_at: null,
       ended_at: null,
       recording_media_id: null,
+      video_width: null,
+      video_height: null,
+      low_height: null,
+      recording_claimed_until: null,
       created_at: now,
     };
   }
@@ -211,25 +247,30 @@ export class LiveStreamService implements LivePublishing {
       segments: tail.map(toSegment),
       discontinuitiesBefore: tail.length ? await this.deps.repo.discontinuitiesBefore(mediaId, first) : 0,
       ended: !row || row.state === 'ended',
+      video: row?.video_width && row.video_height ? { width: row.video_width, height: row.video_height } : null,
+      lowHeight: row?.low_height ?? null,
     };
   }
 
-  /** Resolves when segment `msn` exists (or the stream ended), or after `timeoutMs`: a blocking playlist reload. */
-  async waitFor(mediaId: string, msn: number, timeoutMs: number): Promise<void> {
+  /**
+   * Resolves when segment `msn` is listed (or the stream ended), or after `timeoutMs`: a blocking
+   * playlist reload. `low`: in the lower rendition's playlist.
+   */
+  async waitFor(mediaId: string, msn: number, timeoutMs: number, low = false): Promise<void> {
     const rt = this.local.get(mediaId);
-    if (rt) return rt.waitFor(msn, timeoutMs);
+    if (rt) return rt.waitFor(msn, timeoutMs, low);
     // real time, not the (possibly test) clock: this is a wait
     const until = Date.now() + timeoutMs;
     while (Date.now() < until) {
       const view = await this.playlist(mediaId);
-      if (view.ended || (view.segments.at(-1)?.msn ?? -1) >= msn) return;
+      if (view.ended || lastListed(view.segments, low, view.ended) >= msn) return;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
   /** A segment's bytes from memory, or undefined (then delivery streams it from storage). */
-  cachedSegment(mediaId: string, msn: number): Buffer | undefined {
-    return this.local.get(mediaId)?.cached(msn);
+  cachedSegment(mediaId: string, msn: number, low = false): Buffer | undefined {
+    return this.local.get(mediaId)?.cached(msn, low);
   }
 
   // ------------------------------------------------------------------ upkeep
@@ -253,12 +294,25 @@ export class LiveStreamService implements LivePublishing {
   /** Ends local streams of ended events, keeps heartbeats, and ends streams whose process died and whose window passed. */
   private recordingsCheckedAt = 0;
 
+  /**
+   * Ended streams: a recording not made yet is tried again (for a day after the end; one that cannot be
+   * made by then needs the admin, and the segments stay); once it is made, the segments go — not at
+   * once: a viewer a few segments behind live plays the end out first.
+   */
+  async upkeepEnded(): Promise<void> {
+    const now = this.deps.clock();
+    for (const row of await this.deps.repo.endedWithoutRecording(now - 24 * 3600_000, now)) await this.enqueueRecording(row.media_id);
+    for (const mediaId of await this.deps.repo.recordedWithSegments(now - ENDED_SEGMENTS_KEPT_MS)) {
+      await this.deps.repo.removeSegments(mediaId);
+      await this.deps.storage.removePrefix(liveSegmentsPrefix(mediaId));
+    }
+  }
+
   async sweep(): Promise<void> {
     const now = this.deps.clock();
     if (Date.now() - this.recordingsCheckedAt > RECORDING_RETRY_MS) {
       this.recordingsCheckedAt = Date.now();
-      // for a day after the end; a recording that cannot be made by then needs the admin (the segments stay)
-      for (const row of await this.deps.repo.endedWithoutRecording(now - 24 * 3600_000)) await this.enqueueRecording(row.media_id);
+      await this.upkeepEnded();
     }
     for (const [mediaId, rt] of this.local) {
       const event = await this.deps.liveEvents.find(mediaId);
@@ -285,7 +339,27 @@ export class LiveStreamService implements LivePublishing {
   }
 }
 
-const toSegment = (r: LiveSegmentRow): LiveSegment => ({ msn: r.msn, durationMs: r.duration_ms, discontinuity: r.discontinuity === 1, programDateTime: r.program_date_time });
+const toSegment = (r: LiveSegmentRow): LiveSegment => ({
+  msn: r.msn,
+  durationMs: r.duration_ms,
+  discontinuity: r.discontinuity === 1,
+  programDateTime: r.program_date_time,
+  sizeBytes: r.size_bytes,
+  lowSizeBytes: r.low_size_bytes,
+});
+
+/** The newest segment a playlist lists: the source's, or the lower rendition's. */
+const lastListed = (segments: readonly LiveSegment[], low: boolean, ended: boolean): number => (low ? lowRenditionSegments(segments, ended) : segments).at(-1)?.msn ?? -1;
+
+/** The lower rendition of one packager run: its own ffmpeg, fed the run's segments as they are stored. */
+interface LowRendition {
+  run: PackagerRun;
+  /** The source run it follows. */
+  of: PackagerRun;
+  /** The source segments fed, in order: the lower rendition's segment k is fed[k]. */
+  fed: Array<{ msn: number; durationSec: number }>;
+  over: boolean;
+}
 
 /** One event's stream in the process that packages it. */
 class StreamRuntime {
@@ -308,7 +382,13 @@ class StreamRuntime {
   private tail: LiveSegment[] = [];
   private discontinuitiesBefore = 0;
   private cache = new Map<number, Buffer>();
-  private waiters = new Set<{ msn: number; done: () => void }>();
+  private lowCache = new Map<number, Buffer>();
+  private low: LowRendition | undefined;
+  /** Lower renditions still writing (a stopped one flushes its last segments). */
+  private readonly lows = new Set<LowRendition>();
+  /** The machine could not keep up with the lower rendition: none for the rest of this stream. */
+  private lowOff = false;
+  private waiters = new Set<{ msn: number; low: boolean; done: () => void }>();
   private reconnectTimer: NodeJS.Timeout | undefined;
   /** Segments are stored one after the other, in order. */
   private storing: Promise<void> = Promise.resolve();
@@ -347,18 +427,31 @@ class StreamRuntime {
   }
 
   playlistView(): LivePlaylistView {
-    return { segments: this.tail.slice(), discontinuitiesBefore: this.discontinuitiesBefore, ended: this.row.state === 'ended' };
+    const r = this.row;
+    return {
+      segments: this.tail.map((s) => ({ ...s })),
+      discontinuitiesBefore: this.discontinuitiesBefore,
+      ended: r.state === 'ended',
+      video: r.video_width && r.video_height ? { width: r.video_width, height: r.video_height } : null,
+      lowHeight: r.low_height,
+    };
   }
 
-  cached(msn: number): Buffer | undefined {
-    return this.cache.get(msn);
+  cached(msn: number, low = false): Buffer | undefined {
+    return (low ? this.lowCache : this.cache).get(msn);
   }
 
-  waitFor(msn: number, timeoutMs: number): Promise<void> {
-    if (this.row.state === 'ended' || (this.tail.at(-1)?.msn ?? -1) >= msn) return Promise.resolve();
+  /** Whether a lower rendition is being made now (what LIVE_LOW_RENDITION=auto counts). */
+  get makingLow(): boolean {
+    return this.low !== undefined && !this.low.over;
+  }
+
+  waitFor(msn: number, timeoutMs: number, low = false): Promise<void> {
+    if (this.row.state === 'ended' || lastListed(this.tail, low, false) >= msn) return Promise.resolve();
     return new Promise((resolve) => {
       const w = {
         msn,
+        low,
         done: () => {
           clearTimeout(t);
           this.waiters.delete(w);
@@ -372,7 +465,11 @@ class StreamRuntime {
 
   private wake(): void {
     const last = this.tail.at(-1)?.msn ?? -1;
-    for (const w of this.waiters) if (this.row.state === 'ended' || w.msn <= last) w.done();
+    let lastLow: number | undefined;
+    for (const w of this.waiters) {
+      if (this.row.state === 'ended' || (!w.low && w.msn <= last)) w.done();
+      else if (w.low && w.msn <= (lastLow ??= lastListed(this.tail, true, false))) w.done();
+    }
   }
 
   private async setState(patch: Partial<LiveStreamRow>): Promise<void> {
@@ -380,8 +477,8 @@ class StreamRuntime {
     const next = { ...this.row, ...patch, state_since: patch.state && patch.state !== this.row.state ? now : this.row.state_since, heartbeat_at: now };
     const changed = next.state !== this.row.state || next.publisher_name !== this.row.publisher_name || next.source !== this.row.source;
     this.row = next;
-    const { media_id: _id, ...rest } = next;
-    await this.deps.repo.update(this.mediaId, rest);
+    // only what changed: the row's other columns belong to others too (the recording job's)
+    await this.deps.repo.update(this.mediaId, { ...patch, state_since: next.state_since, heartbeat_at: now });
     if (changed) this.service.announce(this.mediaId, this.status());
     if (next.state === 'ended') this.wake();
   }
@@ -479,6 +576,7 @@ class StreamRuntime {
     run.on('exit', (e) => {
       void this.storing.then(() => this.onExit(run, e, ws));
     });
+    run.on('video', (v) => void this.onVideoSize(run, v).catch((err) => this.deps.logger.warn({ err, mediaId: this.mediaId }, 'live: lower rendition not started')));
     run.start();
     // a restarted pipe run needs the WebM header again; ffmpeg finds the next cluster by itself
     if (this.header && input.kind === 'pipe') {
@@ -538,8 +636,8 @@ class StreamRuntime {
       throw err;
     }
     const now = this.deps.clock();
-    const segment: LiveSegment = { msn, durationMs, discontinuity, programDateTime: s.at - durationMs };
-    await this.deps.repo.addSegment({ media_id: this.mediaId, msn, run: runNo, duration_ms: durationMs, discontinuity: discontinuity ? 1 : 0, program_date_time: segment.programDateTime, size_bytes: s.bytes.length, storage_key: key }, msn + 1, now);
+    const segment: LiveSegment = { msn, durationMs, discontinuity, programDateTime: s.at - durationMs, sizeBytes: s.bytes.length, lowSizeBytes: null };
+    await this.deps.repo.addSegment({ media_id: this.mediaId, msn, run: runNo, duration_ms: durationMs, discontinuity: discontinuity ? 1 : 0, program_date_time: segment.programDateTime, size_bytes: s.bytes.length, storage_key: key, low_size_bytes: null }, msn + 1, now);
     this.row = { ...this.row, next_msn: msn + 1, first_segment_at: this.row.first_segment_at ?? now, heartbeat_at: now };
     this.tail.push(segment);
     this.cache.set(msn, s.bytes);
@@ -549,7 +647,9 @@ class StreamRuntime {
       const gone = this.tail.shift()!;
       if (gone.discontinuity) this.discontinuitiesBefore++;
       this.cache.delete(gone.msn);
+      this.lowCache.delete(gone.msn);
     }
+    this.feedLow(run, msn, s);
     if (this.pub && !this.pub.paused && this.row.state !== 'live' && this.row.state !== 'ended') await this.setState({ state: 'live' });
     this.wake();
     // key frames too far apart for 1-second segments: package this publisher's video with x264 instead
@@ -562,6 +662,101 @@ class StreamRuntime {
     }
   }
 
+  // ---------------------------------------------------------------- the lower rendition
+
+  /** The run's input size is known: note it, and start the lower rendition when the source is larger and the machine can afford it. */
+  private async onVideoSize(run: PackagerRun, v: { width: number; height: number }): Promise<void> {
+    if (run !== this.run || this.ending) return;
+    if (this.row.video_width !== v.width || this.row.video_height !== v.height) {
+      this.row = { ...this.row, video_width: v.width, video_height: v.height };
+      await this.deps.repo.update(this.mediaId, { video_width: v.width, video_height: v.height });
+    }
+    if (v.height <= LOW_RENDITION_HEIGHT || this.lowOff || !this.service.lowRenditionFor(this, run.mode)) return;
+    this.stopLow();
+    const ws = await this.deps.storage.workspace(`live-${this.mediaId}-run-${this.runNo}-lo-${this.service.processId.slice(0, 8)}`);
+    if (run !== this.run || this.ending) {
+      await ws.dispose();
+      return;
+    }
+    const lowRun = new PackagerRun({ ffmpegPath: this.deps.ffmpegPath, workspace: ws, input: { kind: 'pipe' }, mode: 'encode', logger: this.deps.logger, clock: this.deps.clock, low: true });
+    const low: LowRendition = { run: lowRun, of: run, fed: [], over: false };
+    this.low = low;
+    this.lows.add(low);
+    lowRun.on('segment', (seg) => {
+      this.storing = this.storing.then(() => this.onLowSegment(low, seg)).catch((err) => this.deps.logger.warn({ err, mediaId: this.mediaId }, 'live: a lower-rendition segment lost'));
+    });
+    lowRun.on('exit', (e) => {
+      low.over = true;
+      this.lows.delete(low);
+      void ws.dispose().catch(() => undefined);
+      if (!e.killed && e.code !== 0) this.deps.logger.warn({ mediaId: this.mediaId, code: e.code, stderr: e.stderr }, 'live: the lower rendition stopped');
+    });
+    lowRun.start();
+    this.deps.logger.info({ mediaId: this.mediaId, source: `${v.width}x${v.height}` }, 'live: making a 480p rendition');
+  }
+
+  /** A stored source segment goes to the lower rendition of its run. */
+  private feedLow(run: PackagerRun, msn: number, s: PackagerSegment): void {
+    const low = this.low;
+    if (!low || low.over || low.of !== run) return;
+    low.fed.push({ msn, durationSec: s.durationSec });
+    low.run.write(s.bytes);
+    if (low.run.backlog > MAX_LOW_BACKLOG_BYTES) {
+      // the encoder falls behind: this machine cannot afford it now; the source goes on alone
+      this.deps.logger.warn({ mediaId: this.mediaId, backlog: low.run.backlog }, 'live: the lower rendition cannot keep up; stopped for this broadcast');
+      this.lowOff = true;
+      this.stopLow(true);
+    }
+  }
+
+  private async onLowSegment(low: LowRendition, s: PackagerSegment): Promise<void> {
+    const fed = low.fed[s.index];
+    if (!fed || this.row.state === 'ended') return;
+    if (Math.abs(fed.durationSec - s.durationSec) > 0.25) {
+      // cut elsewhere than the source (should not happen: key frames are copied): not the same segment
+      this.deps.logger.warn({ mediaId: this.mediaId, msn: fed.msn, source: fed.durationSec, low: s.durationSec }, 'live: a lower-rendition segment does not match its source; dropped');
+      return;
+    }
+    try {
+      await this.deps.storage.put(liveLowSegmentKey(this.mediaId, fed.msn), s.bytes);
+    } catch (err) {
+      if (isStorageFull(err)) return; // the source segment decides what storage full does
+      throw err;
+    }
+    await this.deps.repo.setLowSegment(this.mediaId, fed.msn, s.bytes.length);
+    if (this.row.low_height === null) {
+      this.row = { ...this.row, low_height: LOW_RENDITION_HEIGHT };
+      await this.deps.repo.update(this.mediaId, { low_height: LOW_RENDITION_HEIGHT });
+    }
+    const seg = this.tail.find((x) => x.msn === fed.msn);
+    if (seg) {
+      seg.lowSizeBytes = s.bytes.length;
+      this.lowCache.set(fed.msn, s.bytes);
+    }
+    this.wake();
+  }
+
+  /** Ends the lower rendition: it writes its last segments (or, `now`, is killed). */
+  private stopLow(now = false): void {
+    const low = this.low;
+    if (!low) return;
+    this.low = undefined;
+    if (low.over) return;
+    if (now) low.run.kill();
+    else low.run.endInput();
+  }
+
+  /** Resolves once the lower renditions have written their last segments (a few seconds at most). */
+  private async lowsFinished(): Promise<void> {
+    await Promise.all(
+      [...this.lows].map(async (low) => {
+        const t = setTimeout(() => low.run.kill(), 3000);
+        await low.run.finished;
+        clearTimeout(t);
+      }),
+    );
+  }
+
   private replaceRun(mode: VideoMode): void {
     const old = this.run;
     this.run = undefined;
@@ -569,11 +764,13 @@ class StreamRuntime {
       this.discarded.add(old);
       old.kill();
     }
+    this.stopLow(true);
     void this.startRun(mode).catch((err) => this.deps.logger.error({ err, mediaId: this.mediaId }, 'live packager did not restart'));
   }
 
   private async onExit(run: PackagerRun, e: PackagerExit, ws: Workspace): Promise<void> {
     await ws.dispose().catch(() => undefined);
+    if (this.low?.of === run) this.stopLow();
     if (run !== this.run) return;
     this.run = undefined;
     const pub = this.pub;
@@ -660,6 +857,10 @@ class StreamRuntime {
       await this.storing;
     }
     this.run = undefined;
+    // the lower rendition's last segments, so its ended playlist is whole
+    this.stopLow();
+    await this.lowsFinished();
+    await this.storing;
     if (pub && notice) pub.ended(notice);
     const now = this.deps.clock();
     if (this.row.first_segment_at === null && reason !== 'event_ended') {
@@ -686,6 +887,7 @@ class StreamRuntime {
     this.pub?.ended(end);
     this.pub = undefined;
     this.run?.kill();
+    this.stopLow(true);
     this.row = { ...this.row, state: 'ended', end_reason: 'event_ended' };
     this.wake();
   }
@@ -700,6 +902,7 @@ class StreamRuntime {
       // ffmpeg stops now. The segments it had finished are stored before the stream is let go: the
       // process that takes over numbers its segments after them (else both would store the same number).
       run.kill();
+      this.stopLow(true);
       await Promise.race([run.finished, new Promise((r) => setTimeout(r, 5000).unref())]);
       await this.storing;
     }

@@ -4,7 +4,14 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LiveStreamStatusDto } from '../../../contracts/live-video.js';
 import { isApiError } from '../../api/client.js';
 import { BEHIND_LIVE_SECONDS, isRefusalStatus, nativeLatency, playlistBase, withLatestBase } from './livePlayback.js';
+import { liveLatencyConfig } from './live-hls-config.js';
 import { useLivePlayback } from './useLivePlayback.js';
+
+/** A rendition the viewer may choose (the stream's master playlist lists them). */
+interface Quality {
+  index: number;
+  height: number;
+}
 
 export interface LivePlayerProps {
   /** The room's `stream.playbackUrl`. */
@@ -33,15 +40,9 @@ const fastLoad = (firstByteMs: number, loadMs: number, retryOn404: boolean): { d
   },
 });
 
-/** hls.js tuned for latency: ~1.5 s behind the live edge, up to 1.1× speed to catch up, a jump past 6 s. */
+/** hls.js tuned for latency (live-hls-config.ts), with fast retries and the URL refresh. */
 export const liveHlsConfig = (xhrSetup: HlsConfig['xhrSetup']): Partial<HlsConfig> => ({
-  lowLatencyMode: true,
-  liveSyncDuration: 1.5,
-  liveMaxLatencyDuration: 6,
-  maxLiveSyncPlaybackRate: 1.1,
-  liveDurationInfinity: true,
-  backBufferLength: 4,
-  maxBufferLength: 8,
+  ...liveLatencyConfig,
   manifestLoadPolicy: fastLoad(4_000, 8_000, true),
   playlistLoadPolicy: fastLoad(3_000, 6_000, true),
   fragLoadPolicy: fastLoad(4_000, 10_000, false),
@@ -87,6 +88,10 @@ export function LivePlayer({ playbackUrl, status, serverOffsetMs, recordingUrl }
   const [userPaused, setUserPaused] = useState(false);
   const [latency, setLatency] = useState<number | null>(null);
   const [restarts, setRestarts] = useState(0);
+  /** The renditions, when there are several; `chosen` -1 = Auto; `playing` = the one Auto picked. */
+  const [qualities, setQualities] = useState<Quality[]>([]);
+  const [chosen, setChosen] = useState(-1);
+  const [playing, setPlaying] = useState<number | null>(null);
   const userPausedRef = useRef(false);
   userPausedRef.current = userPaused;
 
@@ -177,9 +182,11 @@ export function LivePlayer({ playbackUrl, status, serverOffsetMs, recordingUrl }
       h.on(HlsClass.Events.FRAG_BUFFERED, () => {
         networkRetries = 0;
       });
-      h.on(HlsClass.Events.MANIFEST_PARSED, () => {
+      h.on(HlsClass.Events.MANIFEST_PARSED, (_e, data) => {
+        setQualities(data.levels.length > 1 ? data.levels.map((l, index) => ({ index, height: l.height })).sort((a, b) => b.height - a.height) : []);
         if (!userPausedRef.current) void el.play().catch(() => setUserPaused(true));
       });
+      h.on(HlsClass.Events.LEVEL_SWITCHED, (_e, data) => setPlaying(h.levels[data.level]?.height ?? null));
       h.loadSource(url);
       h.attachMedia(el);
     });
@@ -293,6 +300,27 @@ export function LivePlayer({ playbackUrl, status, serverOffsetMs, recordingUrl }
             )
           )}
           {latency !== null && status.state === 'live' && <span className="live-latency">{latency.toFixed(1)} s behind</span>}
+          {qualities.length > 1 && (
+            <label className="live-quality">
+              Quality
+              <select
+                value={chosen}
+                onChange={(e) => {
+                  const level = Number(e.target.value);
+                  setChosen(level);
+                  // the next segment comes in the chosen rendition (-1: hls.js chooses by bandwidth)
+                  if (hlsRef.current) hlsRef.current.nextLevel = level;
+                }}
+              >
+                <option value={-1}>{playing && chosen === -1 ? `Auto (${playing}p)` : 'Auto'}</option>
+                {qualities.map((q) => (
+                  <option key={q.index} value={q.index}>
+                    {q.height}p
+                  </option>
+                ))}
+              </select>
+            </label>
+          )}
         </div>
       )}
     </div>
