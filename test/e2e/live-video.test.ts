@@ -139,6 +139,18 @@ async function waitForRecording(site: Site, eventId: string) {
   }
 }
 
+/** An owner with a live webcast event, a speaker and viewers invited by email; returns their links. */
+async function castIn(site: Site, browser: Browser, title: string, viewers: string[]) {
+  const owner = await ownerSession(site, browser, { name: 'Olive Owner', email: uniqueEmail('olive') }, { viewport: { width: 1280, height: 900 }, timezoneId: ZONE });
+  const eventId = await createLiveWebcast(owner.page, title);
+  const speakerEmail = uniqueEmail('sam');
+  await inviteAs(owner.page, { email: speakerEmail, firstName: 'Sam', role: 'Speaker' });
+  const viewerEmails = viewers.map((v) => uniqueEmail(v.toLowerCase()));
+  for (const [i, email] of viewerEmails.entries()) await inviteAs(owner.page, { email, firstName: viewers[i]!, role: 'Viewer' });
+  const linkFor = async (email: string) => linkIn((await site.smtp!.waitFor(email, (m) => /invited you to/.test(m.subject))).text, `${site.url}/i/`)!;
+  return { owner, eventId, speaker: { email: speakerEmail, link: await linkFor(speakerEmail) }, viewers: await Promise.all(viewerEmails.map(async (email) => ({ email, link: await linkFor(email) }))) };
+}
+
 describe('live video in Chromium: a webcast from the room, watched through real invites', () => {
   let browser: Browser;
   let site: Site;
@@ -152,17 +164,7 @@ describe('live video in Chromium: a webcast from the room, watched through real 
     console.log(`live video e2e: ${((Date.now() - started) / 1000).toFixed(1)} s`);
   });
 
-  /** An owner with a live webcast event, a speaker and viewers invited by email; returns their links. */
-  async function castFor(title: string, viewers: string[]) {
-    const owner = await ownerSession(site, browser, { name: 'Olive Owner', email: uniqueEmail('olive') }, { viewport: { width: 1280, height: 900 }, timezoneId: ZONE });
-    const eventId = await createLiveWebcast(owner.page, title);
-    const speakerEmail = uniqueEmail('sam');
-    await inviteAs(owner.page, { email: speakerEmail, firstName: 'Sam', role: 'Speaker' });
-    const viewerEmails = viewers.map((v) => uniqueEmail(v.toLowerCase()));
-    for (const [i, email] of viewerEmails.entries()) await inviteAs(owner.page, { email, firstName: viewers[i]!, role: 'Viewer' });
-    const linkFor = async (email: string) => linkIn((await site.smtp!.waitFor(email, (m) => /invited you to/.test(m.subject))).text, `${site.url}/i/`)!;
-    return { owner, eventId, speaker: { email: speakerEmail, link: await linkFor(speakerEmail) }, viewers: await Promise.all(viewerEmails.map(async (email) => ({ email, link: await linkFor(email) }))) };
-  }
+  const castFor = (title: string, viewers: string[]) => castIn(site, browser, title, viewers);
 
   it('a speaker goes live from the room; a viewer on a phone watches; stop, end, and the same link plays the recording', async () => {
     const cast = await castFor('Quarterly webcast', ['Vera']);
@@ -371,3 +373,43 @@ describe('live video in Chromium: a webcast from the room, watched through real 
 function panelButton(page: Page, name: string) {
   return page.getByRole('region', { name: 'Go live' }).getByRole('button', { name, exact: true }).count();
 }
+
+describe('live video in Chromium: the 480p rendition (LIVE_LOW_RENDITION=on)', () => {
+  let browser: Browser;
+  let site: Site;
+
+  beforeAll(async () => {
+    [browser, site] = await Promise.all([launchBrowser({ args: FAKE_MEDIA }), startApp({ smtp: true, env: { LIVE_LOW_RENDITION: 'on' } })]);
+  });
+  afterAll(async () => {
+    await site?.close();
+    await browser?.close();
+  });
+
+  it('a 720p webcast is offered in 720p and 480p: the viewer picks 480p and the picture is 480 lines; Auto says what it plays', async () => {
+    const cast = await castIn(site, browser, 'Two renditions', ['Lena']);
+    const speaker = await site.open(browser, { viewport: { width: 1280, height: 900 }, permissions: ['camera', 'microphone'] });
+    await enterRoom(speaker.page, cast.speaker.link, cast.speaker.email, cast.eventId, site);
+    await goLive(speaker.page);
+    const viewer = await site.open(browser, { viewport: { width: 1280, height: 900 } });
+    const v = viewer.page;
+    // the master playlist lists the 480p rendition once it has a segment: come in a few seconds into the broadcast
+    await expect.poll(async () => (await site.db.database.db.selectFrom('live_streams').select('low_height').where('media_id', '=', cast.eventId).executeTakeFirst())?.low_height ?? null, { timeout: 30_000 }).toBe(480);
+    await enterRoom(v, cast.viewers[0]!.link, cast.viewers[0]!.email, cast.eventId, site);
+    await waitForLivePlayback(v);
+    const quality = v.getByLabel('Quality');
+    await quality.waitFor();
+    expect(await quality.locator('option').allInnerTexts()).toEqual([expect.stringMatching(/^Auto/), '720p', '480p']);
+    // Auto starts on the source (a fast link)
+    await expect.poll(() => quality.locator('option').first().innerText(), { timeout: 15_000 }).toBe('Auto (720p)');
+    const height = () => v.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid=live-video]')!.videoHeight);
+    expect(await height()).toBe(720);
+    await quality.selectOption({ label: '480p' });
+    await expect.poll(height, { timeout: 20_000 }).toBe(480);
+    await waitForLivePlayback(v);
+    expect(await frameVariance(v)).toBeGreaterThan(0);
+    await screenshot(v, 'live-video-480p');
+    await stopBroadcast(speaker.page);
+    expect(site.problems()).toEqual([]);
+  });
+});
