@@ -58,7 +58,36 @@ describe('live packager run', () => {
     expect(exited.code).toBe(0);
     expect(segments).toHaveLength(6);
     // after the first segment, polling every 40 ms would read it ~80 times in these 4 s; on ffmpeg's word it is a few times per segment
-    expect(playlistReads).toBeLessThan(40);
+    // read once ffmpeg says it wrote the playlist (a retry or two when the rename is not done yet), plus the 500-ms fallback
+    expect(playlistReads).toBeLessThanOrEqual(segments.length * 2 + 10);
     expect(playlistReads).toBeGreaterThanOrEqual(segments.length - 1);
+  }, 60_000);
+
+  it('leaves each finished segment in the workspace for storage to take by rename; bytes and file agree', async () => {
+    const ws = await storage.workspace('move-in');
+    const run = new PackagerRun({ ffmpegPath: resolveFfmpegPath(), workspace: ws, input: { kind: 'pipe' }, mode: 'copy', logger: pino({ level: 'silent' }), clock: Date.now });
+    const moved: string[] = [];
+    let moving = Promise.resolve();
+    run.on('segment', (s) => {
+      moving = moving.then(async () => {
+        expect(await ws.readFile(s.file)).toEqual(s.bytes);
+        await storage.putFile(`media/m1/live/seg-${s.index}.ts`, ws, s.file);
+        moved.push(s.file);
+      });
+    });
+    const exit = new Promise<PackagerExit>((resolve) => run.once('exit', resolve));
+    run.start();
+    run.write(await webcastBytes({ seconds: 3 }));
+    run.endInput();
+    await exit;
+    await moving;
+    expect(moved.length).toBeGreaterThanOrEqual(3);
+    for (const [i, f] of moved.entries()) {
+      expect(await ws.readFile(f)).toBeUndefined();
+      expect(await storage.size(`media/m1/live/seg-${i}.ts`)).toBeGreaterThan(0);
+    }
+    // a missing file is an error, not a silent nothing
+    await expect(storage.putFile('media/m1/live/seg-99.ts', ws, 'seg-99.ts')).rejects.toMatchObject({ code: 'ENOENT' });
+    await ws.dispose();
   }, 60_000);
 });

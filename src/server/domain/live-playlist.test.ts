@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseBlockingMsn, parseFfmpegPlaylist, renderMasterPlaylist, renderMediaPlaylist, type LiveSegment } from './live-playlist.js';
+import { LOW_RENDITION_LAG, lowRenditionSegments, measuredBandwidth, parseBlockingMsn, parseFfmpegPlaylist, renderMasterPlaylist, renderMediaPlaylist, type LiveSegment } from './live-playlist.js';
 
 const seg = (msn: number, discontinuity = false, durationMs = 1000): LiveSegment => ({ msn, durationMs, discontinuity, programDateTime: Date.UTC(2026, 11, 2, 9, 0, msn) });
 
@@ -45,5 +45,34 @@ describe('live playlists', () => {
     expect(parseBlockingMsn(undefined)).toBeUndefined();
     expect(parseBlockingMsn('42')).toBe(42);
     for (const bad of ['-1', '4.2', 'x', '', '1234567890']) expect(parseBlockingMsn(bad)).toBe('invalid');
+  });
+
+  it('lists the 480p rendition up to its newest segment; a source segment left without one further back is listed by the source’s URI', () => {
+    const low = (msn: number, has: boolean) => ({ ...seg(msn), sizeBytes: 100_000, lowSizeBytes: has ? 40_000 : null });
+    // the newest two are still being made: not listed yet (the playlist grows when they come)
+    const catching = [low(0, true), low(1, true), low(2, true), low(3, false), low(4, false)];
+    expect(lowRenditionSegments(catching, false).map((s) => s.uri)).toEqual(['seg-0.ts', 'seg-1.ts', 'seg-2.ts']);
+    // ended: everything, the missing ones from the source
+    expect(lowRenditionSegments(catching, true).map((s) => s.uri)).toEqual(['seg-0.ts', 'seg-1.ts', 'seg-2.ts', '../seg-3.ts', '../seg-4.ts']);
+    // more missing than the rendition's lag: it stopped (the machine could not keep up); the source stands in, nothing stalls
+    const stopped = [low(0, true), ...Array.from({ length: LOW_RENDITION_LAG + 1 }, (_, i) => low(i + 1, false))];
+    expect(lowRenditionSegments(stopped, false).map((s) => s.uri)).toEqual(['seg-0.ts', ...stopped.slice(1).map((s) => `../seg-${s.msn}.ts`)]);
+    // a gap in the middle is listed by the source's URI
+    expect(lowRenditionSegments([low(0, true), low(1, false), low(2, true)], false).map((s) => s.uri)).toEqual(['seg-0.ts', '../seg-1.ts', 'seg-2.ts']);
+    // the rendered playlist uses those URIs
+    expect(renderMediaPlaylist({ segments: lowRenditionSegments([low(0, true), low(1, false), low(2, true)], false), discontinuitiesBefore: 0, ended: false })).toMatch(/\nseg-0\.ts\n[^]*\n\.\.\/seg-1\.ts\n[^]*\nseg-2\.ts\n$/);
+  });
+
+  it('measures a rendition’s bandwidth from its segments', () => {
+    const segments = [{ ...seg(0, false, 1000), sizeBytes: 250_000, lowSizeBytes: 100_000 }, { ...seg(1, false, 2000), sizeBytes: 500_000, lowSizeBytes: null }];
+    expect(measuredBandwidth(segments, (s) => s.sizeBytes)).toBe(2_000_000);
+    expect(measuredBandwidth(segments, (s) => s.lowSizeBytes)).toBe(800_000);
+    expect(measuredBandwidth([seg(0)], (s) => s.lowSizeBytes)).toBeUndefined();
+  });
+
+  it('writes a master playlist with the 480p rendition', () => {
+    expect(renderMasterPlaylist([{ uri: 'index.m3u8', bandwidth: 3_000_000, resolution: '1280x720' }, { uri: 'lo/index.m3u8', bandwidth: 1_000_000, resolution: '854x480' }])).toBe(
+      '#EXTM3U\n#EXT-X-VERSION:6\n#EXT-X-INDEPENDENT-SEGMENTS\n#EXT-X-STREAM-INF:BANDWIDTH=3000000,RESOLUTION=1280x720\nindex.m3u8\n#EXT-X-STREAM-INF:BANDWIDTH=1000000,RESOLUTION=854x480\nlo/index.m3u8\n',
+    );
   });
 });

@@ -25,6 +25,8 @@ export interface LiveInputSpec {
 export interface PackagerSegment {
   /** ffmpeg's own number within the run (seg-<index>.ts). */
   index: number;
+  /** Its file in the run's workspace: left there for the caller to move into storage (or to go with the workspace). */
+  file: string;
   durationSec: number;
   bytes: Buffer;
   /** When the run saw the segment complete (epoch ms). */
@@ -115,10 +117,10 @@ export function liveLowFfmpegArgs(opts: { outDir: string }): string[] {
 const INPUT_VIDEO_RE = /Stream #0:\d+[^:]*: Video: .*?\b(\d{2,5})x(\d{2,5})\b/;
 
 /**
- * When the run looks for new segments. ffmpeg logs "Opening '…' for writing" for each segment file
- * and each playlist it writes (ffmpeg 4.3 and later write a finished segment, then the playlist that
- * lists it; older ones open the next segment after the playlist), and the run reads the playlist on
- * each such line at once, looking again every RETRY_MS a few times while nothing new is listed yet.
+ * When the run looks for new segments. ffmpeg logs "Opening '…' for writing" for each file it writes;
+ * it writes the playlist as soon as a segment is finished, and the run reads the playlist on that
+ * line at once, looking again every RETRY_MS a few times while nothing new is listed yet (the
+ * playlist's rename may not have happened). Segment lines are not read on: one read per segment.
  * Until it has seen such a line it looks every POLL_MS (small next to a 1-second segment); after that
  * only every FALLBACK_MS, in case a line is missed. Reading the playlist 25 times a second cost more
  * CPU than all the rest of a live session (bench/live-cpu).
@@ -127,7 +129,8 @@ const POLL_MS = 40;
 const FALLBACK_MS = 500;
 const RETRY_MS = 20;
 const RETRIES = 5;
-const WRITING_RE = /Opening '[^']*(?:seg-\d+\.ts|index\.m3u8)(?:\.tmp)?' for writing/;
+/** ffmpeg writes the playlist right after it finishes a segment (before it opens the next one): read it then. */
+const WRITING_RE = /Opening '[^']*index\.m3u8(?:\.tmp)?' for writing/;
 /** Lines ffmpeg tags (`-loglevel level+…`) below error: not kept for the error report. */
 const CHATTER_RE = /\[(?:info|verbose|debug|trace|warning)\] /;
 const UNREADABLE_RE = /Invalid data found|EBML header parsing failed|could not find codec parameters|Error opening input|Invalid argument|moov atom not found|Unknown input format/i;
@@ -269,8 +272,7 @@ export class PackagerRun extends EventEmitter<{ segment: [PackagerSegment]; exit
       this.lastIndex = s.index;
       // a URL input (RTMP) has no write(): its segments are the sign that data still comes
       if (this.o.input.kind === 'url') this.lastDataAt = this.o.clock();
-      await this.o.workspace.remove(s.file);
-      this.emit('segment', { index: s.index, durationSec: s.durationSec, bytes, at: this.o.clock() });
+      this.emit('segment', { index: s.index, file: s.file, durationSec: s.durationSec, bytes, at: this.o.clock() });
     }
   }
 

@@ -50,6 +50,21 @@ export class DiskStorage implements Storage {
     return { size: (await stat(target)).size };
   }
 
+  async putFile(key: string, ws: Workspace, relative: string): Promise<void> {
+    const target = this.pathOf(key);
+    const from = ws.path(relative);
+    try {
+      // workspaces live under the root: the same file system, so a rename (the folder made only when missing)
+      await rename(from, target).catch(async (err: NodeJS.ErrnoException) => {
+        if (err.code !== 'ENOENT') throw err;
+        await mkdir(path.dirname(target), { recursive: true });
+        await rename(from, target);
+      });
+    } catch (err) {
+      throw isNoSpace(err) ? new StorageFullError(err) : err;
+    }
+  }
+
   get(key: string, range?: ByteRange): Readable {
     return createReadStream(this.pathOf(key), range);
   }

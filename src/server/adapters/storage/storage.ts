@@ -51,6 +51,11 @@ export interface Workspace {
 export interface Storage {
   /** Writes the body under a temporary name and makes it visible only once complete. */
   put(key: string, body: Readable | Buffer): Promise<{ size: number }>;
+  /**
+   * Moves a finished file out of a workspace under a key, made visible at once (disk: one rename on
+   * the same file system; object storage: an upload, then the local file goes).
+   */
+  putFile(key: string, ws: Workspace, relative: string): Promise<void>;
   /** Streams a key, or a byte range of it. */
   get(key: string, range?: ByteRange): Readable;
   /** Size in bytes, or undefined when the key does not exist. */

@@ -571,7 +571,7 @@ class StreamRuntime {
     const runNo = this.runNo;
     const ws = this.workspace;
     run.on('segment', (s) => {
-      this.storing = this.storing.then(() => this.onSegment(run, runNo, s)).catch((err) => this.deps.logger.error({ err, mediaId: this.mediaId }, 'live segment lost'));
+      this.storing = this.storing.then(() => this.onSegment(run, runNo, ws, s)).catch((err) => this.deps.logger.error({ err, mediaId: this.mediaId }, 'live segment lost'));
     });
     run.on('exit', (e) => {
       void this.storing.then(() => this.onExit(run, e, ws));
@@ -617,7 +617,7 @@ class StreamRuntime {
     }
   }
 
-  private async onSegment(run: PackagerRun, runNo: number, s: PackagerSegment): Promise<void> {
+  private async onSegment(run: PackagerRun, runNo: number, ws: Workspace, s: PackagerSegment): Promise<void> {
     if (this.discarded.has(run) || (this.row.state === 'ended' && run !== this.run)) return;
     const msn = this.row.next_msn;
     const ofRun = this.runSegments.get(run) ?? 0;
@@ -626,7 +626,8 @@ class StreamRuntime {
     const durationMs = Math.max(1, Math.round(s.durationSec * 1000));
     const key = liveSegmentKey(this.mediaId, msn);
     try {
-      await this.deps.storage.put(key, s.bytes);
+      // the finished file moves into storage (one rename on disk); its bytes stay in memory for viewers
+      await this.deps.storage.putFile(key, ws, s.file);
     } catch (err) {
       if (isStorageFull(err)) {
         this.deps.logger.error({ mediaId: this.mediaId }, 'live broadcast stopped: media storage is full (the recording so far is kept)');
@@ -683,12 +684,13 @@ class StreamRuntime {
     this.low = low;
     this.lows.add(low);
     lowRun.on('segment', (seg) => {
-      this.storing = this.storing.then(() => this.onLowSegment(low, seg)).catch((err) => this.deps.logger.warn({ err, mediaId: this.mediaId }, 'live: a lower-rendition segment lost'));
+      this.storing = this.storing.then(() => this.onLowSegment(low, ws, seg)).catch((err) => this.deps.logger.warn({ err, mediaId: this.mediaId }, 'live: a lower-rendition segment lost'));
     });
     lowRun.on('exit', (e) => {
       low.over = true;
       this.lows.delete(low);
-      void ws.dispose().catch(() => undefined);
+      // after its last segments are moved out
+      void this.storing.then(() => ws.dispose()).catch(() => undefined);
       if (!e.killed && e.code !== 0) this.deps.logger.warn({ mediaId: this.mediaId, code: e.code, stderr: e.stderr }, 'live: the lower rendition stopped');
     });
     lowRun.start();
@@ -709,7 +711,7 @@ class StreamRuntime {
     }
   }
 
-  private async onLowSegment(low: LowRendition, s: PackagerSegment): Promise<void> {
+  private async onLowSegment(low: LowRendition, ws: Workspace, s: PackagerSegment): Promise<void> {
     const fed = low.fed[s.index];
     if (!fed || this.row.state === 'ended') return;
     if (Math.abs(fed.durationSec - s.durationSec) > 0.25) {
@@ -718,7 +720,7 @@ class StreamRuntime {
       return;
     }
     try {
-      await this.deps.storage.put(liveLowSegmentKey(this.mediaId, fed.msn), s.bytes);
+      await this.deps.storage.putFile(liveLowSegmentKey(this.mediaId, fed.msn), ws, s.file);
     } catch (err) {
       if (isStorageFull(err)) return; // the source segment decides what storage full does
       throw err;
