@@ -74,15 +74,19 @@ export function liveFfmpegArgs(opts: { input: LiveInputSpec; mode: VideoMode; ou
     '-map', '0:v:0', '-map', '0:a:0?',
     ...video,
     '-c:a', 'aac', '-b:a', '128k', '-ac', '2', '-ar', '48000',
-    '-f', 'hls', '-hls_time', '1', '-hls_list_size', '20',
-    // temp_file: a segment appears under its name only once complete
-    '-hls_flags', 'independent_segments+temp_file',
-    '-hls_segment_type', 'mpegts',
-    '-start_number', '0',
-    '-hls_segment_filename', `${opts.outDir}/seg-%d.ts`,
-    `${opts.outDir}/index.m3u8`,
+    ...hlsOutput(opts.outDir),
   ].filter((a) => a !== '-nostdin' || opts.input.kind === 'url');
 }
+
+/** 1-second MPEG-TS segments seg-<n>.ts from 0 and a short playlist in `outDir`; temp_file: a segment appears under its name only once complete. */
+const hlsOutput = (outDir: string) => [
+  '-f', 'hls', '-hls_time', '1', '-hls_list_size', '20',
+  '-hls_flags', 'independent_segments+temp_file',
+  '-hls_segment_type', 'mpegts',
+  '-start_number', '0',
+  '-hls_segment_filename', `${outDir}/seg-%d.ts`,
+  `${outDir}/index.m3u8`,
+];
 
 /** The lower rendition's height, and the most a source may have for none to be made. */
 export const LOW_RENDITION_HEIGHT = 480;
@@ -104,12 +108,7 @@ export function liveLowFfmpegArgs(opts: { outDir: string }): string[] {
     '-force_key_frames', 'source', '-sc_threshold', '0',
     '-b:v', '900k', '-maxrate', '1000k', '-bufsize', '1000k',
     '-c:a', 'copy',
-    '-f', 'hls', '-hls_time', '1', '-hls_list_size', '20',
-    '-hls_flags', 'independent_segments+temp_file',
-    '-hls_segment_type', 'mpegts',
-    '-start_number', '0',
-    '-hls_segment_filename', `${opts.outDir}/seg-%d.ts`,
-    `${opts.outDir}/index.m3u8`,
+    ...hlsOutput(opts.outDir),
   ];
 }
 
