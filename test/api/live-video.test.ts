@@ -230,8 +230,15 @@ describe('live video (webcast ingest → live HLS → recording)', () => {
     await ingest.sendBytes(await webcastBytes({ seconds: 3 }));
     ingest.send({ type: 'stop' });
     await ingest.closed;
-    // as other worker processes would: their own recorders over the same database and storage
     const r = t.runtime;
+    // the retry sweep does not queue the job again while the one queued at the end may still run
+    const jobsFor = async () => (await r.database.db.selectFrom('jobs').select('data_json').where('name', '=', 'live.recording').execute()).filter((j) => j.data_json.includes(id)).length;
+    const queued = await jobsFor();
+    expect(queued).toBe(1);
+    await t.services.liveStreams.upkeepEnded();
+    await t.services.liveStreams.upkeepEnded();
+    expect(await jobsFor()).toBe(queued);
+    // as other worker processes would: their own recorders over the same database and storage
     const recorder = () =>
       new LiveRecorder({ repo: new LiveStreamRepository(r.database.db), storage: r.storage, media: t.services.media, liveEvents: t.services.liveEvents, ffmpegPath: resolveFfmpegPath(), logger: r.logger, clock: r.clock });
     await Promise.all([recorder().make(id), recorder().make(id), recorder().make(id)]);

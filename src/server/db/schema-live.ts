@@ -178,6 +178,8 @@ export interface LiveStreamsTable {
   low_height: number | null;
   /** Held by the recording job making it now, until then (a lease: a job that died lets it go). */
   recording_claimed_until: number | null;
+  /** When the recording job was last queued. */
+  recording_queued_at: number | null;
   created_at: number;
 }
 

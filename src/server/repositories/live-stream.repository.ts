@@ -65,7 +65,8 @@ export class LiveStreamRepository {
   }
 
   /** Ended streams whose recording is not made yet (a job was lost, or storage was full). */
-  endedWithoutRecording(endedAfter: number, now: number): Promise<LiveStreamRow[]> {
+  /** Ended streams without a recording whose job is not queued or was queued before `queuedBefore` (lost). */
+  endedWithoutRecording(endedAfter: number, now: number, queuedBefore: number): Promise<LiveStreamRow[]> {
     return this.db
       .selectFrom('live_streams')
       .selectAll()
@@ -74,6 +75,7 @@ export class LiveStreamRepository {
       // not while a job is making it
       .where((eb) => eb.or([eb('recording_claimed_until', 'is', null), eb('recording_claimed_until', '<', now)]))
       .where('first_segment_at', 'is not', null)
+      .where((eb) => eb.or([eb('recording_queued_at', 'is', null), eb('recording_queued_at', '<', queuedBefore)]))
       .where('ended_at', '>', endedAfter)
       .execute();
   }

@@ -30,6 +30,8 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('low_height', 'integer')
     // the recording job that is making it now holds this lease (two runs at once would make two videos)
     .addColumn('recording_claimed_until', 'bigint')
+    // when its recording job was last queued (the retry sweep queues another only for a lost one)
+    .addColumn('recording_queued_at', 'bigint')
     .addColumn('created_at', 'bigint', (c) => c.notNull())
     .execute();
   await db.schema

@@ -64,6 +64,8 @@ const MIN_FREE_BYTES = 4 * 1024 * 1024;
 const STORAGE_FULL_END: PublicationEnd = { reason: 'storage_full', code: 'storage_full', message: 'Storage is full: the broadcast stopped; what was recorded so far is kept.' };
 /** Ended broadcasts whose recording could not be made (storage full, a lost job) are tried again this often. */
 const RECORDING_RETRY_MS = 60_000;
+/** A recording job queued this long ago without a recording (and not being made) is taken as lost and queued again. */
+const LOST_JOB_MS = 30 * 60_000;
 /** An ended stream's segments stay this long after its recording is made (viewers behind live finish watching). */
 const ENDED_SEGMENTS_KEPT_MS = 10 * 60_000;
 /** The lower rendition's encoder this far behind (several seconds of segments) means the machine cannot afford it. */
@@ -215,6 +217,7 @@ export class LiveStreamService implements LivePublishing {
       video_height: null,
       low_height: null,
       recording_claimed_until: null,
+      recording_queued_at: null,
       created_at: now,
     };
   }
@@ -289,6 +292,7 @@ export class LiveStreamService implements LivePublishing {
   /** @internal */
   async enqueueRecording(mediaId: string): Promise<void> {
     await this.deps.jobs.enqueue(LIVE_RECORDING_JOB, { mediaId });
+    await this.deps.repo.update(mediaId, { recording_queued_at: this.deps.clock() });
   }
 
   /** Ends local streams of ended events, keeps heartbeats, and ends streams whose process died and whose window passed. */
@@ -301,7 +305,7 @@ export class LiveStreamService implements LivePublishing {
    */
   async upkeepEnded(): Promise<void> {
     const now = this.deps.clock();
-    for (const row of await this.deps.repo.endedWithoutRecording(now - 24 * 3600_000, now)) await this.enqueueRecording(row.media_id);
+    for (const row of await this.deps.repo.endedWithoutRecording(now - 24 * 3600_000, now, now - LOST_JOB_MS)) await this.enqueueRecording(row.media_id);
     for (const mediaId of await this.deps.repo.recordedWithSegments(now - ENDED_SEGMENTS_KEPT_MS)) {
       await this.deps.repo.removeSegments(mediaId);
       await this.deps.storage.removePrefix(liveSegmentsPrefix(mediaId));
