@@ -276,6 +276,7 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
       { method: 'POST', route: '/api/events/:id/stream-key', who: o, input: media(ids.diyLive) },
       { method: 'GET', route: '/api/events/:id/live', who: o, input: media(ids.event) },
       { method: 'GET', route: '/api/live/:id/:who/:exp/:sig/:file', who: anonymous, input: () => { const [id, who, exp, sig, file] = parts(signed.live!); return { params: { id, who, exp, sig, file }, query: { _HLS_msn: '3' } }; } },
+      { method: 'GET', route: '/api/live/:id/:who/:exp/:sig/lo/:file', who: anonymous, input: () => { const [id, who, exp, sig] = parts(signed.live!); return { params: { id, who, exp, sig, file: 'index.m3u8' }, query: { _HLS_msn: '3' } }; } },
       {
         method: 'GET',
         route: '/api/events/:id/ingest',
