@@ -1,26 +1,16 @@
-import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
 import { lowRenditionAffordable } from '../../src/server/services/live-video/live-stream.service.js';
 import { createTestApp, signUp, WallClock, type TestApp } from '../factories/app.js';
 import { createEvent, liveNow, roomCast } from '../factories/live.js';
-import { fetchLive, IngestClient, mediaPlaylistUrl, playlistUrlOf, segmentsOf, webcastBytes } from '../factories/live-video.js';
+import { ffmpegInfo, fetchLive, IngestClient, mediaPlaylistUrl, playlistUrlOf, segmentsOf, webcastBytes } from '../factories/live-video.js';
 import { listenForSockets } from '../factories/room-client.js';
 import { waitFor } from '../factories/wait.js';
 
-const run = promisify(execFile);
 
 /** The picture size of a segment's video, from ffmpeg's stream line. */
 async function videoSize(bytes: Buffer): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'foyer-seg-'));
-  const file = path.join(dir, 'seg.ts');
-  writeFileSync(file, bytes);
-  const r = await run(resolveFfmpegPath(), ['-hide_banner', '-i', file]).catch((e: { stderr: string }) => ({ stderr: e.stderr }));
-  return /Video: h264.*?\b(\d{2,5}x\d{2,5})\b/.exec(r.stderr)?.[1] ?? `no h264 video in: ${r.stderr}`;
+  const info = await ffmpegInfo(bytes);
+  return /Video: h264.*?\b(\d{2,5}x\d{2,5})\b/.exec(info)?.[1] ?? `no h264 video in: ${info}`;
 }
 
 const variantsOf = (master: string) =>

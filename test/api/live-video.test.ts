@@ -1,9 +1,6 @@
-import { execFile } from 'node:child_process';
 import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ingestCloseCodes, ingestLimits } from '../../src/contracts/live-video.js';
 import { LiveStreamRepository } from '../../src/server/repositories/live-stream.repository.js';
@@ -12,20 +9,12 @@ import { createTestApp, signUp, WallClock, type TestApp } from '../factories/app
 import { passLobby, revokeInvite } from '../factories/guests.js';
 import { invite } from '../factories/invites.js';
 import { createEvent, liveNow, roomCast } from '../factories/live.js';
-import { fetchLive, IngestClient, livePlayback, mediaPlaylistUrl, mediaSequenceOf, playlistUrlOf, segmentsOf, webcastBytes } from '../factories/live-video.js';
+import { ffmpegInfo, fetchLive, IngestClient, livePlayback, mediaPlaylistUrl, mediaSequenceOf, playlistUrlOf, segmentsOf, webcastBytes } from '../factories/live-video.js';
 import { listenForSockets } from '../factories/room-client.js';
 import { waitFor } from '../factories/wait.js';
 
-const run = promisify(execFile);
 
-/** What ffmpeg says a segment holds (codec names from its stream lines). */
-async function probe(bytes: Buffer): Promise<string> {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'foyer-seg-'));
-  const file = path.join(dir, 'seg.ts');
-  writeFileSync(file, bytes);
-  const r = await run(resolveFfmpegPath(), ['-hide_banner', '-i', file]).catch((e: { stderr: string }) => ({ stderr: e.stderr }));
-  return r.stderr;
-}
+const probe = ffmpegInfo;
 
 /** Live video over real ffmpeg: the webcast ingest, the packager, signed live delivery, reconnects and the recording. */
 describe('live video (webcast ingest → live HLS → recording)', () => {

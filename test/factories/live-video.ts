@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.js';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -36,6 +36,15 @@ export function webcastBytes(opts: { seconds?: number; codec?: 'h264' | 'vp8' | 
     fixtures.set(id, made);
   }
   return made;
+}
+
+/** What ffmpeg says of a segment's bytes (its stream lines: codecs, picture size). */
+export async function ffmpegInfo(bytes: Buffer): Promise<string> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'foyer-seg-'));
+  const file = path.join(dir, 'seg.ts');
+  writeFileSync(file, bytes);
+  const r = await run(resolveFfmpegPath(), ['-hide_banner', '-i', file]).catch((e: { stderr: string }) => ({ stderr: e.stderr }));
+  return r.stderr;
 }
 
 export const h264Mime: WebcastMimeType = 'video/webm;codecs=h264,opus';
