@@ -31,6 +31,8 @@ export default defineConfig({
           // On a loaded 2-core machine two browser steps have timed out now and then (docs/e2e-tests.md,
           // "Known flaky steps"); one retry keeps CI meaningful while that is investigated.
           retry: 1,
+          // a page step on a loaded machine (pdf.js starting, a player buffering) takes more than vitest's 1-s default
+          expect: { poll: { timeout: 15_000, interval: 100 } },
         },
       },
     ],

@@ -16,11 +16,15 @@ const fixtures = new Map<string, Promise<Buffer>>();
  * A webcast as a browser's MediaRecorder sends it: Matroska/WebM with H.264 (or VP8) video, key frames
  * every second, and Opus audio; made once per process with ffmpeg's test pattern and a tone.
  */
-export function webcastBytes(opts: { seconds?: number; codec?: 'h264' | 'vp8' | 'h264-long-gop'; size?: string } = {}): Promise<Buffer> {
+export function webcastBytes(opts: { seconds?: number; codec?: 'h264' | 'vp8' | 'h264-long-gop'; size?: string; varyingFrameTimes?: boolean } = {}): Promise<Buffer> {
   const seconds = opts.seconds ?? 6;
   const codec = opts.codec ?? 'h264';
   const size = opts.size ?? '320x180';
-  const id = `${codec}-${seconds}-${size}`;
+  const id = `${codec}-${seconds}-${size}-${opts.varyingFrameTimes === true}`;
+  // a browser under load: frames 21 to 151 ms apart, never evenly (key frames still every second)
+  const timing = opts.varyingFrameTimes
+    ? ['-vf', "setpts='if(eq(N,0),0,PREV_OUTPTS+(0.021+0.013*mod(N*N*3,11))/TB)'", '-fps_mode', 'passthrough', '-force_key_frames', 'expr:gte(t,n_forced*1)']
+    : [];
   let made = fixtures.get(id);
   if (!made) {
     made = (async () => {
@@ -30,12 +34,23 @@ export function webcastBytes(opts: { seconds?: number; codec?: 'h264' | 'vp8' | 
         codec === 'vp8'
           ? ['-c:v', 'libvpx', '-deadline', 'realtime', '-cpu-used', '8', '-g', '25', '-b:v', '600k']
           : ['-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', '-pix_fmt', 'yuv420p', '-g', codec === 'h264-long-gop' ? '125' : '25', '-keyint_min', codec === 'h264-long-gop' ? '125' : '25', '-sc_threshold', '0'];
-      await run(resolveFfmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds), ...video, '-c:a', 'libopus', '-b:a', '64k', '-f', 'matroska', out]);
+      await run(resolveFfmpegPath(), ['-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=${size}:rate=25`, '-f', 'lavfi', '-i', 'sine=frequency=440:sample_rate=48000', '-t', String(seconds), ...timing, ...video, '-c:a', 'libopus', '-b:a', '64k', '-f', 'matroska', out]);
       return readFileSync(out);
     })();
     fixtures.set(id, made);
   }
   return made;
+}
+
+/** How many video frames the bytes hold (MPEG-TS or WebM), as ffmpeg counts them reading without decoding. */
+export async function videoFrames(bytes: Buffer): Promise<number> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'foyer-frames-'));
+  const file = path.join(dir, 'media');
+  writeFileSync(file, bytes);
+  const r = await run(resolveFfmpegPath(), ['-hide_banner', '-i', file, '-map', '0:v:0', '-c', 'copy', '-f', 'null', '-']);
+  const counts = [...r.stderr.matchAll(/frame=\s*(\d+)/g)];
+  if (counts.length === 0) throw new Error(`no frame count from ffmpeg: ${r.stderr.slice(-500)}`);
+  return Number(counts.at(-1)![1]);
 }
 
 /** What ffmpeg says of a segment's bytes (its stream lines: codecs, picture size). */

@@ -7,7 +7,7 @@ import { resolveFfmpegPath } from '../../src/server/adapters/media/ffmpeg-path.j
 import { PackagerRun, type PackagerExit, type PackagerSegment } from '../../src/server/adapters/media/live-packager.js';
 import { DiskStorage } from '../../src/server/adapters/storage/disk-storage.js';
 import type { Workspace } from '../../src/server/adapters/storage/storage.js';
-import { webcastBytes } from '../factories/live-video.js';
+import { videoFrames, webcastBytes } from '../factories/live-video.js';
 
 /** One packager run over real ffmpeg, fed a browser-like WebM (H.264 with a key frame every second, Opus). */
 describe('live packager run', () => {
@@ -16,7 +16,7 @@ describe('live packager run', () => {
   afterAll(() => rmSync(root, { recursive: true, force: true }));
 
   /** Feeds `bytes` in 16 KB chunks over `seconds`, ends the input, and resolves with what the run reported. */
-  async function package_(bytes: Buffer, seconds: number, label: string) {
+  async function package_(bytes: Buffer, seconds: number, label: string, opts: { mode?: 'copy' | 'encode'; low?: boolean } = {}) {
     const ws = await storage.workspace(label);
     // reads of the playlist once the first segment is out (before it, the run cannot know whether ffmpeg's log will tell it)
     let playlistReads = 0;
@@ -27,7 +27,7 @@ describe('live packager run', () => {
         return Reflect.get(target, prop, receiver);
       },
     });
-    const run = new PackagerRun({ ffmpegPath: resolveFfmpegPath(), workspace: counting, input: { kind: 'pipe' }, mode: 'copy', logger: pino({ level: 'silent' }), clock: Date.now });
+    const run = new PackagerRun({ ffmpegPath: resolveFfmpegPath(), workspace: counting, input: { kind: 'pipe' }, mode: opts.mode ?? 'copy', logger: pino({ level: 'silent' }), clock: Date.now, low: opts.low });
     run.on('segment', (s) => segments.push(s));
     const exit = new Promise<PackagerExit>((resolve) => run.once('exit', resolve));
     run.start();
@@ -89,5 +89,21 @@ describe('live packager run', () => {
     // a missing file is an error, not a silent nothing
     await expect(storage.putFile('media/m1/live/seg-99.ts', ws, 'seg-99.ts')).rejects.toMatchObject({ code: 'ENOENT' });
     await ws.dispose();
+  }, 60_000);
+
+  it('keeps every frame of a source whose frame rate varies: encoded to H.264, and in the 480p rendition', async () => {
+    // a browser under load sends frames unevenly; ffmpeg, left to pick a constant rate, drops some (or,
+    // when it cannot tell a rate, makes a thousand copies of each: the 480p encoder then never kept up)
+    const source = await webcastBytes({ seconds: 4, size: '1280x720', varyingFrameTimes: true });
+    const frames = await videoFrames(source);
+    expect(frames).toBeGreaterThan(50);
+    const encoded = await package_(source, 0, 'vfr-encode', { mode: 'encode' });
+    expect(encoded.exited.code).toBe(0);
+    expect(await videoFrames(Buffer.concat(encoded.segments.map((s) => s.bytes)))).toBe(frames);
+    // the 480p rendition is fed the source's segments, as the stream service does
+    const low = await package_(Buffer.concat(encoded.segments.map((s) => s.bytes)), 0, 'vfr-low', { low: true, mode: 'encode' });
+    expect(low.exited.code).toBe(0);
+    expect(low.segments.map((s) => s.index)).toEqual(encoded.segments.map((_s, i) => i));
+    expect(await videoFrames(Buffer.concat(low.segments.map((s) => s.bytes)))).toBe(frames);
   }, 60_000);
 });

@@ -60,6 +60,8 @@ export function liveFfmpegArgs(opts: { input: LiveInputSpec; mode: VideoMode; ou
           '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'high', '-pix_fmt', 'yuv420p',
           // a key frame every second whatever the frame rate, so every segment is one second
           '-force_key_frames', 'expr:gte(t,n_forced*1)', '-sc_threshold', '0',
+          // frames at the times they came (a browser's or an encoder's rate varies): no copies, none dropped
+          '-fps_mode', 'passthrough',
           '-b:v', '2500k', '-maxrate', '3000k', '-bufsize', '3000k',
           '-vf', "scale='min(1920,iw)':-2",
         ];
@@ -106,6 +108,9 @@ export function liveLowFfmpegArgs(opts: { outDir: string }): string[] {
     '-vf', `scale=-2:${LOW_RENDITION_HEIGHT}`,
     '-c:v', 'libx264', '-preset', 'veryfast', '-tune', 'zerolatency', '-profile:v', 'main', '-pix_fmt', 'yuv420p',
     '-force_key_frames', 'source', '-sc_threshold', '0',
+    // one 480p frame per source frame, at its time: a browser's frame rate varies, and when ffmpeg
+    // cannot tell one it would make constant-rate output at the 90 kHz time base (a thousand copies a frame)
+    '-fps_mode', 'passthrough',
     '-b:v', '900k', '-maxrate', '1000k', '-bufsize', '1000k',
     '-c:a', 'copy',
     ...hlsOutput(opts.outDir),
