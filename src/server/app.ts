@@ -1,6 +1,5 @@
 import compress from '@fastify/compress';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import multipart from '@fastify/multipart';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
@@ -14,6 +13,7 @@ import { fallbackRateLimitStore } from './adapters/rate-limit/fallback-store.js'
 import { fileExists } from './adapters/storage/local-files.js';
 import { AppError } from './errors.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
+import { registerSecurityHeaders } from './http/plugins/security-headers.js';
 import { registerSession } from './http/plugins/session.js';
 import { registerSpa } from './http/plugins/spa.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
@@ -95,7 +95,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app, { uploadLimitBytes: config.uploadLimitBytes });
 
-  await app.register(helmet, {
+  registerSecurityHeaders(app, {
     contentSecurityPolicy: {
       useDefaults: false,
       directives: {

@@ -1,17 +1,21 @@
 import type { Insertable, Kysely } from 'kysely';
 import type { DB, Grant, Media, Session, SessionsTable } from '../db/schema.js';
+import { Precompiled } from './compiled.js';
 
 export type GuestGrantRow = Pick<Grant, 'media_id' | 'email_canonical' | 'role' | 'expires_at' | 'revoked_at' | 'created_at'> & Pick<Media, 'title' | 'type' | 'deleted_at'>;
 
 export class SessionRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /** Every request with a session cookie looks it up: built and compiled once. */
+  private readonly byId = new Precompiled<{ id: string }, Session>((db, p) => db.selectFrom('sessions').selectAll().where('id', '=', p('id')));
+
   async insert(row: Insertable<SessionsTable>, db: Kysely<DB> = this.db): Promise<void> {
     await db.insertInto('sessions').values(row).execute();
   }
 
   findById(id: string): Promise<Session | undefined> {
-    return this.db.selectFrom('sessions').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.byId.first(this.db, { id });
   }
 
   /**

@@ -1,11 +1,15 @@
 import type { Kysely } from 'kysely';
 import type { DB, NewUser, User } from '../db/schema.js';
+import { Precompiled } from './compiled.js';
 
 export class UserRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
+  /** Every request of a logged-in visitor looks the account up: built and compiled once. */
+  private readonly byId = new Precompiled<{ id: string }, User>((db, p) => db.selectFrom('users').selectAll().where('id', '=', p('id')));
+
   findById(id: string): Promise<User | undefined> {
-    return this.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.byId.first(this.db, { id });
   }
 
   /** Names and addresses of several accounts in one query. */

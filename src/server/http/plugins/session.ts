@@ -10,6 +10,8 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** No cookies read or set, no session lookup: signed media delivery (the URL's signature is the grant) and the static web app (http/plugins/spa.ts). */
     sessionless?: boolean;
+    /** Device and CSRF cookies as usual, but the session is not looked up (`auth` is empty): a route that answers everyone alike (health). */
+    noSessionLookup?: boolean;
   }
   interface FastifyRequest {
     auth: Visitor;
@@ -71,7 +73,7 @@ export function registerSession(
       reply.setCookie(names.csrf, request.csrfToken, { ...base, httpOnly: false, maxAge: YEAR_S });
     }
 
-    request.auth = (await opts.auth.resolve(cookies[names.session])) ?? {};
+    request.auth = request.routeOptions.config?.noSessionLookup ? {} : ((await opts.auth.resolve(cookies[names.session])) ?? {});
 
     if (!SAFE.has(request.method)) {
       const origin = request.headers.origin;

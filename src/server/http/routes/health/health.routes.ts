@@ -7,6 +7,8 @@ export async function healthRoutes(app: FastifyInstance, opts: { health: HealthS
   app.withTypeProvider<ZodTypeProvider>().get(
     '/health',
     {
+      // for load balancers and monitors (and a browser's first call, which brings its cookies): no session looked up
+      config: { noSessionLookup: true },
       schema: {
         tags: ['operations'],
         summary: 'Each dependency (database, Redis, storage, mail) with its state; 503 only when this server cannot serve',
