@@ -2,9 +2,6 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    // Two files at a time even on 2 cores (vitest would run one): most tests wait on ffmpeg, a browser,
-    // sockets or timers, not the CPU. The e2e files still run one after another (fileParallelism below).
-    maxWorkers: 2,
     projects: [
       { test: { name: 'unit', include: ['src/**/*.test.ts'], environment: 'node' } },
       {
