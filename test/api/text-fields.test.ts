@@ -492,17 +492,20 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
  * upgrade, or the room's first answer (an error, and the close) after it.
  */
 function roomUpgrade(url: string, agent: Agent, first?: unknown): Promise<Sent> {
-  return new Promise((resolve, reject) => {
+  return new Promise((settle, fail) => {
     const ws = new WebSocket(url.replace(/^http/, 'ws'), { headers: { origin: agent.origin, cookie: agent.cookieHeader } });
     // a socket that never answers (nor closes) is a defect to name, not a test that hangs until its timeout
     const timer = setTimeout(() => {
       ws.terminate();
-      reject(new Error(`no answer and no close within 20 s: ${url} ${first === undefined ? '' : JSON.stringify(first)}`));
+      fail(new Error(`no answer and no close within 20 s: ${url} ${first === undefined ? '' : JSON.stringify(first)}`));
     }, 20_000);
-    const settle = resolve;
-    resolve = (v) => {
+    const resolve = (v: Sent) => {
       clearTimeout(timer);
       settle(v);
+    };
+    const reject = (err: unknown) => {
+      clearTimeout(timer);
+      fail(err);
     };
     // the ingest socket says nothing before the browser's first message
     if (first !== undefined) ws.once('open', () => ws.send(JSON.stringify(first)));
