@@ -37,7 +37,6 @@ interface Server {
 
 function start(kind: 'foyer' | 'skeleton', dialect = 'sqlite', recorded?: Recorded): Promise<Server> {
   const execArgv = ['--import', 'tsx'];
-  if (kind === 'foyer' && process.env.BENCH_PROFILE) execArgv.push('--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`);
   const child = fork(path.join(here, 'server.ts'), [kind, dialect], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   const ask = <T>(m: { type: string }, reply = m.type) =>
     new Promise<T>((resolve) => {

@@ -5,7 +5,11 @@
  * (the bodies Foyer gave the first joiner, recorded by the parent). Talks to the parent over IPC.
  */
 import Fastify from 'fastify';
+import SQLite from 'better-sqlite3';
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { Session } from 'node:inspector/promises';
 import { WebSocketServer } from 'ws';
 import { MAX_INVITES_PER_REQUEST } from '../../src/contracts/invites.js';
 import { buildApp } from '../../src/server/app.js';
@@ -89,10 +93,26 @@ if (kind === 'skeleton') {
     return out;
   }
   await app.listen({ port: 0, host: '127.0.0.1' });
+  const window = measuringWindow();
+  if (process.env.BENCH_TRACE_SQL) {
+    // statements by the request that ran them: link, lobby, enter, event page, room (upgrade and its socket)
+    const emit = app.server.emit.bind(app.server);
+    app.server.emit = ((name: string, ...args: unknown[]) => {
+      if (name !== 'request' && name !== 'upgrade') return emit(name, ...args);
+      const url = (args[0] as { method: string; url: string }).url.replace(/\/i\/[^/?]+/, '/i/:token').replace(/[0-9a-f-]{36}/, ':id');
+      return step.run(`${(args[0] as { method: string }).method} ${url}${name === 'upgrade' ? ' (socket)' : ''}`, () => emit(name, ...args));
+    }) as typeof app.server.emit;
+  }
   send({ type: 'ready', port: (app.server.address() as { port: number }).port, eventId });
   process.on('message', async (m: { type: string; count?: number }) => {
-    if (m.type === 'links') send({ type: 'links', links: (await links(m.count!)).map((l) => ({ email: l.email, path: new URL(l.link).pathname })) });
+    if (m.type === 'links') {
+      await window.close();
+      const made = (await links(m.count!)).map((l) => ({ email: l.email, path: new URL(l.link).pathname }));
+      await window.open();
+      send({ type: 'links', links: made });
+    }
     if (m.type === 'count') {
+      await window.close();
       const q = db.database.db;
       const sessions = await q.selectFrom('sessions').select((eb) => eb.fn.countAll<number>().as('n')).where('kind', '=', 'guest').executeTakeFirstOrThrow();
       const grants = await q.selectFrom('grants').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
@@ -108,4 +128,69 @@ if (kind === 'skeleton') {
       process.exit(0);
     }
   });
+}
+
+const step = new AsyncLocalStorage<string>();
+
+/**
+ * Only the joins, not the setup: BENCH_PROFILE=<dir> writes a CPU profile of each round's joins
+ * (from the links being handed over to the count), BENCH_TRACE_SQL=1 prints the SQLite statements run
+ * in that window, most frequent first.
+ */
+function measuringWindow() {
+  const session = process.env.BENCH_PROFILE ? new Session() : undefined;
+  const counts = new Map<string, number>();
+  const nanos = new Map<string, bigint>();
+  let tracing = false;
+  if (process.env.BENCH_TRACE_SQL) {
+    const proto = Object.getPrototypeOf(new SQLite(':memory:').prepare('select 1')) as Record<string, (...a: unknown[]) => unknown>;
+    for (const name of ['run', 'get', 'all', 'iterate']) {
+      const original = proto[name]!;
+      proto[name] = function (this: { source: string }, ...args: unknown[]) {
+        if (!tracing) return original.apply(this, args);
+        const t = process.hrtime.bigint();
+        try {
+          return original.apply(this, args);
+        } finally {
+          const key = `${(step.getStore() ?? '(other)').padEnd(36)} ${this.source}`;
+          counts.set(key, (counts.get(key) ?? 0) + 1);
+          nanos.set(key, (nanos.get(key) ?? 0n) + process.hrtime.bigint() - t);
+        }
+      };
+    }
+  }
+  let round = 0;
+  return {
+    async open() {
+      counts.clear();
+      nanos.clear();
+      tracing = true;
+      if (session) {
+        session.connect();
+        await session.post('Profiler.enable');
+        await session.post('Profiler.start');
+      }
+    },
+    async close() {
+      if (!tracing) return;
+      tracing = false;
+      round++;
+      if (session) {
+        const { profile } = await session.post('Profiler.stop');
+        const file = `${process.env.BENCH_PROFILE}/join-storm-${dialect}-${process.pid}-${round}.cpuprofile`;
+        writeFileSync(file, JSON.stringify(profile));
+        session.disconnect();
+        process.stderr.write(`profile: ${file}\n`);
+      }
+      if (counts.size) {
+        const total = [...counts.values()].reduce((a, b) => a + b, 0);
+        const ms = Number([...nanos.values()].reduce((a, b) => a + b, 0n)) / 1e6;
+        process.stderr.write(`statements in the window: ${total}, ${ms.toFixed(0)} ms in SQLite (count, total ms, µs each)\n`);
+        for (const [sql, n] of [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+          const t = Number(nanos.get(sql)!) / 1e6;
+          process.stderr.write(`${String(n).padStart(8)} ${t.toFixed(0).padStart(6)} ${((t * 1000) / n).toFixed(0).padStart(5)}  ${sql.replace(/\s+/g, ' ').slice(0, 200)}\n`);
+        }
+      }
+    },
+  };
 }

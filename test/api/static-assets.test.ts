@@ -99,6 +99,35 @@ describe.each(testDialects())('static files and compression on %s', (dialect) =>
     expect(login.statusCode).toBe(401);
   });
 
+  it('answers a page address from memory: gzip or plain by Accept-Encoding, 304 for the ETag it gave, a rebuilt index.html within a second', async () => {
+    const gz = await get('/lobby', { 'accept-encoding': 'gzip' });
+    expect(gz.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(gz.rawPayload).toString()).toBe(html);
+    const refused = await get('/lobby', { 'accept-encoding': 'br;q=0, gzip;q=0' });
+    expect(refused.headers['content-encoding']).toBeUndefined();
+    expect(refused.body).toBe(html);
+    expect(String(refused.headers['content-type'])).toContain('text/html');
+    const etag = String(refused.headers.etag);
+    expect(etag).toMatch(/^"[\w-]+"$/);
+    const again = await get('/media/x', { 'if-none-match': etag });
+    expect(again.statusCode).toBe(304);
+    expect(again.rawPayload.length).toBe(0);
+    expect((await get('/media/x', { 'if-none-match': '"something-else"' })).statusCode).toBe(200);
+
+    // a new build replaces index.html (the copies too): served once the once-a-second check sees it
+    const rebuilt = html.replace('<title>Foyer</title>', '<title>Foyer 2</title>');
+    writeFileSync(path.join(webRoot, 'index.html'), rebuilt);
+    await compressDir(webRoot);
+    await new Promise((r) => setTimeout(r, 1100));
+    const fresh = await get('/', { 'accept-encoding': 'br' });
+    expect(brotliDecompressSync(fresh.rawPayload).toString()).toBe(rebuilt);
+    expect(fresh.headers.etag).not.toBe(etag);
+    writeFileSync(path.join(webRoot, 'index.html'), html);
+    await compressDir(webRoot);
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(brotliDecompressSync((await get('/', { 'accept-encoding': 'br' })).rawPayload).toString()).toBe(html);
+  });
+
   it('compresses JSON answers of 1 KB or more by Accept-Encoding, and leaves small ones alone', async () => {
     const { agent, user } = await signUp(t);
     for (let i = 0; i < 12; i++) await mediaRow(t, user.id, 'video', `Recording number ${i} of the quarterly review`);

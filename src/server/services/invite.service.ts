@@ -107,6 +107,12 @@ export class InviteService {
     return view.leadsToRecording && view.recording ? `/media/${view.recording.id}` : `/events/${media.id}`;
   }
 
+  /** When an event starts, for the lobby (which shows only that); undefined for other media. */
+  async eventStart(media: Media): Promise<number | undefined> {
+    if (media.type !== 'live') return undefined;
+    return (await this.deps.liveEvents.find(media.id))?.starts_at;
+  }
+
   /** Start time and calendar file for an event invite email; undefined for other media. */
   async eventExtras(media: Media): Promise<EventExtras | undefined> {
     if (media.type !== 'live') return undefined;

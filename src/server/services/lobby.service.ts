@@ -92,7 +92,7 @@ export class LobbyService {
     const heldRole = held.reduce<InviteRole | undefined>((r, g) => (r ? higherRole(r, g.role) : g.role), undefined);
     // A newer link with a higher role must go through the lobby (or auto-enter) to upgrade.
     const alreadyIn = heldRole && higherRole(heldRole, invite.role) === heldRole ? { url: await this.deps.invites.landingUrl(media, heldRole) } : null;
-    const eventStart = media.type === 'live' ? (await this.deps.invites.eventExtras(media))?.startsAt : undefined;
+    const eventStart = await this.deps.invites.eventStart(media);
     return {
       media: { title: media.title, type: media.type, ownerName: await this.deps.invites.ownerName(media), startsAt: isoOrNull(eventStart) },
       verification: settings.lobbyVerification,
