@@ -1,4 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { RoomContentRepository } from '../../src/server/repositories/room-content.repository.js';
 import type { RoomBusMessage } from '../../src/server/services/room-bus.js';
 import { testDialects } from '../factories/database.js';
 import { createLiveEvent, createOwner, createTestRuntime, invitedGuest, listen, startsIn, visitorFor, type TestOwner, type TestRuntime } from '../factories/runtime.js';
@@ -81,6 +82,44 @@ describe.each(testDialects())('RoomService on %s', (dialect) => {
     expect(viewerSnap.messages.map((m) => m.id)).toEqual([sent.id]);
     expect(viewerSnap.backchannel).toBeUndefined();
     expect(viewerSnap.streams.staff).toBeUndefined();
+  });
+
+  it('joiners of one room state share one read of it; each still gets their own part, and the next change is seen by the next joiner', async () => {
+    const { owner, event, viewerIn, moderatorIn } = await liveRoom();
+    await rt.services.room.perform(viewerIn.actor, { type: 'chat.send', body: 'first' }, preModerated);
+    const others = [];
+    for (let i = 0; i < 3; i++) others.push((await rt.services.room.enter((await invitedGuest(rt, owner, event.id, { role: 'viewer', firstName: `V${i}`, lastName: 'Later' })).visitor, event.id)).actor);
+    const reads = vi.spyOn(RoomContentRepository.prototype, 'listMessages');
+    try {
+      const snaps = await Promise.all([viewerIn.actor, ...others].map((a) => rt.services.room.snapshot(a)));
+      // chat and announcements, read once for the five viewers
+      expect(reads).toHaveBeenCalledTimes(2);
+      for (const s of snaps) expect(s.messages.map((m) => m.body)).toEqual(['first']);
+      expect(new Set(snaps.map((s) => s.streams.public)).size).toBe(1);
+
+      // a question pending moderation is the asker's own part, not the shared one
+      await rt.services.room.perform(others[0]!, { type: 'question.ask', body: 'Will slides be shared?', anonymous: false }, preModerated);
+      const [asker, neighbour] = await Promise.all([rt.services.room.snapshot(others[0]!), rt.services.room.snapshot(others[1]!)]);
+      expect(asker.mine.questions.map((q) => q.body)).toEqual(['Will slides be shared?']);
+      expect(neighbour.mine.questions).toEqual([]);
+      expect(asker.questions).toEqual([]);
+
+      // a new message moves the room to a new state: the next joiner reads it, the staff audience separately
+      reads.mockClear();
+      await rt.services.room.perform(moderatorIn.actor, { type: 'chat.send', body: 'second' }, preModerated);
+      const after = await rt.services.room.snapshot(others[2]!);
+      expect(after.messages.map((m) => m.body)).toEqual(['first', 'second']);
+      expect(after.streams.public).toBe(snaps[0]!.streams.public + 1);
+      const staff = await rt.services.room.snapshot(moderatorIn.actor);
+      expect(staff.questions.map((q) => q.body)).toEqual(['Will slides be shared?']);
+      expect(staff.backchannel).toEqual([]);
+      expect(reads).toHaveBeenCalledTimes(2 + 3);
+      // the frame sent to a socket is the same snapshot
+      const frame = await rt.services.room.snapshotFrame(others[0]!);
+      expect(JSON.parse(frame.json)).toEqual({ type: 'snapshot', ...(await rt.services.room.snapshot(others[0]!)) });
+    } finally {
+      reads.mockRestore();
+    }
   });
 
   it('a viewer may not launch a poll; a moderator may', async () => {

@@ -228,8 +228,8 @@ export class RoomProtocol implements ConnectionHooks {
         return from;
       }
     }
-    const snapshot = await this.o.room.snapshot(actor);
-    conn.send({ type: 'snapshot', ...snapshot });
+    const snapshot = await this.o.room.snapshotFrame(actor);
+    conn.sendRaw(snapshot.json);
     return snapshot.streams;
   }
 
@@ -291,8 +291,8 @@ export class RoomProtocol implements ConnectionHooks {
     if (!local || seesStaffStream(role) === hadStaff) return;
     // delivery pauses (the person stays counted) until the new snapshot is out
     conn.attached = false;
-    const snapshot = await this.o.room.snapshot(conn.actor);
-    conn.send({ type: 'snapshot', ...snapshot });
+    const snapshot = await this.o.room.snapshotFrame(conn.actor);
+    conn.sendRaw(snapshot.json);
     await local.attach(conn, snapshot.streams, () => conn.send({ type: 'synced', streams: { ...conn.cursors } }));
   }
 

@@ -1,24 +1,36 @@
-import type { Kysely } from 'kysely';
+import type { Insertable, Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
-import type { RoomParticipant } from '../db/schema-live.js';
+import type { RoomParticipant, RoomPresenceTable } from '../db/schema-live.js';
+import { Precompiled } from './compiled.js';
+
+type PresenceRow = Insertable<RoomPresenceTable>;
+type PresenceOp = { add: PresenceRow } | { remove: string };
+
+/** Rows per multi-row INSERT / ids per DELETE … IN (well under SQLite's and PostgreSQL's parameter limits). */
+const PRESENCE_CHUNK = 200;
 
 /** Who is in each room: one participant row per person (name, role, mute) and live presence per socket and process. */
 export class RoomParticipantRepository {
+  /** Presence writes waiting for the next batch, and who waits for them. */
+  private pending: PresenceOp[] = [];
+  private waiting: Array<{ resolve: () => void; reject: (err: unknown) => void }> = [];
+  private writing = false;
+  private scheduled = false;
+
   constructor(private readonly db: Kysely<DB>) {}
+
+  private readonly upsert = new Precompiled<{ id: string; roomId: string; key: string; name: string; role: string; now: number }, RoomParticipant>((db, p) =>
+    db
+      .insertInto('room_participants')
+      .values({ id: p('id'), room_id: p('roomId'), participant_key: p('key'), name: p('name'), role: p('role'), first_joined_at: p('now'), last_seen_at: p('now'), muted_at: null, muted_by: null })
+      .onConflict((oc) => oc.columns(['room_id', 'participant_key']).doUpdateSet({ name: p('name'), role: p('role'), last_seen_at: p('now') }))
+      .returningAll(),
+  );
 
   /** One row per person per room, however many tabs or reconnects; name and role follow the latest join. */
   async upsertParticipant(p: { id: string; roomId: string; key: string; name: string; role: string; now: number }): Promise<RoomParticipant> {
-    await this.db
-      .insertInto('room_participants')
-      .values({ id: p.id, room_id: p.roomId, participant_key: p.key, name: p.name, role: p.role, first_joined_at: p.now, last_seen_at: p.now, muted_at: null, muted_by: null })
-      .onConflict((oc) => oc.columns(['room_id', 'participant_key']).doUpdateSet({ name: p.name, role: p.role, last_seen_at: p.now }))
-      .execute();
-    return (await this.db
-      .selectFrom('room_participants')
-      .selectAll()
-      .where('room_id', '=', p.roomId)
-      .where('participant_key', '=', p.key)
-      .executeTakeFirst())!;
+    // RETURNING gives the row as it is after the statement: the new one, or the existing one updated
+    return (await this.upsert.first(this.db, p))!;
   }
 
   findParticipant(roomId: string, id: string, db: Kysely<DB> = this.db): Promise<RoomParticipant | undefined> {
@@ -42,12 +54,56 @@ export class RoomParticipantRepository {
       .execute();
   }
 
-  async addPresence(p: { connectionId: string; roomId: string; participantId: string; processId: string; now: number }): Promise<void> {
-    await this.db.insertInto('room_presence').values({ connection_id: p.connectionId, room_id: p.roomId, participant_id: p.participantId, process_id: p.processId, joined_at: p.now }).execute();
+  /**
+   * Presence rows are written in batches (group commit): a write waits for the batch being written,
+   * then goes with every write that arrived meanwhile, in one transaction and one multi-row statement,
+   * in the order they were asked. Alone, a write goes at once. Resolves once the row is committed.
+   */
+  addPresence(p: { connectionId: string; roomId: string; participantId: string; processId: string; now: number }): Promise<void> {
+    return this.presence({ add: { connection_id: p.connectionId, room_id: p.roomId, participant_id: p.participantId, process_id: p.processId, joined_at: p.now } });
   }
 
-  async removePresence(connectionId: string): Promise<void> {
-    await this.db.deleteFrom('room_presence').where('connection_id', '=', connectionId).execute();
+  removePresence(connectionId: string): Promise<void> {
+    return this.presence({ remove: connectionId });
+  }
+
+  private presence(op: PresenceOp): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.pending.push(op);
+      this.waiting.push({ resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.writing || this.scheduled) return;
+    this.scheduled = true;
+    // after the current job's other writes have been asked for (the ones of the same tick go together)
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.writeBatch();
+    });
+  }
+
+  private async writeBatch(): Promise<void> {
+    const ops = this.pending;
+    const waiting = this.waiting;
+    this.pending = [];
+    this.waiting = [];
+    if (!ops.length) return;
+    this.writing = true;
+    try {
+      await this.db.transaction().execute((trx) => writePresence(trx, ops));
+      for (const w of waiting) w.resolve();
+    } catch {
+      // one bad write must not fail the others: each again on its own, so only its own caller hears
+      for (let i = 0; i < ops.length; i++) {
+        await writePresence(this.db, [ops[i]!]).then(waiting[i]!.resolve, waiting[i]!.reject);
+      }
+    } finally {
+      this.writing = false;
+      if (this.pending.length) this.schedule();
+    }
   }
 
   /** One row per process, however many sockets it holds; a crashed process's rows stop counting when it goes stale. */
@@ -81,5 +137,23 @@ export class RoomParticipantRepository {
       .where('room_processes.seen_at', '>=', freshSince)
       .execute();
     return new Set(rows.map((r) => r.participant_id));
+  }
+}
+
+/** Applies presence writes in order: each run of adds as multi-row INSERTs, each run of removals as DELETE … IN. */
+async function writePresence(db: Kysely<DB>, ops: PresenceOp[]): Promise<void> {
+  for (let i = 0; i < ops.length; ) {
+    const first = ops[i]!;
+    let j = i;
+    if ('add' in first) {
+      const rows: PresenceRow[] = [];
+      while (j < ops.length && 'add' in ops[j]! && rows.length < PRESENCE_CHUNK) rows.push((ops[j++] as { add: PresenceRow }).add);
+      await db.insertInto('room_presence').values(rows).execute();
+    } else {
+      const ids: string[] = [];
+      while (j < ops.length && 'remove' in ops[j]! && ids.length < PRESENCE_CHUNK) ids.push((ops[j++] as { remove: string }).remove);
+      await db.deleteFrom('room_presence').where('connection_id', 'in', ids).execute();
+    }
+    i = j;
   }
 }

@@ -58,6 +58,19 @@ const cleanName = (name: string | undefined) => (name?.trim() ? name.trim().slic
 
 const HISTORY = { chat: 500, backchannel: 500, announcements: 100, questions: 2000, polls: 100 } as const;
 
+/** Shared snapshot parts kept (two per room at most: staff and everyone else). */
+const SHARED_SNAPSHOTS = 256;
+
+interface SharedSnapshot {
+  state: Omit<SnapshotDto, 'type' | 'mine'>;
+  /** `state` as JSON, serialized once. */
+  json: string;
+  staff: boolean;
+  likeable: string[];
+  questionIds: string[];
+  pollIds: string[];
+}
+
 /** One pending event of a write, appended to the log inside the transaction. */
 export interface Emit {
   (stream: StreamName, event: RoomEventDto): void;
@@ -71,6 +84,8 @@ export class RoomService {
   private readonly log: RoomLogRepository;
   private readonly participantsRepo: RoomParticipantRepository;
   private readonly content: RoomContentRepository;
+  /** The shared part of the snapshot per room and audience, at the room state it was read at. */
+  private readonly shared = new Map<string, { at: string; value: Promise<SharedSnapshot> }>();
 
   constructor(private readonly deps: RoomDeps) {
     this.log = deps.log;
@@ -139,8 +154,52 @@ export class RoomService {
 
   /** What a joining client sees: current state and the sequence each of its streams is at. */
   async snapshot(actor: RoomActor): Promise<Omit<SnapshotDto, 'type'>> {
+    const shared = await this.sharedState(actor);
+    return { ...shared.state, mine: await this.mine(actor, shared) };
+  }
+
+  /** The snapshot as the frame a socket is sent (the shared part serialized once per room state), and where its streams are. */
+  async snapshotFrame(actor: RoomActor): Promise<{ json: string; streams: SnapshotDto['streams'] }> {
+    const shared = await this.sharedState(actor);
+    const mine = await this.mine(actor, shared);
+    return { json: `{"type":"snapshot",${shared.json.slice(1, -1)},"mine":${JSON.stringify(mine)}}`, streams: shared.state.streams };
+  }
+
+  /**
+   * The part of a snapshot every joiner of the same audience (staff, or everyone else) sees alike, read
+   * once per room state and shared: thousands arriving at a webinar's start read the room once, not
+   * once each. A room state is its stream heads — every change to what a snapshot shows appends an
+   * event (the log is how resuming clients catch up too) — so a snapshot read at the heads the room
+   * is at now is the snapshot now. The heads are read on every join; a newer state reads anew.
+   */
+  private sharedState(actor: RoomActor): Promise<SharedSnapshot> {
     const staff = seesStaffStream(actor.role);
     const room = actor.roomId;
+    const slot = `${staff ? 'staff' : 'public'}:${room}`;
+    return this.log.heads(room).then((heads) => {
+      const at = staff ? `${heads.public}:${heads.staff}` : `${heads.public}`;
+      const cached = this.shared.get(slot);
+      if (cached && cached.at === at) return cached.value;
+      const value = this.readShared(room, staff);
+      const entry = { at, value };
+      this.shared.delete(slot);
+      this.shared.set(slot, entry);
+      if (this.shared.size > SHARED_SNAPSHOTS) this.shared.delete(this.shared.keys().next().value!);
+      value.then(
+        (v) => {
+          // filed under the heads it was actually read at (the room may have moved on meanwhile)
+          const readAt = staff ? `${v.state.streams.public}:${v.state.streams.staff}` : `${v.state.streams.public}`;
+          if (this.shared.get(slot) === entry) entry.at = readAt;
+        },
+        () => {
+          if (this.shared.get(slot) === entry) this.shared.delete(slot);
+        },
+      );
+      return value;
+    });
+  }
+
+  private readShared(room: string, staff: boolean): Promise<SharedSnapshot> {
     // one consistent read: the heads match the state exactly (on PostgreSQL thanks to REPEATABLE READ)
     return this.deps.tx.run(
       async (trx) => {
@@ -157,24 +216,36 @@ export class RoomService {
           const showResults = staff || p.results_shown === 1;
           pollDtos.push(presentPoll(p, showResults ? await this.content.results(p.id, trx) : null));
         }
-        const likeable = [...messages, ...announcements, ...(backchannel ?? [])].map((m) => m.id);
-        return {
+        const state: SharedSnapshot['state'] = {
           streams: staff ? { public: heads.public, staff: heads.staff } : { public: heads.public },
           messages: messages.map(presentMessage),
           announcements: announcements.map(presentMessage),
           ...(backchannel ? { backchannel: backchannel.map(presentMessage) } : {}),
           questions: questions.map(presentQuestion),
           polls: pollDtos,
-          mine: {
-            likes: await this.content.likedBy(actor.participantId, likeable, trx),
-            upvotes: await this.content.upvotedBy(actor.participantId, questions.map((q) => q.id), trx),
-            votes: await this.content.votesBy(actor.participantId, polls.map((p) => p.id), trx),
-            questions: staff ? [] : (await this.content.questionsBy(room, actor.participantId, ['pending', 'dismissed'], trx)).map(presentQuestion),
-          },
+        };
+        return {
+          state,
+          json: JSON.stringify(state),
+          staff,
+          likeable: [...messages, ...announcements, ...(backchannel ?? [])].map((m) => m.id),
+          questionIds: questions.map((q) => q.id),
+          pollIds: polls.map((p) => p.id),
         };
       },
       { isolation: 'repeatable read' },
     );
+  }
+
+  /** The joiner's own part: what they liked, upvoted and voted, and their questions nobody else sees. */
+  private async mine(actor: RoomActor, shared: SharedSnapshot): Promise<SnapshotDto['mine']> {
+    const [likes, upvotes, votes, questions] = await Promise.all([
+      this.content.likedBy(actor.participantId, shared.likeable),
+      this.content.upvotedBy(actor.participantId, shared.questionIds),
+      this.content.votesBy(actor.participantId, shared.pollIds),
+      shared.staff ? Promise.resolve([]) : this.content.questionsBy(actor.roomId, actor.participantId, ['pending', 'dismissed']),
+    ]);
+    return { likes, upvotes, votes, questions: questions.map(presentQuestion) };
   }
 
   /** Stored events after a sequence number, for resuming or filling a gap. */
