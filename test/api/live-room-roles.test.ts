@@ -184,6 +184,26 @@ describe.each(testDialects())('live room roles on %s', (dialect) => {
     await co.close();
   });
 
+  it('a revoke announced while a socket is admitted but not yet joined still closes it at hello', async () => {
+    const { id } = await openEvent();
+    const [viewer, other] = await roomCast(t, id, ['viewer', 'viewer']);
+    // the room is open and listening in this process
+    const co = await RoomClient.join(base, id, other.agent);
+    // admission starts as the socket opens; the revoke is announced before hello attaches it to the room
+    const cv = await RoomClient.open(base, id, viewer.agent);
+    await new Promise((r) => setTimeout(r, 200));
+    await viewer.revoke();
+    await new Promise((r) => setTimeout(r, 100));
+    cv.send({ type: 'hello' });
+    const err = await cv.next('error', { timeoutMs: 2_000 });
+    expect(err.error.code).toBe('invite_revoked');
+    expect((await cv.closed).code).toBe(roomCloseCodes.gone);
+    // a socket admitted with nothing announced meanwhile joins as usual
+    const quiet = await RoomClient.join(base, id, (await roomCast(t, id, ['viewer']))[0]!.agent);
+    expect(quiet.received.map((m) => m.type)).toEqual(expect.arrayContaining(['welcome', 'snapshot', 'synced']));
+    await Promise.all([co.close(), quiet.close()]);
+  });
+
   it('deleting the event closes every socket in its room', async () => {
     const { owner, id } = await openEvent();
     const [viewer, mod] = await roomCast(t, id, ['viewer', 'moderator']);

@@ -46,6 +46,12 @@ export class LocalRoom {
   /** Connections being prepared (subscribed, reading their snapshot), so the room is not disposed under them. */
   pending = 0;
   event?: LiveEvent;
+  /**
+   * Counts access announcements for this room heard here (and catch-ups after an outage): a joiner
+   * whose admission began after the room was listening, with no change heard since, needs no second
+   * access check once attached.
+   */
+  accessEpoch = 0;
   unsubscribe: Array<() => Promise<void>> = [];
   private readonly streams: Record<RoomStream, StreamState> = { public: { head: -1, ring: new Map() }, staff: { head: -1, ring: new Map() } };
   private queue: Promise<void> = Promise.resolve();

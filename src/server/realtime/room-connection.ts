@@ -48,6 +48,8 @@ export class RoomConnection implements Bucket, FrameTarget {
   /** Admission in progress until hello takes it (then dropped, so the event view is not kept per socket). */
   entering?: Promise<Entered | undefined>;
   helloTimer?: NodeJS.Timeout;
+  /** The room's access mark when admission began (RoomHub.accessMark); undefined: check again once attached. */
+  accessMark?: number;
   /** Fan-out round of the last frame written directly (frames.ts). */
   wroteInRound = 0;
   /** The tail of this client's work, handled one job at a time, in order; undefined when idle. */

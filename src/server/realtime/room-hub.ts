@@ -107,6 +107,7 @@ export class RoomHub {
       });
       room.repeatPresence();
       if (!recheck) continue;
+      room.accessEpoch++;
       for (const c of room.conns) {
         this.deps.hooks.recheck(c);
         this.deps.hooks.refreshYou(c);
@@ -153,6 +154,20 @@ export class RoomHub {
     let n = 0;
     for (const r of this.rooms.values()) n += r.conns.size;
     return n;
+  }
+
+  /**
+   * Where the room's access announcements stand in this process, when it is listening to them and
+   * the bus is up; undefined otherwise (then nothing can be concluded from silence).
+   */
+  accessMark(roomId: string): number | undefined {
+    const room = this.rooms.get(roomId);
+    return room && this.degradedSince === undefined && this.deps.bus.state !== 'down' ? room.accessEpoch : undefined;
+  }
+
+  /** Whether an access announcement for the room may have gone unheard since `mark` (from accessMark). */
+  accessChangedSince(room: LocalRoom, mark: number | undefined): boolean {
+    return mark === undefined || room.accessEpoch !== mark || this.degradedSince !== undefined || this.rooms.get(room.id) !== room;
   }
 
   /** The local room, subscribed to its topics; hold it with `pending` until attached or released. */
@@ -238,6 +253,7 @@ export class RoomHub {
 
   /** Role change, revoke or deletion: the affected sockets check again at once (closing within the 2 s promised). */
   private onAccessChanged(room: LocalRoom, m: AccessChanged): void {
+    room.accessEpoch++;
     const everyone = !m.sessionIds?.length && !m.userIds?.length;
     for (const c of room.conns) {
       const hit = everyone || (c.sessionId !== undefined && m.sessionIds?.includes(c.sessionId)) || (c.userId !== undefined && m.userIds?.includes(c.userId));

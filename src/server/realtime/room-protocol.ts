@@ -86,6 +86,7 @@ export class RoomProtocol implements ConnectionHooks {
     const conn = new RoomConnection(socket, own(roomId), auth.session?.id, auth.user?.id);
     conn.tokens = this.o.rateLimits.frame.burst;
     conn.at = this.o.clock();
+    conn.accessMark = this.hub.accessMark(conn.roomId);
     // entering starts at once, so a visitor without access hears why without saying hello
     conn.entering = this.o.room.enter(auth, roomId).then(
       (e) => e,
@@ -202,9 +203,11 @@ export class RoomProtocol implements ConnectionHooks {
         const degraded = this.hub.degradedNotice();
         if (degraded) conn.send(degraded);
       });
-      // Access changes announced before the room's bus subscription reached this process were not
-      // heard; one more look now that the socket is attached closes that window.
-      await this.current(conn);
+      // Access changes announced while this socket was being admitted were not heard for it (it was
+      // not in the room yet), nor any before the room's bus subscription reached this process; one
+      // more look now that the socket is attached closes that window. When the room was already
+      // listening as admission began and nothing was announced since, there is nothing to look for.
+      if (this.hub.accessChangedSince(local, conn.accessMark)) await this.current(conn);
     } finally {
       this.hub.release(local);
     }

@@ -103,8 +103,7 @@ export class InviteService {
   /** Where a person with this role lands: the media page, or for an event its page or recording. */
   async landingUrl(media: Media, role: InviteRole): Promise<string> {
     if (media.type !== 'live') return `/media/${media.id}`;
-    const view = await this.deps.liveEvents.viewFor(media, role, false);
-    return view.leadsToRecording && view.recording ? `/media/${view.recording.id}` : `/events/${media.id}`;
+    return this.deps.liveEvents.landingPath(media, role);
   }
 
   /** When an event starts, for the lobby (which shows only that); undefined for other media. */

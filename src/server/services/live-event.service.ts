@@ -151,9 +151,10 @@ export class LiveEventService {
     return this.viewFor(grant.media, grant.role, grant.canManage);
   }
 
-  async viewFor(media: Media, role: string, canManage: boolean): Promise<EventView> {
+  /** `event`: the event row when the caller has just read it (it is read here otherwise). */
+  async viewFor(media: Media, role: string, canManage: boolean, known?: LiveEvent): Promise<EventView> {
     if (media.type !== 'live') throw new AppError('not_found', { message: 'This media is not a live event.' });
-    const event = await this.repo.find(media.id);
+    const event = known?.media_id === media.id ? known : await this.repo.find(media.id);
     if (!event) throw new AppError('not_found', { message: 'Live event not found.' });
     const [speakers, owners, recordingRow, stream] = await Promise.all([
       this.repo.speakers(media.id),
@@ -177,6 +178,19 @@ export class LiveEventService {
       leadsToRecording,
       live: event.kind === 'simulive' ? null : statusOf(stream),
     };
+  }
+
+  /**
+   * Where a person with this role goes from the lobby: the recording of an ended event when ended
+   * events lead there, else the event page. The same rule as `viewFor`, reading only what it needs.
+   */
+  async landingPath(media: Media, role: string): Promise<string> {
+    const event = await this.repo.find(media.id);
+    if (event && event.recording_media_id && roomEntry(scheduleOf(event), this.deps.clock(), role).phase === 'ended' && (await this.endedGoesToRecording())) {
+      const recording = await this.deps.media.findById(event.recording_media_id);
+      if (recording) return `/media/${recording.id}`;
+    }
+    return `/events/${media.id}`;
   }
 
   private async managed(user: User, mediaId: string): Promise<{ media: Media; event: LiveEvent }> {

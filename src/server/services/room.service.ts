@@ -120,8 +120,8 @@ export class RoomService {
    * so every session, tab and device of one person is one participant with one mute and one history.
    */
   async enter(auth: Visitor, mediaId: string): Promise<Entered> {
-    const { role, media, canManage } = await this.check(auth, mediaId);
-    const view = await this.deps.liveEvents.viewFor(media, role, canManage);
+    const { role, media, event, canManage } = await this.check(auth, mediaId);
+    const view = await this.deps.liveEvents.viewFor(media, role, canManage, event);
     const invited = canManage ? undefined : await this.deps.invitedPerson(auth, view.media);
     const key = roomPersonKey({ userId: auth.user?.id, manages: canManage, invitedEmail: invited?.email });
     if (!key) throw new AppError('unauthenticated');
