@@ -121,8 +121,10 @@ export class InviteRepository {
     return invite && media ? { invite, media } : undefined;
   }
 
+  private readonly byId = new Precompiled<{ id: string }, Invite>((db, p) => db.selectFrom('invites').selectAll().where('id', '=', p('id')));
+
   findById(id: string, db: Kysely<DB> = this.db): Promise<Invite | undefined> {
-    return db.selectFrom('invites').selectAll().where('id', '=', id).executeTakeFirst();
+    return this.byId.first(db, { id });
   }
 
   /** Current links (not replaced by a newer one) of a media item, newest first. */
@@ -212,7 +214,21 @@ export class GrantRepository {
    * Live grants a session or account holds on a media item; with `activeAt`, only those not expired
    * then (a guest's grant ends on its own expiry).
    */
+  // a guest's access check on every request to a media item: built and compiled once
+  private readonly liveForSession = new Precompiled<{ mediaId: string; sessionId: string; activeAt: number }, Grant>((db, p) =>
+    db
+      .selectFrom('grants')
+      .selectAll()
+      .where('media_id', '=', p('mediaId'))
+      .where('revoked_at', 'is', null)
+      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', p('activeAt'))]))
+      .where('session_id', '=', p('sessionId')),
+  );
+
   liveFor(opts: { mediaId: string; sessionId?: string; userId?: string; activeAt?: number }, db: Kysely<DB> = this.db): Promise<Grant[]> {
+    if (opts.sessionId && !opts.userId && opts.activeAt !== undefined) {
+      return this.liveForSession.all(db, { mediaId: opts.mediaId, sessionId: opts.sessionId, activeAt: opts.activeAt });
+    }
     let q = db.selectFrom('grants').selectAll().where('media_id', '=', opts.mediaId).where('revoked_at', 'is', null);
     if (opts.activeAt !== undefined) {
       const at = opts.activeAt;

@@ -1,6 +1,7 @@
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { LiveEvent, LiveEventsTable, LiveSpeaker, LiveSpeakersTable } from '../db/schema-live.js';
+import { Precompiled } from './compiled.js';
 
 export class LiveEventRepository {
   constructor(private readonly db: Kysely<DB>) {}
@@ -9,8 +10,12 @@ export class LiveEventRepository {
     await db.insertInto('live_events').values(row).execute();
   }
 
+  // read on every visit to an event (page, room, lobby): built and compiled once
+  private readonly byId = new Precompiled<{ mediaId: string }, LiveEvent>((db, p) => db.selectFrom('live_events').selectAll().where('media_id', '=', p('mediaId')));
+  private readonly speakersOf = new Precompiled<{ mediaId: string }, LiveSpeaker>((db, p) => db.selectFrom('live_speakers').selectAll().where('media_id', '=', p('mediaId')).orderBy('position'));
+
   find(mediaId: string, db: Kysely<DB> = this.db): Promise<LiveEvent | undefined> {
-    return db.selectFrom('live_events').selectAll().where('media_id', '=', mediaId).executeTakeFirst();
+    return this.byId.first(db, { mediaId });
   }
 
   async update(mediaId: string, patch: Updateable<LiveEventsTable>, db: Kysely<DB> = this.db): Promise<void> {
@@ -29,7 +34,7 @@ export class LiveEventRepository {
   }
 
   speakers(mediaId: string, db: Kysely<DB> = this.db): Promise<LiveSpeaker[]> {
-    return db.selectFrom('live_speakers').selectAll().where('media_id', '=', mediaId).orderBy('position').execute();
+    return this.speakersOf.all(db, { mediaId });
   }
 
   findSpeaker(mediaId: string, speakerId: string): Promise<LiveSpeaker | undefined> {

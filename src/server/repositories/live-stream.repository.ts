@@ -1,13 +1,16 @@
 import type { Insertable, Kysely, Updateable } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { LiveSegmentRow, LiveSegmentsTable, LiveStreamRow, LiveStreamsTable } from '../db/schema-live.js';
+import { Precompiled } from './compiled.js';
 
 /** An event's live stream and its segments. */
 export class LiveStreamRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
+  private readonly byId = new Precompiled<{ mediaId: string }, LiveStreamRow>((db, p) => db.selectFrom('live_streams').selectAll().where('media_id', '=', p('mediaId')));
+
   find(mediaId: string): Promise<LiveStreamRow | undefined> {
-    return this.db.selectFrom('live_streams').selectAll().where('media_id', '=', mediaId).executeTakeFirst();
+    return this.byId.first(this.db, { mediaId });
   }
 
   /** Creates the row if the event has none yet (a stream is created once per event). */

@@ -16,8 +16,10 @@ export class MediaRepository {
     return this.anyById.first(this.db, { id });
   }
 
+  private readonly byId = new Precompiled<{ id: string }, Media>((db, p) => db.selectFrom('media').selectAll().where('id', '=', p('id')).where('deleted_at', 'is', null));
+
   findById(id: string): Promise<Media | undefined> {
-    return this.db.selectFrom('media').selectAll().where('id', '=', id).where('deleted_at', 'is', null).executeTakeFirst();
+    return this.byId.first(this.db, { id });
   }
 
   /** Titles of media rows (deleted ones too), in one query. */

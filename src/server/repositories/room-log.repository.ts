@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import type { RoomEventRow } from '../db/schema-live.js';
+import { Precompiled } from './compiled.js';
 
 export type StreamName = 'public' | 'staff';
 
@@ -24,8 +25,13 @@ export class RoomLogRepository {
     return seq;
   }
 
+  // read by every joiner: built and compiled once
+  private readonly headsOf = new Precompiled<{ roomId: string }, { stream: StreamName; last_seq: number | string }>((db, p) =>
+    db.selectFrom('room_sequences').select(['stream', 'last_seq']).where('room_id', '=', p('roomId')),
+  );
+
   async heads(roomId: string, db: Kysely<DB> = this.db): Promise<Record<StreamName, number>> {
-    const rows = await db.selectFrom('room_sequences').select(['stream', 'last_seq']).where('room_id', '=', roomId).execute();
+    const rows = await this.headsOf.all(db, { roomId });
     const out: Record<StreamName, number> = { public: 0, staff: 0 };
     for (const r of rows) out[r.stream] = Number(r.last_seq);
     return out;

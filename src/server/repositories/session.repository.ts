@@ -22,8 +22,8 @@ export class SessionRepository {
    * Every grant a guest session holds or held, with its media (deleted media too): the session's scope
    * and the reasons its lost media are refused with. Oldest first.
    */
-  guestGrants(sessionId: string): Promise<GuestGrantRow[]> {
-    return this.db
+  private readonly guestGrantsQ = new Precompiled<{ sessionId: string }, GuestGrantRow>((db, p) =>
+    db
       .selectFrom('grants')
       .innerJoin('media', 'media.id', 'grants.media_id')
       .select([
@@ -37,10 +37,13 @@ export class SessionRepository {
         'media.type',
         'media.deleted_at',
       ])
-      .where('grants.session_id', '=', sessionId)
+      .where('grants.session_id', '=', p('sessionId'))
       .orderBy('grants.created_at')
-      .orderBy('grants.id')
-      .execute();
+      .orderBy('grants.id'),
+  );
+
+  guestGrants(sessionId: string): Promise<GuestGrantRow[]> {
+    return this.guestGrantsQ.all(this.db, { sessionId });
   }
 
   async setExpiry(id: string, expiresAt: number, db: Kysely<DB> = this.db): Promise<void> {
