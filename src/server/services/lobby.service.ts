@@ -85,8 +85,11 @@ export class LobbyService {
     const now = this.deps.clock();
     if (invite.opened_at === null) {
       // Shown for the owner as "opened". Not a use, not an attempt, no session: scanners change nothing that matters.
-      await this.deps.links.update(invite.id, { opened_at: now });
-      await this.deps.audit.record({ action: 'invite.opened', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: invite.id });
+      // one transaction, so one commit: a webinar's start brings thousands of first opens at once
+      await this.deps.tx.run(async (trx) => {
+        await this.deps.links.update(invite.id, { opened_at: now }, trx);
+        await this.deps.audit.record({ action: 'invite.opened', actor: this.actor(visitor, invite), mediaId: media.id, inviteId: invite.id }, trx);
+      });
     }
     const held = media.deleted_at === null && invite.revoked_at === null ? await this.heldGrants(visitor, invite) : [];
     const heldRole = held.reduce<InviteRole | undefined>((r, g) => (r ? higherRole(r, g.role) : g.role), undefined);
