@@ -43,6 +43,9 @@ export interface LiveEventDeps {
 }
 
 /** Everything the event page needs, for one visitor. */
+/** The part of an event view a room socket uses. */
+export type RoomEventView = Pick<EventView, 'media' | 'event' | 'entry' | 'live'>;
+
 export interface EventView {
   media: Media;
   event: LiveEvent;
@@ -151,10 +154,9 @@ export class LiveEventService {
     return this.viewFor(grant.media, grant.role, grant.canManage);
   }
 
-  /** `event`: the event row when the caller has just read it (it is read here otherwise). */
-  async viewFor(media: Media, role: string, canManage: boolean, known?: LiveEvent): Promise<EventView> {
+  async viewFor(media: Media, role: string, canManage: boolean): Promise<EventView> {
     if (media.type !== 'live') throw new AppError('not_found', { message: 'This media is not a live event.' });
-    const event = known?.media_id === media.id ? known : await this.repo.find(media.id);
+    const event = await this.repo.find(media.id);
     if (!event) throw new AppError('not_found', { message: 'Live event not found.' });
     const [speakers, owners, recordingRow, stream] = await Promise.all([
       this.repo.speakers(media.id),
@@ -178,6 +180,15 @@ export class LiveEventService {
       leadsToRecording,
       live: event.kind === 'simulive' ? null : statusOf(stream),
     };
+  }
+
+  /**
+   * What a room socket needs of the event (its welcome): the phase for this role and the stream's
+   * state, without the page's speakers, owner and recording.
+   */
+  async roomView(media: Media, role: string, event: LiveEvent): Promise<RoomEventView> {
+    const stream = event.kind === 'simulive' ? undefined : await this.deps.streams.find(media.id);
+    return { media, event, entry: roomEntry(scheduleOf(event), this.deps.clock(), role), live: event.kind === 'simulive' ? null : statusOf(stream) };
   }
 
   /**

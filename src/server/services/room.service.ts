@@ -14,7 +14,7 @@ import type { RoomLogRepository, StreamName } from '../repositories/room-log.rep
 import type { RoomParticipantRepository } from '../repositories/room-participant.repository.js';
 import type { Transactor } from '../repositories/transaction.js';
 import type { AccessService } from './access.service.js';
-import { scheduleOf, type EventView, type LiveEventService } from './live-event.service.js';
+import { scheduleOf, type LiveEventService, type RoomEventView } from './live-event.service.js';
 import { performAction, type ActionResult } from './room-actions.js';
 import { roomTopic, type RoomBusMessage } from './room-bus.js';
 import { presentMessage, presentPoll, presentQuestion } from './room-payloads.js';
@@ -30,7 +30,7 @@ export interface RoomActor {
 
 export interface Entered {
   actor: RoomActor;
-  view: EventView;
+  view: RoomEventView;
   muted: boolean;
 }
 
@@ -121,7 +121,7 @@ export class RoomService {
    */
   async enter(auth: Visitor, mediaId: string): Promise<Entered> {
     const { role, media, event, canManage } = await this.check(auth, mediaId);
-    const view = await this.deps.liveEvents.viewFor(media, role, canManage, event);
+    const view = await this.deps.liveEvents.roomView(media, role, event);
     const invited = canManage ? undefined : await this.deps.invitedPerson(auth, view.media);
     const key = roomPersonKey({ userId: auth.user?.id, manages: canManage, invitedEmail: invited?.email });
     if (!key) throw new AppError('unauthenticated');
