@@ -19,6 +19,7 @@ import { AccessService } from './services/access.service.js';
 import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
 import { CaptionService } from './services/captions.service.js';
+import { countPdfPages } from './adapters/media/pdf-pages.js';
 import { DeliveryService } from './services/delivery.service.js';
 import { DomainEvents } from './services/domain-events.js';
 import { HealthService, type RedisHealth } from './services/health.service.js';
@@ -154,7 +155,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const settings = new SettingsService({ repo: repos.settings, clock });
 
   // media and who may open it: ownership, then invite grants, then recordings of ended events
-  const media = new MediaService({ repo: repos.media, userNames: (ids) => auth.describeUsers(ids), tx, storage, events, clock });
+  const media = new MediaService({ repo: repos.media, userNames: (ids) => auth.describeUsers(ids), tx, storage, events, clock, countPages: countPdfPages });
   const access = new AccessService({
     media,
     rules: [new InviteAccessRule({ grants: repos.grants, clock }), new RecordingAccessRule({ events: repos.liveEvents, settings, clock })],

@@ -23,17 +23,20 @@ export function makeVideo(opts: { seconds?: number; name?: string } = {}): { pat
   return { path: file, bytes: readFileSync(file) };
 }
 
-/** A tiny valid PDF. */
-export function makePdf(text = 'Hello from Foyer'): Buffer {
-  const objects = [
+/** A tiny valid PDF of `pages` pages (one line of text each). */
+export function makePdf(text = 'Hello from Foyer', pages = 1): Buffer {
+  // objects: 1 catalog, 2 pages, 3 font, then a page and its contents per page
+  const pageIds = Array.from({ length: pages }, (_, i) => 4 + i * 2);
+  const objects: string[] = [
     '<< /Type /Catalog /Pages 2 0 R >>',
-    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
-    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>',
-    null,
+    `<< /Type /Pages /Kids [${pageIds.map((id) => `${id} 0 R`).join(' ')}] /Count ${pages} >>`,
     '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
   ];
-  const stream = `BT /F1 18 Tf 20 70 Td (${text}) Tj ET`;
-  objects[3] = `<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`;
+  for (let i = 0; i < pages; i++) {
+    const stream = `BT /F1 18 Tf 20 70 Td (${pages > 1 ? `${text} ${i + 1}` : text}) Tj ET`;
+    objects.push(`<< /Type /Page /Parent 2 0 R /MediaBox [0 0 300 144] /Contents ${pageIds[i]! + 1} 0 R /Resources << /Font << /F1 3 0 R >> >> >>`);
+    objects.push(`<< /Length ${stream.length} >>\nstream\n${stream}\nendstream`);
+  }
   let out = '%PDF-1.4\n';
   const offsets: number[] = [];
   objects.forEach((o, i) => {

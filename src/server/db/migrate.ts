@@ -8,6 +8,7 @@ import * as roomPerson from './migrations/20261202010000_room_person.js';
 import * as mailOutage from './migrations/20261202020000_mail_outage.js';
 import * as streamKey from './migrations/20261203000000_stream_key.js';
 import * as liveStreams from './migrations/20261203010000_live_streams.js';
+import * as pageCount from './migrations/20261204000000_page_count.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -23,6 +24,7 @@ export const migrations: Record<string, Migration> = {
   '20261202020000_mail_outage': mailOutage,
   '20261203000000_stream_key': streamKey,
   '20261203010000_live_streams': liveStreams,
+  '20261204000000_page_count': pageCount,
 };
 
 class StaticProvider implements MigrationProvider {

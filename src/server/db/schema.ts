@@ -102,6 +102,8 @@ export interface MediaTable {
   poster_key: Generated<string | null>;
   thumbnails_json: Generated<string | null>;
   block_download: Generated<number>;
+  /** Documents (migration 20261204000000): pages, counted once after upload. */
+  page_count: Generated<number | null>;
 }
 
 export interface RateLimitsTable {

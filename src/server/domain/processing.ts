@@ -15,4 +15,5 @@ export const pipelineDefaults = (type: MediaType) => ({
   poster_key: null,
   thumbnails_json: null,
   block_download: 0,
+  page_count: null,
 });

@@ -18,6 +18,12 @@ export class LiveEventRepository {
     return this.byId.first(db, { mediaId });
   }
 
+  /** The events of several live media items, in one query (the library). */
+  findMany(mediaIds: string[]): Promise<LiveEvent[]> {
+    if (!mediaIds.length) return Promise.resolve([]);
+    return this.db.selectFrom('live_events').selectAll().where('media_id', 'in', mediaIds).execute();
+  }
+
   async update(mediaId: string, patch: Updateable<LiveEventsTable>, db: Kysely<DB> = this.db): Promise<void> {
     await db.updateTable('live_events').set(patch).where('media_id', '=', mediaId).execute();
   }

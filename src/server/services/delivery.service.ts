@@ -88,6 +88,18 @@ export class DeliveryService {
   }
 
   /**
+   * The poster frame of a media item the caller lists as its manager (the library): a signed URL in
+   * the `stream` scope, or null before the renditions are ready. No access check here: the library
+   * lists only media the account manages.
+   */
+  libraryPoster(media: Media): string | null {
+    if (media.status !== 'ready' || media.hls_key === null || media.poster_key === null) return null;
+    const expires = Math.floor(this.deps.clock() / 1000) + this.deps.ttlSeconds;
+    const stream = signedPrefix({ secret: this.deps.secret, prefix: scopePrefix(media.id, 'stream'), expires });
+    return stream + media.poster_key.slice(playKey(media.id).length + 1);
+  }
+
+  /**
    * The storage key a signed request may read, or AppError. No database: the signature is the grant.
    * `rest` is the path after the signature.
    */

@@ -6,7 +6,7 @@ import type { MailAttachment } from '../adapters/mail/mailer.js';
 import type { Storage } from '../adapters/storage/storage.js';
 import type { Media, User } from '../db/schema.js';
 import type { LiveEvent, LiveSpeaker } from '../db/schema-live.js';
-import { DEFAULT_EARLY_ENTRY_MINUTES, eventPhase, roomEntry, type EventSchedule, type RoomEntry } from '../domain/event-phase.js';
+import { DEFAULT_EARLY_ENTRY_MINUTES, effectiveEnd, effectiveStart, eventPhase, roomEntry, type EventPhase, type EventSchedule, type RoomEntry } from '../domain/event-phase.js';
 import { speakerPhotoKey } from '../domain/storage-keys.js';
 import { buildIcs, icsFileName } from '../domain/ics.js';
 import { AppError } from '../errors.js';
@@ -180,6 +180,18 @@ export class LiveEventService {
       leadsToRecording,
       live: event.kind === 'simulive' ? null : statusOf(stream),
     };
+  }
+
+  /** Schedule and phase now of each live item among `media`, for library cards (the owner's own list). */
+  async cards(media: Media[]): Promise<Map<string, { startsAt: number; endsAt: number; timeZone: string; phase: EventPhase }>> {
+    const ids = media.filter((m) => m.type === 'live').map((m) => m.id);
+    const now = this.deps.clock();
+    const out = new Map<string, { startsAt: number; endsAt: number; timeZone: string; phase: EventPhase }>();
+    for (const e of await this.repo.findMany(ids)) {
+      const s = scheduleOf(e);
+      out.set(e.media_id, { startsAt: effectiveStart(s), endsAt: effectiveEnd(s), timeZone: e.time_zone, phase: eventPhase(s, now) });
+    }
+    return out;
   }
 
   /**

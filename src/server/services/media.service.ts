@@ -20,6 +20,8 @@ export interface MediaDeps {
   storage: Storage;
   events: DomainEvents;
   clock: () => number;
+  /** Pages of a stored PDF (adapters/media/pdf-pages.ts); null when they cannot be counted. */
+  countPages?: (bytes: Readable, size: number) => Promise<number | null>;
 }
 
 /**
@@ -103,6 +105,8 @@ export class MediaService {
       await this.deps.storage.removePrefix(mediaPrefix(id));
       throw new AppError('upload_incomplete');
     }
+    // counted once, from the stored file, before the row exists: the library shows it from the start
+    const pages = type === 'document' && this.deps.countPages ? await this.deps.countPages(this.deps.storage.get(key), size).catch(() => null) : null;
     const now = this.deps.clock();
     const media: Media = {
       id,
@@ -118,6 +122,7 @@ export class MediaService {
       updated_at: now,
       deleted_at: null,
       ...pipelineDefaults(type),
+      page_count: pages,
     };
     try {
       await this.repo.insert(media);

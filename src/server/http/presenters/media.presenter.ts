@@ -11,7 +11,13 @@ export const presentUser = (u: User): UserDto => ({
 });
 
 /** A library item. Its bytes are reached only through signed URLs from GET /api/media/:id/playback. */
-export const presentMedia = (m: Media, owner: { id: string; name: string }, canManage: boolean): MediaDto => ({
+/** What only the library list carries (see mediaSchema). */
+export interface LibraryExtras {
+  posterUrl?: string | null;
+  event?: MediaDto['event'];
+}
+
+export const presentMedia = (m: Media, owner: { id: string; name: string }, canManage: boolean, extras: LibraryExtras = {}): MediaDto => ({
   id: m.id,
   type: m.type,
   title: m.title,
@@ -20,6 +26,9 @@ export const presentMedia = (m: Media, owner: { id: string; name: string }, canM
   progress: m.status === 'ready' ? 1 : m.processing_progress / 100,
   failureReason: m.failure_reason,
   durationSeconds: m.duration_seconds,
+  pageCount: m.page_count ?? null,
+  posterUrl: extras.posterUrl ?? null,
+  event: extras.event ?? null,
   blockDownload: m.block_download === 1,
   mimeType: m.mime_type,
   sizeBytes: m.size_bytes,

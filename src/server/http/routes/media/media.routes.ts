@@ -3,6 +3,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams, mediaListSchema, mediaPatchBody, mediaSchema, okSchema } from '../../../../contracts/api.js';
 import { fileNameText } from '../../../../contracts/text.js';
+import { iso } from '../../../domain/time.js';
 import { AppError } from '../../../errors.js';
 import type { Services } from '../../../runtime.js';
 import { presentMedia } from '../../presenters/media.presenter.js';
@@ -12,13 +13,21 @@ const uploadName = fileNameText();
 
 export async function mediaRoutes(app: FastifyInstance, opts: { services: Services; uploadLimitBytes: number }) {
   const r = app.withTypeProvider<ZodTypeProvider>();
-  const { media, access } = opts.services;
+  const { media, access, delivery, liveEvents } = opts.services;
 
   r.get('/media', { schema: { tags: ['media'], summary: 'My media library', response: { 200: mediaListSchema } } }, async (request) => {
     const user = requireUser(request);
     const items = await media.list(user);
-    const owners = await media.owners(items);
-    return { items: items.map((m) => presentMedia(m, owners.get(m.owner_id)!, true)) };
+    const [owners, events] = await Promise.all([media.owners(items), liveEvents.cards(items)]);
+    return {
+      items: items.map((m) => {
+        const e = events.get(m.id);
+        return presentMedia(m, owners.get(m.owner_id)!, true, {
+          posterUrl: delivery.libraryPoster(m),
+          event: e ? { startsAt: iso(e.startsAt), endsAt: iso(e.endsAt), timeZone: e.timeZone, phase: e.phase } : null,
+        });
+      }),
+    };
   });
 
   r.post(
