@@ -14,13 +14,17 @@ export function MediaTypeIcon({ type, size = 20 }: { type: MediaTypeDto; size?: 
   return <Icon size={size} />;
 }
 
-/** Placeholder artwork per media type until real thumbnails exist. */
-export function MediaThumb({ type }: { type: MediaTypeDto }) {
+/** The poster frame when there is one (videos once transcoded), else artwork per media type. */
+export function MediaThumb({ type, posterUrl }: { type: MediaTypeDto; posterUrl?: string | null }) {
   return (
-    <div className={`media-thumb media-thumb-${type}`} aria-hidden="true">
-      <span className="media-thumb-icon">
-        <MediaTypeIcon type={type} size={34} />
-      </span>
+    <div className={`media-thumb media-thumb-${type} ${posterUrl ? 'media-thumb-poster' : ''}`} aria-hidden="true">
+      {posterUrl ? (
+        <img className="media-thumb-img" src={posterUrl} alt="" loading="lazy" decoding="async" />
+      ) : (
+        <span className="media-thumb-icon">
+          <MediaTypeIcon type={type} size={34} />
+        </span>
+      )}
     </div>
   );
 }
