@@ -318,7 +318,8 @@ export type ClientMessageType = ClientMessage['type'];
 
 const streamCursors = z.object({ public: z.number(), staff: z.number().optional() });
 
-export const participantSchema = z.object({ id: z.string(), name: z.string(), role: z.string(), online: z.boolean(), muted: z.boolean() });
+/** One person in the room (however many tabs and devices they use); `devices`: their open room connections now. */
+export const participantSchema = z.object({ id: z.string(), name: z.string(), role: z.string(), online: z.boolean(), devices: z.number().int().min(0), muted: z.boolean() });
 
 export const snapshotSchema = z.object({
   type: z.literal('snapshot'),

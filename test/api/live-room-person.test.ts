@@ -99,7 +99,7 @@ describe.each(testDialects())('the person in a live room on %s', (dialect) => {
     await expectSamePerson(r, again, { role: 'viewer', muted: true });
     expect(await again.request({ type: 'question.ask', body: 'and now?' })).toMatchObject({ error: { code: 'muted' } });
     const people = await participants(r);
-    expect(people.filter((p) => p.name === r.viewer.name)).toEqual([{ id: r.participantId, name: r.viewer.name, role: 'viewer', online: true, muted: true }]);
+    expect(people.filter((p) => p.name === r.viewer.name)).toEqual([{ id: r.participantId, name: r.viewer.name, role: 'viewer', online: true, devices: 1, muted: true }]);
     expect(people).toHaveLength(2);
     await Promise.all([again.close(), r.cm.close()]);
   });
@@ -115,7 +115,8 @@ describe.each(testDialects())('the person in a live room on %s', (dialect) => {
     const second = await RoomClient.join(base, r.id, phone);
     await expectSamePerson(r, second, { role: 'viewer', muted: true });
     const people = await participants(r);
-    expect(people.filter((p) => p.name === r.viewer.name)).toEqual([{ id: r.participantId, name: r.viewer.name, role: 'viewer', online: true, muted: true }]);
+    // listed once, with both devices counted
+    expect(people.filter((p) => p.name === r.viewer.name)).toEqual([{ id: r.participantId, name: r.viewer.name, role: 'viewer', online: true, devices: 2, muted: true }]);
     expect(people).toHaveLength(2);
     // an unmute reaches every session of the person
     expect((await r.cm.request({ type: 'person.mute', participantId: r.participantId, muted: false })).type).toBe('ack');
@@ -137,7 +138,7 @@ describe.each(testDialects())('the person in a live room on %s', (dialect) => {
     await expectSamePerson(r, again, { role: 'speaker', muted: true });
     expect(await again.request({ type: 'backchannel.send', body: 'psst' })).toMatchObject({ error: { code: 'muted' } });
     const people = await participants(r);
-    expect(people.filter((p) => p.name === r.viewer.name)).toEqual([{ id: r.participantId, name: r.viewer.name, role: 'speaker', online: true, muted: true }]);
+    expect(people.filter((p) => p.name === r.viewer.name)).toEqual([{ id: r.participantId, name: r.viewer.name, role: 'speaker', online: true, devices: 1, muted: true }]);
     await Promise.all([again.close(), r.cm.close()]);
   });
 

@@ -127,16 +127,17 @@ export class RoomParticipantRepository {
     await this.db.deleteFrom('room_processes').where('seen_at', '<', before).execute();
   }
 
-  async onlineParticipantIds(roomId: string, freshSince: number): Promise<Set<string>> {
+  /** Open connections per participant now (on live server processes): one person, several devices or tabs. */
+  async onlineConnections(roomId: string, freshSince: number): Promise<Map<string, number>> {
     const rows = await this.db
       .selectFrom('room_presence')
       .innerJoin('room_processes', 'room_processes.process_id', 'room_presence.process_id')
-      .select('room_presence.participant_id')
-      .distinct()
+      .select((eb) => ['room_presence.participant_id', eb.fn.countAll<number | string>().as('n')])
       .where('room_presence.room_id', '=', roomId)
       .where('room_processes.seen_at', '>=', freshSince)
+      .groupBy('room_presence.participant_id')
       .execute();
-    return new Set(rows.map((r) => r.participant_id));
+    return new Map(rows.map((r) => [r.participant_id, Number(r.n)]));
   }
 }
 

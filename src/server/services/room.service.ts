@@ -260,9 +260,9 @@ export class RoomService {
 
   async participants(actor: RoomActor, freshSince: number) {
     if (!can(actor.role, 'participants.list')) throw new AppError('forbidden', { message: 'Only moderators can see the participants.', details: { action: 'participants.list' } });
-    const [all, online] = await Promise.all([this.participantsRepo.participants(actor.roomId), this.participantsRepo.onlineParticipantIds(actor.roomId, freshSince)]);
+    const [all, online] = await Promise.all([this.participantsRepo.participants(actor.roomId), this.participantsRepo.onlineConnections(actor.roomId, freshSince)]);
     return all
-      .map((p) => ({ id: p.id, name: p.name, role: p.role, online: online.has(p.id), muted: isMutedAs(p.role, p.muted_at) }))
+      .map((p) => ({ id: p.id, name: p.name, role: p.role, online: online.has(p.id), devices: online.get(p.id) ?? 0, muted: isMutedAs(p.role, p.muted_at) }))
       .sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
   }
 

@@ -5,6 +5,7 @@ import { ChatPanel } from './ChatPanel.js';
 import { ParticipantsPanel } from './ParticipantsPanel.js';
 import { PollsPanel } from './PollsPanel.js';
 import { QaPanel } from './QaPanel.js';
+import { visibleQuestions } from './roomState.js';
 import { StreamArea } from './StreamArea.js';
 import { useRoom } from './useRoom.js';
 
@@ -39,6 +40,8 @@ export function LiveRoom({ eventId, onClosed }: { eventId: string; onClosed?: (r
   if (!state.you || !state.event) return <div className="live-room" role="status">Joining the room…</div>;
 
   const latest = state.announcements.at(-1);
+  // moderators see how many questions wait for them on the Q&A tab
+  const waiting = state.you.capabilities.includes('question.approve') ? visibleQuestions(state).filter((q) => q.status === 'pending').length : 0;
   const stream = state.event.stream;
   const broadcaster = stream.kind === 'live' && state.event.kind === 'webcast' && state.you.capabilities.includes('stream.broadcast');
   return (
@@ -77,6 +80,11 @@ export function LiveRoom({ eventId, onClosed }: { eventId: string; onClosed?: (r
             {panels.map((p) => (
               <button key={p} type="button" role="tab" aria-selected={current === p} onClick={() => setTab(p)}>
                 {panelLabel[p]}
+                {p === 'qa' && waiting > 0 && (
+                  <span className="live-tab-count" aria-label={`${waiting} waiting`}>
+                    {waiting}
+                  </span>
+                )}
               </button>
             ))}
           </div>

@@ -25,6 +25,7 @@ export function ParticipantsPanel({ room }: { room: Room }) {
         {people.map((p) => (
           <li key={p.id} className={p.online ? 'live-online' : 'live-offline'}>
             <span className="live-author">{p.name}</span> <span className="live-role">{p.role}</span>
+            {p.devices > 1 && <span className="live-devices">on {p.devices} devices</span>}
             {p.muted && <span className="live-tag">Muted</span>}
             {p.role === 'viewer' || p.role === 'speaker' ? (
               <button type="button" onClick={() => act.run(async () => {

@@ -28,6 +28,7 @@ function PollItem({ poll, room, run }: { poll: PollDto; room: Room; run: (a: () 
   const voted = state.mine.votes[poll.id];
   const [choice, setChoice] = useState<string[]>([]);
   const total = poll.results?.voters ?? 0;
+  const share = (n: number) => (total ? Math.round((100 * n) / total) : 0);
   return (
     <li className="live-poll">
       <fieldset disabled={Boolean(voted) || poll.status === 'closed'}>
@@ -44,10 +45,13 @@ function PollItem({ poll, room, run }: { poll: PollDto; room: Room; run: (a: () 
                 checked={voted ? voted.includes(o.id) : choice.includes(o.id)}
                 onChange={(e) => setChoice(poll.multiple ? (e.target.checked ? [...choice, o.id] : choice.filter((x) => x !== o.id)) : [o.id])}
               />
-              {o.text}
+              <span className="live-poll-text">{o.text}</span>
               {poll.results && (
                 <span className="live-poll-result">
-                  <meter min={0} max={Math.max(1, total)} value={count} /> {count}
+                  <meter min={0} max={Math.max(1, total)} value={count} aria-label={`${o.text}: ${count} of ${total}`} />
+                  <span className="live-poll-share">
+                    {share(count)} % ({count})
+                  </span>
                 </span>
               )}
             </label>
@@ -59,6 +63,11 @@ function PollItem({ poll, room, run }: { poll: PollDto; room: Room; run: (a: () 
           </button>
         )}
       </fieldset>
+      {voted && (
+        <p className="live-poll-received" role="status">
+          Vote received{poll.resultsShown || poll.results ? '' : '. Results appear here if the moderators share them.'}
+        </p>
+      )}
       {poll.results && <p className="live-note">{total} answered{poll.resultsShown ? '' : ' (results visible to staff only)'}</p>}
       <div className="live-message-actions">
         {can('poll.show_results') && (

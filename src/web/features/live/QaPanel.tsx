@@ -11,14 +11,16 @@ export function QaPanel({ room }: { room: Room }) {
   const you = state.you!;
   const can = (a: string) => you.capabilities.includes(a as never);
   const moderates = can('question.approve');
-  const [filter, setFilter] = useState<Filter>('open');
+  const all = visibleQuestions(state);
+  const waiting = all.filter((q) => q.status === 'pending').length;
+  // a moderator opening Q&A while questions wait starts where the work is
+  const [filter, setFilter] = useState<Filter>(() => (moderates && waiting > 0 ? 'waiting' : 'open'));
   const [text, setText] = useState('');
   const [anonymous, setAnonymous] = useState(false);
   const ask = useAction();
   const act = useAction();
   const limit = state.limits?.questionChars ?? 500;
 
-  const all = visibleQuestions(state);
   const shown = moderates
     ? all.filter((q) => (filter === 'open' ? q.status === 'approved' : filter === 'waiting' ? q.status === 'pending' : q.status === 'dismissed'))
     : all;
@@ -29,7 +31,7 @@ export function QaPanel({ room }: { room: Room }) {
         <div className="live-tabs" role="tablist" aria-label="Questions">
           {(['open', 'waiting', 'dismissed'] as const).map((f) => (
             <button key={f} role="tab" type="button" aria-selected={filter === f} onClick={() => setFilter(f)}>
-              {f === 'open' ? 'Approved' : f === 'waiting' ? `Waiting (${all.filter((q) => q.status === 'pending').length})` : 'Dismissed'}
+              {f === 'open' ? 'Approved' : f === 'waiting' ? `Waiting (${waiting})` : 'Dismissed'}
             </button>
           ))}
         </div>
@@ -52,10 +54,11 @@ export function QaPanel({ room }: { room: Room }) {
           }}
         >
           <label htmlFor="ask-question">Your question</label>
-          <textarea id="ask-question" value={text} maxLength={limit} rows={2} onChange={(e) => setText(e.target.value)} />
+          <textarea id="ask-question" className="live-ask-text" value={text} maxLength={limit} rows={3} onChange={(e) => setText(e.target.value)} />
           <span className="live-count">{limit - text.length} characters left</span>
           <label className="live-check">
-            <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} /> Ask anonymously
+            <input type="checkbox" checked={anonymous} onChange={(e) => setAnonymous(e.target.checked)} />
+            <span>Ask anonymously</span>
           </label>
           <button type="submit" disabled={ask.busy || !text.trim()}>
             Ask
