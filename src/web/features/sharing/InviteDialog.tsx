@@ -2,6 +2,8 @@ import { useRef, useState, type FormEvent } from 'react';
 import type { MediaDto } from '../../../contracts/api.js';
 import type { InviteRoleDto } from '../../../contracts/invites.js';
 import { endpoints } from '../../api/endpoints.js';
+import { isApiError } from '../../api/client.js';
+import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { CheckboxField, SelectField, TextAreaField } from '../../ui/Field.js';
@@ -10,7 +12,7 @@ import { useTabsBase } from '../../ui/Tabs.js';
 import { InviteResults } from './InviteResults.js';
 import { roleHelp, roleLabel, rolesFor } from './labels.js';
 import { dedupe } from './parse-people.js';
-import { emptyRecipients, peopleOf, RecipientsInput, recipientsErrors, type Recipients } from './RecipientsInput.js';
+import { emptyRecipients, peopleOf, RecipientsInput, recipientsErrors, toFix, type RecipientErrors, type Recipients } from './RecipientsInput.js';
 import { CHUNK_SIZE, sendInChunks, type SendOutcome, type SendProgress } from './send-invites.js';
 import { useRefreshSharing } from './useInvites.js';
 
@@ -25,7 +27,9 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
   const [role, setRole] = useState<InviteRoleDto>('viewer');
   const [message, setMessage] = useState('');
   const [sendEmail, setSendEmail] = useState(true);
-  const [errors, setErrors] = useState<{ email?: string; list?: string }>({});
+  const [errors, setErrors] = useState<RecipientErrors>({});
+  /** A request that failed before anyone was invited: shown above the form, which keeps everything typed. */
+  const [sendError, setSendError] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'compose' });
   const [busy, setBusy] = useState(false);
   const [stopping, setStopping] = useState(false);
@@ -36,6 +40,15 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
   const reset = () => {
     setRecipients((r) => ({ ...emptyRecipients, mode: r.mode }));
     setErrors({});
+    setSendError(null);
+    setPhase({ kind: 'compose' });
+  };
+  /** Back to the form with the addresses the server found malformed, marked; names, role and message stay. */
+  const fixInvalid = (outcome: SendOutcome) => {
+    const fix = toFix(recipients, outcome.refused);
+    setRecipients(fix.recipients);
+    setErrors(fix.errors);
+    setSendError(null);
     setPhase({ kind: 'compose' });
   };
   const close = () => {
@@ -54,6 +67,7 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     e.preventDefault();
     const found = recipientsErrors(recipients);
     setErrors(found);
+    setSendError(null);
     if (found.email || found.list) return;
     stop.current = false;
     setStopping(false);
@@ -68,6 +82,18 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     });
     outcome.refused.push(...repeats.map((p) => ({ email: p.email, reason: 'duplicate' as const, message: DUPLICATE_MESSAGE })));
     setBusy(false);
+    if (outcome.created.length === 0 && !outcome.stopped) {
+      // Nobody was invited because of what was typed (or the request failed): stay on the form, keep it all.
+      if (outcome.error !== undefined && outcome.refused.length === 0) {
+        setPhase({ kind: 'compose' });
+        setSendError(isApiError(outcome.error) ? outcome.error.message : 'Something went wrong. Nothing was sent; try again.');
+        return;
+      }
+      if (outcome.error === undefined && outcome.refused.length > 0 && outcome.refused.every((r) => r.reason === 'malformed')) {
+        fixInvalid(outcome);
+        return;
+      }
+    }
     setPhase({ kind: 'done', outcome, sendEmail });
     void refresh();
   };
@@ -112,6 +138,9 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
           </Button>
         ) : (
           <>
+            {phase.outcome.refused.some((r) => r.reason === 'malformed') && (
+              <Button onClick={() => fixInvalid(phase.outcome)}>Fix the invalid addresses</Button>
+            )}
             <Button onClick={reset}>Invite more people</Button>
             <Button variant="primary" onClick={close}>
               Done
@@ -122,6 +151,11 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     >
       {phase.kind === 'compose' && (
         <form id={`${base}-form`} className="form-stack invite-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Invite people">
+          {sendError && (
+            <Alert tone="error" title="Nobody was invited">
+              {sendError} Everything you typed is still here.
+            </Alert>
+          )}
           <RecipientsInput base={base} value={recipients} onChange={setRecipients} errors={errors} />
           <SelectField
             label="Role"

@@ -1,0 +1,76 @@
+/**
+ * Issue 12's customer polish in Chromium: the invite form keeps what was typed, irreversible actions ask
+ * first, per-invite lifetime, a readable audit log, expected refusals without console errors, /api/docs.
+ */
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { defaultSiteSettings } from '../../src/contracts/invites.js';
+import { launchBrowser, screenshot, startApp, type Site } from './harness.js';
+import { uploadPdf } from './invite-flows.js';
+import { ownerSession, PASSWORD, uniqueEmail } from './setup.js';
+
+describe('customer polish (issue 12) in Chromium', () => {
+  let browser: Browser;
+  let site: Site;
+  const admin = { name: 'Ada Admin', email: uniqueEmail('admin') };
+
+  beforeAll(async () => {
+    [browser, site] = await Promise.all([launchBrowser(), startApp()]);
+    await site.services.auth.createAdmin({ ...admin, password: PASSWORD });
+  });
+  afterEach(async () => {
+    await site.services.settings.update(defaultSiteSettings, 'e2e');
+  });
+  afterAll(async () => {
+    await site?.close();
+    await browser?.close();
+  });
+
+  it('a mistyped address is marked in place; names, role and message stay', async () => {
+    const owner = await ownerSession(site, browser, { name: 'Tess Typo', email: uniqueEmail('tess') });
+    await uploadPdf(owner.page, 'Typo handbook');
+    const { page } = owner;
+
+    await page.getByRole('button', { name: 'Invite people' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Invite people' });
+    // Looks like an address to the browser, but the server refuses it (no dot in the domain).
+    await dialog.getByLabel('Email', { exact: true }).fill('gail@example');
+    await dialog.getByLabel('First name').fill('Gail');
+    await dialog.getByLabel('Last name').fill('Guest');
+    await dialog.getByLabel('Personal message').fill('Read chapter two.');
+    await dialog.getByRole('button', { name: 'Send invite' }).click();
+
+    const email = dialog.getByLabel('Email', { exact: true });
+    await dialog.getByText('This is not a valid email address.').waitFor();
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    expect(await email.inputValue()).toBe('gail@example');
+    expect(await dialog.getByLabel('First name').inputValue()).toBe('Gail');
+    expect(await dialog.getByLabel('Last name').inputValue()).toBe('Guest');
+    expect(await dialog.getByLabel('Personal message').inputValue()).toBe('Read chapter two.');
+    await screenshot(page, 'polish-invite-invalid-marked');
+
+    const fixed = uniqueEmail('gail');
+    await email.fill(fixed);
+    await dialog.getByRole('button', { name: 'Send invite' }).click();
+    await dialog.getByText('Invite sent', { exact: true }).waitFor();
+
+    // A list: the good address goes through; the bad one comes back in the form with its name, marked.
+    await dialog.getByRole('button', { name: 'Invite more people' }).click();
+    await dialog.getByRole('tab', { name: 'Paste a list' }).click();
+    const ok = uniqueEmail('ok');
+    await dialog.getByLabel('People to invite').fill(`${ok}\nAda Lovelace <ada@nowhere>`);
+    await dialog.getByRole('button', { name: 'Send 2 invites' }).click();
+    await dialog.getByText('1 invite sent').waitFor();
+    await dialog.getByRole('button', { name: 'Fix the invalid addresses' }).click();
+    expect(await dialog.getByLabel('People to invite').inputValue()).toBe('Ada Lovelace <ada@nowhere>');
+    await dialog.getByRole('list', { name: 'Invalid addresses' }).getByText('ada@nowhere').waitFor();
+    expect(await dialog.getByLabel('Personal message').inputValue()).toBe('Read chapter two.');
+
+    // Only bad addresses: the form stays as it was, with the address marked.
+    await dialog.getByLabel('People to invite').fill('Bob Bad <bob@nowhere>\nCy Bad <cy@nowhere>');
+    await dialog.getByRole('button', { name: 'Send 2 invites' }).click();
+    await dialog.getByText('These 2 addresses are not valid. Correct them and send again.').waitFor();
+    expect(await dialog.getByLabel('People to invite').inputValue()).toBe('Bob Bad <bob@nowhere>\nCy Bad <cy@nowhere>');
+    expect(site.problems()).toEqual([]);
+  });
+});
