@@ -73,4 +73,27 @@ describe('customer polish (issue 12) in Chromium', () => {
     expect(await dialog.getByLabel('People to invite').inputValue()).toBe('Bob Bad <bob@nowhere>\nCy Bad <cy@nowhere>');
     expect(site.problems()).toEqual([]);
   });
+
+  it('deleting media asks first in an alertdialog: focus stays inside, Escape cancels, nothing is lost', async () => {
+    const owner = await ownerSession(site, browser, { name: 'Della Delete', email: uniqueEmail('della') });
+    const mediaId = await uploadPdf(owner.page, 'Keep me handbook');
+    const { page } = owner;
+
+    await page.getByRole('button', { name: 'Delete', exact: true }).click();
+    const ask = page.getByRole('alertdialog', { name: 'Delete “Keep me handbook”?' });
+    await ask.getByText('This cannot be undone.', { exact: false }).waitFor();
+    const focusInside = () => page.evaluate(() => Boolean(document.activeElement?.closest('[role=alertdialog]')));
+    // Focus starts on the safe choice and Tab never leaves the dialog.
+    await expect.poll(() => page.evaluate(() => document.activeElement?.textContent)).toBe('Keep it');
+    for (let i = 0; i < 6; i++) {
+      await page.keyboard.press('Tab');
+      expect(await focusInside()).toBe(true);
+    }
+    await page.keyboard.press('Escape');
+    await ask.waitFor({ state: 'hidden' });
+    await page.reload();
+    await page.getByRole('heading', { name: 'Keep me handbook', level: 1 }).waitFor();
+    expect(page.url()).toContain(`/media/${mediaId}`);
+    expect(site.problems()).toEqual([]);
+  });
 });

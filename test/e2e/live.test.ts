@@ -181,7 +181,17 @@ describe('live events in Chromium, through real invites and SMTP', () => {
     await controls.getByLabel('Recording').selectOption(recordingId);
     await controls.getByRole('button', { name: 'Attach recording' }).click();
     await controls.getByRole('button', { name: 'Change recording' }).waitFor();
+    // "End now" asks first; Escape keeps the event running, focus on the safe choice.
     await controls.getByRole('button', { name: 'End now' }).click();
+    const ask = o.getByRole('alertdialog', { name: 'End the event for everyone?' });
+    await ask.getByText('The room closes and viewers go to the recording.', { exact: false }).waitFor();
+    await expect.poll(() => o.evaluate(() => document.activeElement?.textContent)).toBe('Keep it running');
+    await o.keyboard.press('Escape');
+    await ask.waitFor({ state: 'hidden' });
+    await controls.getByText('Live now').waitFor();
+    expect(v.url()).not.toContain(`/media/${recordingId}`);
+    await controls.getByRole('button', { name: 'End now' }).click();
+    await ask.getByRole('button', { name: 'End now' }).click();
     await controls.getByText('Ended').waitFor();
 
     await m.waitForURL(`${site.url}/media/${recordingId}`);
