@@ -46,6 +46,7 @@ export const errorCodes = [
   ...inviteOutcomeCodes,
   'role_not_allowed',
   'new_link_limit',
+  'lifetime_above_maximum',
   // live events and rooms
   'event_not_started',
   'event_ended',

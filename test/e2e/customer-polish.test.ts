@@ -96,4 +96,42 @@ describe('customer polish (issue 12) in Chromium', () => {
     expect(page.url()).toContain(`/media/${mediaId}`);
     expect(site.problems()).toEqual([]);
   });
+
+  it('an invite gets its own link duration and uses, in hours or days, within the site maximum', async () => {
+    await site.services.settings.update({ maxLinkDurationMinutes: 7 * 1440, maxLinkReusability: 5 }, 'e2e');
+    const owner = await ownerSession(site, browser, { name: 'Lena Lifetime', email: uniqueEmail('lena') });
+    const mediaId = await uploadPdf(owner.page, 'Lifetime guide');
+    const { page } = owner;
+
+    await page.getByRole('button', { name: 'Invite people' }).first().click();
+    const dialog = page.getByRole('dialog', { name: 'Invite people' });
+    const email = uniqueEmail('three-days');
+    await dialog.getByLabel('Email', { exact: true }).fill(email);
+    // The site default, in hours; the maximum is said next to it.
+    expect(await dialog.getByLabel('Link duration').inputValue()).toBe('24');
+    expect(await dialog.getByLabel('Duration unit').inputValue()).toBe('hours');
+    expect(await dialog.getByLabel('Link uses').inputValue()).toBe('single');
+    await dialog.getByText('Longest allowed: 7 days, at most 5 uses.', { exact: false }).waitFor();
+
+    // Above the maximum: refused at the field, nothing sent, nothing lost.
+    await dialog.getByLabel('Link duration').fill('8');
+    await dialog.getByLabel('Duration unit').selectOption('days');
+    await dialog.getByLabel('Send link by email').uncheck();
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    await dialog.getByText('A link on this site can last at most 7 days.').waitFor();
+    expect(await dialog.getByLabel('Email', { exact: true }).inputValue()).toBe(email);
+
+    await dialog.getByLabel('Link duration').fill('3');
+    await dialog.getByLabel('Link uses').selectOption('several');
+    await dialog.getByLabel('Number of uses').fill('2');
+    await dialog.getByRole('button', { name: 'Create link' }).click();
+    await dialog.getByText('Link created', { exact: true }).waitFor();
+    await dialog.getByRole('button', { name: 'Done' }).click();
+
+    const row = page.getByRole('table', { name: /^People with access/ }).locator('tr', { has: page.getByText(email, { exact: true }) });
+    expect(await row.locator('td[data-label="Uses left"]').innerText()).toBe('2');
+    const stored = await site.db.database.db.selectFrom('invites').select(['duration_minutes', 'max_uses']).where('media_id', '=', mediaId).where('email', '=', email).executeTakeFirstOrThrow();
+    expect(stored).toEqual({ duration_minutes: 3 * 1440, max_uses: 2 });
+    expect(site.problems()).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import type {
   AuditEntryDto,
   CreateInvitesBody,
   CreateInvitesResponse,
+  InviteLimits,
   InviteRoleDto,
   InviteRowDto,
   LobbyEnterResponse,
@@ -55,6 +56,7 @@ export const endpoints = {
   // Invites (owner and admins).
   createInvites: (mediaId: string, body: CreateInvitesBody, signal?: AbortSignal) =>
     api<CreateInvitesResponse>(`${mediaPath(mediaId)}/invites`, { method: 'POST', body, signal }),
+  inviteLimits: (mediaId: string) => api<InviteLimits>(`${mediaPath(mediaId)}/invite-limits`),
   listInvites: (mediaId: string) => api<{ items: InviteRowDto[] }>(`${mediaPath(mediaId)}/invites`),
   invitesCsvUrl: (mediaId: string) => `${mediaPath(mediaId)}/invites.csv`,
   inviteMailStatus: (mediaId: string) => api<MailNoticeDto>(`${mediaPath(mediaId)}/invites/mail-status`),
@@ -80,6 +82,7 @@ export const queryKeys = {
   adminMailStatus: ['admin', 'mail-status'] as const,
   lobby: ['lobby'] as const,
   invites: (mediaId: string) => ['invites', mediaId] as const,
+  inviteLimits: (mediaId: string) => ['invites', mediaId, 'limits'] as const,
   inviteMailStatus: (mediaId: string) => ['invites', mediaId, 'mail-status'] as const,
   settings: ['admin', 'settings'] as const,
   adminAudit: (f: AuditFilters) => ['admin', 'audit', f] as const,

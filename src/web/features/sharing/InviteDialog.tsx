@@ -1,7 +1,8 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MediaDto } from '../../../contracts/api.js';
 import type { InviteRoleDto } from '../../../contracts/invites.js';
-import { endpoints } from '../../api/endpoints.js';
+import { endpoints, queryKeys } from '../../api/endpoints.js';
 import { isApiError } from '../../api/client.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
@@ -10,6 +11,8 @@ import { CheckboxField, SelectField, TextAreaField } from '../../ui/Field.js';
 import { SendIcon } from '../../ui/icons.js';
 import { useTabsBase } from '../../ui/Tabs.js';
 import { InviteResults } from './InviteResults.js';
+import { LinkLifetimeFields } from './LinkLifetimeFields.js';
+import { lifetimeForm, readLifetime, type LifetimeForm } from './link-lifetime.js';
 import { roleHelp, roleLabel, rolesFor } from './labels.js';
 import { dedupe } from './parse-people.js';
 import { emptyRecipients, peopleOf, RecipientsInput, recipientsErrors, toFix, type RecipientErrors, type Recipients } from './RecipientsInput.js';
@@ -36,6 +39,13 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
   const stop = useRef(false);
   const base = useTabsBase();
   const refresh = useRefreshSharing(media.id);
+  const limits = useQuery({ queryKey: queryKeys.inviteLimits(media.id), queryFn: () => endpoints.inviteLimits(media.id), enabled: open, staleTime: 30_000 });
+  const [lifetime, setLifetime] = useState<LifetimeForm | null>(null);
+  const [lifetimeErrors, setLifetimeErrors] = useState<{ duration?: string; uses?: string }>({});
+  // The site's default, once known; kept as the person edits it (and across "Invite more people").
+  useEffect(() => {
+    if (limits.data && lifetime === null) setLifetime(lifetimeForm(limits.data));
+  }, [limits.data, lifetime]);
 
   const reset = () => {
     setRecipients((r) => ({ ...emptyRecipients, mode: r.mode }));
@@ -58,6 +68,8 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     reset();
     setMessage('');
     setSendEmail(true);
+    setLifetime(null);
+    setLifetimeErrors({});
   };
 
   const people = peopleOf(recipients);
@@ -68,7 +80,14 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     const found = recipientsErrors(recipients);
     setErrors(found);
     setSendError(null);
-    if (found.email || found.list) return;
+    // This invite's link: sent only when it differs from the site's default (which the server applies).
+    const chosen = lifetime && limits.data ? readLifetime(lifetime, limits.data) : null;
+    setLifetimeErrors(chosen?.errors ?? {});
+    if (found.email || found.list || chosen?.errors.duration || chosen?.errors.uses) return;
+    const override = {
+      ...(chosen && chosen.minutes !== limits.data!.linkDurationMinutes ? { linkDurationMinutes: chosen.minutes } : {}),
+      ...(chosen && chosen.uses !== limits.data!.linkReusability ? { linkReusability: chosen.uses } : {}),
+    };
     stop.current = false;
     setStopping(false);
     setBusy(true);
@@ -76,7 +95,7 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     if (many) setPhase({ kind: 'sending', progress: { done: 0, total: unique.length, created: 0, refused: 0 } });
     const outcome = await sendInChunks({
       people: unique,
-      send: (chunk) => endpoints.createInvites(media.id, { people: chunk, role, message, sendEmail }),
+      send: (chunk) => endpoints.createInvites(media.id, { people: chunk, role, message, sendEmail, ...override }),
       onProgress: (progress) => many && setPhase({ kind: 'sending', progress }),
       shouldStop: () => stop.current,
     });
@@ -86,6 +105,12 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
       // Nobody was invited because of what was typed (or the request failed): stay on the form, keep it all.
       if (outcome.error !== undefined && outcome.refused.length === 0) {
         setPhase({ kind: 'compose' });
+        if (isApiError(outcome.error) && outcome.error.code === 'lifetime_above_maximum') {
+          // The site's maximum changed while the dialog was open: mark the fields, learn the new limits.
+          const f = outcome.error.fieldErrors;
+          setLifetimeErrors({ duration: f.linkDurationMinutes, uses: f.linkReusability });
+          void limits.refetch();
+        }
         setSendError(isApiError(outcome.error) ? outcome.error.message : 'Something went wrong. Nothing was sent; try again.');
         return;
       }
@@ -171,6 +196,7 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
               </option>
             ))}
           </SelectField>
+          {lifetime && limits.data && <LinkLifetimeFields value={lifetime} onChange={setLifetime} limits={limits.data} errors={lifetimeErrors} />}
           <TextAreaField
             label="Personal message"
             name="message"
