@@ -188,6 +188,9 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntryDto = z.infer<typeof auditEntrySchema>;
 export const auditListSchema = z.object({ items: z.array(auditEntrySchema) });
+/** The media the audit log mentions, by title, for the admin page's picker (deleted ones too). */
+export const auditMediaListSchema = z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), type: z.string(), deleted: z.boolean() })) });
+export type AuditMediaDto = z.infer<typeof auditMediaListSchema>['items'][number];
 export const auditQuery = z.object({
   action: singleLine().max(60).optional(),
   mediaId: singleLine().max(100).optional(),

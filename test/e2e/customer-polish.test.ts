@@ -6,8 +6,8 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSiteSettings } from '../../src/contracts/invites.js';
 import { launchBrowser, screenshot, startApp, type Site } from './harness.js';
-import { uploadPdf } from './invite-flows.js';
-import { ownerSession, PASSWORD, uniqueEmail } from './setup.js';
+import { inviteLink, uploadPdf } from './invite-flows.js';
+import { logIn, ownerSession, PASSWORD, uniqueEmail } from './setup.js';
 
 describe('customer polish (issue 12) in Chromium', () => {
   let browser: Browser;
@@ -132,6 +132,38 @@ describe('customer polish (issue 12) in Chromium', () => {
     expect(await row.locator('td[data-label="Uses left"]').innerText()).toBe('2');
     const stored = await site.db.database.db.selectFrom('invites').select(['duration_minutes', 'max_uses']).where('media_id', '=', mediaId).where('email', '=', email).executeTakeFirstOrThrow();
     expect(stored).toEqual({ duration_minutes: 3 * 1440, max_uses: 2 });
+    expect(site.problems()).toEqual([]);
+  });
+
+  it('the audit log says settings changes in words and filters media by title', async () => {
+    const owner = await ownerSession(site, browser, { name: 'Omar Audit', email: uniqueEmail('omar') });
+    await uploadPdf(owner.page, 'Audit picker guide');
+    await inviteLink(owner.page, { email: uniqueEmail('seen') });
+    const other = await ownerSession(site, browser, { name: 'Nia Noise', email: uniqueEmail('nia') });
+    await uploadPdf(other.page, 'Unrelated notes');
+    await inviteLink(other.page, { email: uniqueEmail('noise') });
+
+    const adminCtx = await site.open(browser, { viewport: { width: 1366, height: 900 } });
+    const page = adminCtx.page;
+    await logIn(page, admin.email);
+    await page.goto('/admin/settings');
+    await page.getByLabel('Link duration (minutes)').fill('4320');
+    await page.getByRole('button', { name: 'Save settings' }).click();
+    await page.getByText('Settings saved.').waitFor();
+
+    await page.goto('/admin/audit');
+    await page.getByRole('heading', { name: 'Audit log', level: 1 }).waitFor();
+    const log = page.getByRole('table', { name: 'Audit log' });
+    await log.getByText('Link duration: 24 h → 3 d').waitFor();
+    await screenshot(page, 'polish-audit-log');
+
+    // The media picker lists titles; choosing one shows only its entries.
+    const picker = page.getByLabel('Media', { exact: true });
+    await picker.selectOption({ label: 'Audit picker guide' });
+    await log.getByRole('button', { name: 'Audit picker guide' }).first().waitFor();
+    await expect.poll(() => log.getByText('Unrelated notes').count()).toBe(0);
+    await expect.poll(() => log.getByText('Link duration: 24 h → 3 d').count()).toBe(0);
+    expect(await page.locator('body').innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
     expect(site.problems()).toEqual([]);
   });
 });

@@ -1,6 +1,7 @@
 import type { LogInBody, MailNoticeDto, MediaDto, MediaPatchBody, OutboxItemDto, SessionInfo, SignUpBody, UserDto } from '../../contracts/api.js';
 import type {
   AuditEntryDto,
+  AuditMediaDto,
   CreateInvitesBody,
   CreateInvitesResponse,
   InviteLimits,
@@ -71,6 +72,7 @@ export const endpoints = {
   settings: () => api<{ settings: SiteSettings }>('/api/admin/settings'),
   updateSettings: (patch: Partial<SiteSettings>) => api<{ settings: SiteSettings }>('/api/admin/settings', { method: 'PATCH', body: patch }),
   adminAudit: (f: AuditFilters) => api<{ items: AuditEntryDto[] }>(`/api/admin/audit${auditQueryString(f)}`),
+  adminAuditMedia: () => api<{ items: AuditMediaDto[] }>('/api/admin/audit/media'),
   mediaAudit: (mediaId: string, limit: number) => api<{ items: AuditEntryDto[] }>(`/api/audit${auditQueryString({ mediaId, limit })}`),
 };
 
@@ -86,5 +88,6 @@ export const queryKeys = {
   inviteMailStatus: (mediaId: string) => ['invites', mediaId, 'mail-status'] as const,
   settings: ['admin', 'settings'] as const,
   adminAudit: (f: AuditFilters) => ['admin', 'audit', f] as const,
+  adminAuditMedia: ['admin', 'audit-media'] as const,
   mediaAudit: (mediaId: string, limit: number) => ['audit', mediaId, limit] as const,
 };
