@@ -6,7 +6,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { defaultSiteSettings } from '../../src/contracts/invites.js';
 import { launchBrowser, screenshot, startApp, type Site } from './harness.js';
-import { inviteLink, uploadPdf } from './invite-flows.js';
+import { inviteLink, personRow, submitLobbyEmail, uploadPdf } from './invite-flows.js';
 import { logIn, ownerSession, PASSWORD, uniqueEmail } from './setup.js';
 
 describe('customer polish (issue 12) in Chromium', () => {
@@ -164,6 +164,49 @@ describe('customer polish (issue 12) in Chromium', () => {
     await expect.poll(() => log.getByText('Unrelated notes').count()).toBe(0);
     await expect.poll(() => log.getByText('Link duration: 24 h → 3 d').count()).toBe(0);
     expect(await page.locator('body').innerText()).not.toMatch(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/);
+    expect(site.problems()).toEqual([]);
+  });
+
+  it('expected refusals in the lobby and on guest pages are shown without "Failed to load resource" in the console', async () => {
+    const owner = await ownerSession(site, browser, { name: 'Quinn Quiet', email: uniqueEmail('quinn') });
+    await uploadPdf(owner.page, 'Quiet console guide');
+    const guestEmail = uniqueEmail('gus');
+    const link = await inviteLink(owner.page, { email: guestEmail, firstName: 'Gus' });
+    const before = site.consoleLog().length;
+    const failedLoads = () => site.consoleLog().slice(before).filter((l) => /Failed to load resource|status of 4\d\d/.test(l));
+
+    // The lobby: a wrong email (403 email_mismatch), then the right one.
+    const guest = await site.open(browser);
+    await guest.page.goto(link);
+    await guest.page.getByRole('heading', { name: 'Quiet console guide' }).waitFor();
+    await submitLobbyEmail(guest.page, uniqueEmail('wrong'));
+    await guest.page.getByText('Enter the same email that received the invite.', { exact: false }).waitFor();
+    await submitLobbyEmail(guest.page, guestEmail);
+    await guest.page.getByRole('heading', { name: 'Quiet console guide', level: 1 }).waitFor();
+
+    // Outside their media (403 out_of_scope).
+    await guest.page.goto('/');
+    await guest.page.getByRole('heading', { name: 'Your invite gives you access only to “Quiet console guide”' }).waitFor();
+
+    // Another device with the same link (403 device_mismatch), an unknown link (404 invalid_link, through the preload).
+    const second = await site.open(browser);
+    await second.page.goto(link);
+    await submitLobbyEmail(second.page, guestEmail);
+    await second.page.getByRole('region', { name: 'This link is tied to another device' }).waitFor();
+    await second.page.goto('/i/this-is-not-a-real-link');
+    await second.page.getByRole('heading', { name: 'This link isn’t valid' }).waitFor();
+
+    // Revoked while viewing (410 invite_revoked).
+    await owner.page.reload();
+    await personRow(owner.page, guestEmail).getByRole('button', { name: 'Actions for Gus' }).click();
+    await owner.page.getByRole('menuitem', { name: 'Revoke access' }).click();
+    await owner.page.getByRole('alertdialog', { name: 'Revoke access for Gus?' }).getByRole('button', { name: 'Revoke' }).click();
+    await owner.page.getByText(`Access revoked for ${guestEmail}.`).waitFor();
+    await guest.page.goBack();
+    await guest.page.reload();
+    await guest.page.getByRole('heading', { name: 'This invite was removed' }).waitFor();
+
+    expect(failedLoads()).toEqual([]);
     expect(site.problems()).toEqual([]);
   });
 });

@@ -50,7 +50,8 @@ export const endpoints = {
   adminMailStatus: () => api<MailNoticeDto>('/api/admin/mail-status'),
 
   // The lobby (the invite link's token travels in an HttpOnly cookie, never through the page).
-  lobby: () => api<LobbyInfo>('/api/lobby'),
+  // The same address as the page's preload (spa.ts), which cannot send the Prefer header.
+  lobby: () => api<LobbyInfo>('/api/lobby?outcome=body'),
   lobbyEnter: (body: { email?: string; code?: string }) => api<LobbyEnterResponse>('/api/lobby/enter', { method: 'POST', body }),
   lobbyNewLink: (email: string) => api<{ ok: true }>('/api/lobby/new-link', { method: 'POST', body: { email } }),
 
