@@ -209,4 +209,21 @@ describe('customer polish (issue 12) in Chromium', () => {
     expect(failedLoads()).toEqual([]);
     expect(site.problems()).toEqual([]);
   });
+
+  it('/api/docs carries Foyer\'s name and logo and runs under Foyer\'s Content Security Policy', async () => {
+    const { page } = await site.open(browser, { viewport: { width: 1366, height: 900 } });
+    const before = site.consoleLog().length;
+    const res = await page.goto('/api/docs');
+    const siteCsp = (await page.request.get('/api/health')).headers()['content-security-policy'];
+    expect(res!.headers()['content-security-policy']).toBe(siteCsp);
+    await page.getByRole('heading', { name: /Foyer API/ }).first().waitFor();
+    expect(await page.title()).toBe('Foyer API');
+    const logo = page.getByRole('img', { name: 'Foyer' }).first();
+    await logo.waitFor();
+    expect(await logo.evaluate((img) => (img as HTMLImageElement).complete && (img as HTMLImageElement).naturalWidth > 0)).toBe(true);
+    await page.getByText('/api/media/{id}/invites', { exact: false }).first().waitFor();
+    await screenshot(page, 'polish-api-docs');
+    expect(site.consoleLog().slice(before).filter((l) => /Content Security Policy|Refused to/.test(l))).toEqual([]);
+    expect(site.problems()).toEqual([]);
+  });
 });
