@@ -46,7 +46,12 @@ export class RoomParticipantRepository {
     await this.db.insertInto('room_presence').values({ connection_id: p.connectionId, room_id: p.roomId, participant_id: p.participantId, process_id: p.processId, joined_at: p.now }).execute();
   }
 
-  async removePresence(connectionId: string): Promise<void> {
+  /** The socket left: its person was last seen now (the event report's time in the room). */
+  async removePresence(connectionId: string, now?: number): Promise<void> {
+    if (now !== undefined) {
+      const person = this.db.selectFrom('room_presence').select('participant_id').where('connection_id', '=', connectionId);
+      await this.db.updateTable('room_participants').set({ last_seen_at: now }).where('id', 'in', person).where('last_seen_at', '<', now).execute();
+    }
     await this.db.deleteFrom('room_presence').where('connection_id', '=', connectionId).execute();
   }
 
