@@ -194,6 +194,18 @@ describe('live events in Chromium, through real invites and SMTP', () => {
     await ask.getByRole('button', { name: 'End now' }).click();
     await controls.getByText('Ended').waitFor();
 
+    // The owner's ended event page has the report: attendance against the invites, the transcript, CSVs.
+    const report = o.getByRole('region', { name: 'Event report' });
+    await report.getByText('2 invited · 2 joined · 0 never came').waitFor();
+    await report.getByRole('list', { name: 'Chat' }).getByText('Welcome, everyone!').waitFor();
+    await report.getByRole('list', { name: 'Questions' }).getByText('Will the roadmap be shared afterwards?').waitFor();
+    expect(await report.getByText('Staff only: wrap up at ten to').count()).toBe(0);
+    const csvHref = await report.getByRole('link', { name: 'Attendance CSV' }).getAttribute('href');
+    const attendance = await o.request.get(csvHref!);
+    expect(attendance.headers()['content-type']).toContain('text/csv');
+    expect(await attendance.text()).toContain(modEmail);
+    await screenshot(o, 'event-report');
+
     await m.waitForURL(`${site.url}/media/${recordingId}`);
     await m.getByRole('heading', { name: 'Town hall recording', level: 1 }).waitFor();
     await v.waitForURL(`${site.url}/media/${recordingId}`);
