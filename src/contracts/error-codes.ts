@@ -46,6 +46,7 @@ export const errorCodes = [
   ...inviteOutcomeCodes,
   'role_not_allowed',
   'new_link_limit',
+  'lifetime_above_maximum',
   // live events and rooms
   'event_not_started',
   'event_ended',
@@ -67,6 +68,18 @@ export const lobbyErrorCodes = [
   'validation_failed',
 ] as const satisfies readonly ErrorCode[];
 export type LobbyErrorCode = (typeof lobbyErrorCodes)[number];
+
+/**
+ * Refusals the web app expects as answers (the lobby's outcomes, a guest outside or at the end of their
+ * access, an event not open). A request that prefers it (`Prefer: outcome-in-body`, or `?outcome=body`
+ * where a header cannot be sent: a preload) gets them as `200` with the usual error body, the status in
+ * `X-Foyer-Status` and `Preference-Applied: outcome-in-body`, so browsers do not log them as failed
+ * loads. Without the preference the API answers with the status, as always (docs/api.md).
+ */
+export const expectedRefusalCodes = [...inviteOutcomeCodes, 'new_link_limit', 'event_not_started', 'event_ended'] as const satisfies readonly ErrorCode[];
+export const OUTCOME_IN_BODY = 'outcome-in-body';
+export const OUTCOME_STATUS_HEADER = 'X-Foyer-Status';
+export const isExpectedRefusal = (code: string): boolean => (expectedRefusalCodes as readonly string[]).includes(code);
 
 /**
  * The code for an HTTP status that came without our error body (a proxy, a plugin, a dropped

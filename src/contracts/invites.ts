@@ -25,6 +25,10 @@ export const siteSettingsSchema = z.object({
   selfServiceNewLink: z.boolean(),
   whoMayInvite: z.enum(['owners_and_admins', 'admins_only']),
   endedEventsGoToRecording: z.boolean(),
+  /** The longest duration an owner may give one invite's link (the dialog's ceiling). */
+  maxLinkDurationMinutes: z.number().int().min(1).max(525_600),
+  /** The most uses an owner may give one invite's link; -1: any, unlimited included. */
+  maxLinkReusability: z.number().int().min(-1).max(10_000).refine((v) => v !== 0, 'Use -1 for no limit, or 1 or more.'),
 });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 /** The settings as an admin sends them (the form checks with it too). */
@@ -42,7 +46,21 @@ export const defaultSiteSettings: SiteSettings = {
   selfServiceNewLink: true,
   whoMayInvite: 'owners_and_admins',
   endedEventsGoToRecording: true,
+  maxLinkDurationMinutes: 43_200,
+  maxLinkReusability: -1,
 };
+
+/** Is `uses` (-1 unlimited) within `max` (-1 any)? */
+export const usesWithin = (uses: number, max: number) => max === -1 || (uses !== -1 && uses <= max);
+
+/** What an owner may choose for one invite's link: the site's defaults and ceilings (`GET /api/invite-limits`). */
+export const inviteLimitsSchema = z.object({
+  linkDurationMinutes: z.number().int(),
+  linkReusability: z.number().int(),
+  maxLinkDurationMinutes: z.number().int(),
+  maxLinkReusability: z.number().int(),
+});
+export type InviteLimits = z.infer<typeof inviteLimitsSchema>;
 
 export const MAX_INVITES_PER_REQUEST = 10_000;
 
@@ -57,6 +75,10 @@ export const createInvitesBody = z.object({
   role: inviteRoleSchema.default('viewer'),
   message: multiLine().trim().max(2000).optional().default(''),
   sendEmail: z.boolean().default(true),
+  /** This invite's link duration (default: the site's); at most the site's maximum (`lifetime_above_maximum`). */
+  linkDurationMinutes: z.number().int().min(1).max(525_600).optional(),
+  /** This invite's uses, 1..N or -1 unlimited (default: the site's); within the site's maximum. */
+  linkReusability: z.number().int().min(-1).max(10_000).refine((v) => v !== 0, 'Use -1 for unlimited, or 1 or more.').optional(),
 });
 export type CreateInvitesBody = z.input<typeof createInvitesBody>;
 
@@ -166,6 +188,9 @@ export const auditEntrySchema = z.object({
 });
 export type AuditEntryDto = z.infer<typeof auditEntrySchema>;
 export const auditListSchema = z.object({ items: z.array(auditEntrySchema) });
+/** The media the audit log mentions, by title, for the admin page's picker (deleted ones too). */
+export const auditMediaListSchema = z.object({ items: z.array(z.object({ id: z.string(), title: z.string(), type: z.string(), deleted: z.boolean() })) });
+export type AuditMediaDto = z.infer<typeof auditMediaListSchema>['items'][number];
 export const auditQuery = z.object({
   action: singleLine().max(60).optional(),
   mediaId: singleLine().max(100).optional(),

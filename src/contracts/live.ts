@@ -388,3 +388,42 @@ export const roomCloseCodes = {
   /** No hello within the time allowed. */
   timeout: 4408,
 } as const;
+
+/** After an event (owner, admins, moderators): who came, what was said and asked, how polls went (GET /api/events/:id/report). */
+export const eventReportSchema = z.object({
+  event: z.object({ title: z.string(), startsAt: z.string(), endsAt: z.string(), phase: z.enum(['scheduled', 'live', 'ended']) }),
+  attendance: z.object({
+    invited: z.number().int(),
+    joined: z.number().int(),
+    neverCame: z.number().int(),
+    rows: z.array(
+      z.object({
+        name: z.string(),
+        /** The invited address; null for the owner and site admins (in by their account). */
+        email: z.string().nullable(),
+        role: z.string(),
+        /** joined: came at least once; never_came: invited, never in the room; host: the owner or an admin. */
+        status: z.enum(['joined', 'never_came', 'host']),
+        firstJoinedAt: z.string().nullable(),
+        lastSeenAt: z.string().nullable(),
+        /** From the first join to the last time seen (leaving or joining again), whole minutes. */
+        minutes: z.number().int().nullable(),
+      }),
+    ),
+  }),
+  chat: z.array(z.object({ at: z.string(), author: z.string(), role: z.string(), kind: z.enum(['chat', 'announcement']), body: z.string(), likes: z.number().int() })),
+  questions: z.array(
+    z.object({
+      at: z.string(),
+      /** null when asked anonymously: the report keeps it anonymous. */
+      author: z.string().nullable(),
+      body: z.string(),
+      status: z.enum(['pending', 'approved', 'dismissed']),
+      upvotes: z.number().int(),
+      answer: z.string().nullable(),
+      answeredLive: z.boolean(),
+    }),
+  ),
+  polls: z.array(z.object({ question: z.string(), multiple: z.boolean(), status: z.enum(['open', 'closed']), voters: z.number().int(), options: z.array(z.object({ text: z.string(), votes: z.number().int() })) })),
+});
+export type EventReportDto = z.infer<typeof eventReportSchema>;

@@ -15,6 +15,7 @@ import { createDatabase, type Database } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
 import { createLogger } from './logger.js';
 import { createRepositories } from './repositories/index.js';
+import { EventReportService } from './services/event-report.service.js';
 import { AccessService } from './services/access.service.js';
 import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
@@ -58,6 +59,8 @@ export interface Services {
   liveStreams: LiveStreamService;
   liveDelivery: LiveDeliveryService;
   room: RoomService;
+  /** After an event: attendance, transcript, poll results (and their CSVs). */
+  eventReports: EventReportService;
   transcode: TranscodeService;
   delivery: DeliveryService;
   captions: CaptionService;
@@ -206,6 +209,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     logger,
   });
 
+  const eventReports = new EventReportService({ repo: repos.eventReports, access, liveEvents, clock });
+
   // the media pipeline: transcoding, captions, signed delivery, quizzes, viewing analytics
   const ffmpegPath = resolveFfmpegPath(config.ffmpegPath);
   const transcode = new TranscodeService({
@@ -263,7 +268,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
   const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, clock });
 
-  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, transcode, delivery, captions, quiz, viewing, viewers, health };
+  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, eventReports, transcode, delivery, captions, quiz, viewing, viewers, health };
 
   let closed: Promise<void> | undefined;
   return {

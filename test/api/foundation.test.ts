@@ -35,6 +35,19 @@ describe.each(testDialects())('foundation API on %s', (dialect) => {
     expect([200, 302]).toContain(ui.statusCode);
   });
 
+  it('/api/docs is Foyer\'s: its title and favicon, under the site\'s own CSP (not Swagger UI\'s looser one)', async () => {
+    const page = await t.app.inject({ method: 'GET', url: '/api/docs' });
+    expect(page.statusCode).toBe(200);
+    expect(page.body).toContain('<title>Foyer API</title>');
+    expect(page.body).toContain('theme/favicon.svg');
+    expect(page.body).not.toMatch(/<style|style="/);
+    const site = (await t.app.inject({ method: 'GET', url: '/api/health' })).headers['content-security-policy'];
+    expect(page.headers['content-security-policy']).toBe(site);
+    const theme = await t.app.inject({ method: 'GET', url: '/api/docs/static/theme/foyer.js' });
+    expect(theme.statusCode).toBe(200);
+    expect(theme.body).toContain("img.alt = 'Foyer'");
+  });
+
   it('sends security headers with a CSP that allows no inline script', async () => {
     const res = await t.app.inject({ method: 'GET', url: '/api/health' });
     const csp = String(res.headers['content-security-policy']);

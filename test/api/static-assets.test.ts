@@ -81,7 +81,7 @@ describe.each(testDialects())('static files and compression on %s', (dialect) =>
       expect(String(res.headers['content-security-policy'])).toContain("script-src 'self'");
     }
     // The lobby's page tells the browser to fetch the lobby's answer alongside the scripts; other pages do not.
-    expect((await get('/lobby')).headers.link).toBe('</api/lobby>; rel=preload; as=fetch; crossorigin');
+    expect((await get('/lobby')).headers.link).toBe('</api/lobby?outcome=body>; rel=preload; as=fetch; crossorigin');
     expect((await get('/')).headers.link).toBeUndefined();
     // What the web app does first: GET /api/session sets the CSRF and device cookies; a POST with them passes.
     const browser = new Agent(t.app);

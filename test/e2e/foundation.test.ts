@@ -197,7 +197,7 @@ describe('foundation in Chromium', () => {
 
       // Delete asks first; "Keep it" keeps it.
       await page.getByRole('button', { name: 'Delete' }).click();
-      const confirm = page.getByRole('dialog', { name: 'Delete “Launch teaser”?' });
+      const confirm = page.getByRole('alertdialog', { name: 'Delete “Launch teaser”?' });
       await confirm.getByRole('button', { name: 'Keep it' }).click();
       expect(await confirm.isVisible()).toBe(false);
       await page.getByRole('button', { name: 'Delete' }).click();

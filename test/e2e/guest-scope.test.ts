@@ -73,7 +73,7 @@ describe('a guest with several invites, in Chromium', () => {
     await owner.page.goto(`/media/${pdfId}`);
     await personRow(owner.page, guestEmail).getByRole('button', { name: 'Actions for Pat Reader' }).click();
     await owner.page.getByRole('menuitem', { name: 'Revoke access' }).click();
-    await owner.page.getByRole('dialog', { name: 'Revoke access for Pat Reader?' }).getByRole('button', { name: 'Revoke' }).click();
+    await owner.page.getByRole('alertdialog', { name: 'Revoke access for Pat Reader?' }).getByRole('button', { name: 'Revoke' }).click();
     await owner.page.getByText(`Access revoked for ${guestEmail}.`).waitFor();
 
     await guest.page.reload();

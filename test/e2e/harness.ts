@@ -89,6 +89,8 @@ export interface Site {
   open(browser: Browser, opts?: BrowserContextOptions): Promise<OpenedPage>;
   /** Page errors and console errors (CSP violations included) seen in any context opened here. */
   problems(): string[];
+  /** Every console error and warning seen, unfiltered (the 4xx "Failed to load resource" lines too). */
+  consoleLog(): string[];
   close(): Promise<void>;
 }
 
@@ -127,6 +129,7 @@ export async function startApp(opts: StartAppOptions = {}): Promise<Site> {
 
   const contexts: BrowserContext[] = [];
   const problems: string[] = [];
+  const consoleLines: string[] = [];
   return {
     url,
     config,
@@ -140,12 +143,14 @@ export async function startApp(opts: StartAppOptions = {}): Promise<Site> {
       contexts.push(context);
       context.on('weberror', (e) => problems.push(`page error: ${e.error().message}`));
       context.on('console', (m) => {
+        if (m.type() === 'error' || m.type() === 'warning') consoleLines.push(`${m.type()}: ${m.text()}`);
         if (m.type() === 'error' && !isExpectedNoise(m.text())) problems.push(`console: ${m.text()}`);
       });
       const page = await context.newPage();
       return { context, page };
     },
     problems: () => [...problems],
+    consoleLog: () => [...consoleLines],
     async close() {
       await Promise.allSettled(contexts.map((c) => c.close()));
       await built.app.close();

@@ -98,7 +98,7 @@ describe('invite links in Chromium, with a real SMTP server', () => {
     await screenshot(owner.page, 'people-with-access');
     await row.getByRole('button', { name: 'Actions for Gail Guest' }).click();
     await owner.page.getByRole('menuitem', { name: 'Revoke access' }).click();
-    const confirm = owner.page.getByRole('dialog', { name: 'Revoke access for Gail Guest?' });
+    const confirm = owner.page.getByRole('alertdialog', { name: 'Revoke access for Gail Guest?' });
     await confirm.getByRole('button', { name: 'Revoke' }).click();
     await owner.page.getByText(`Access revoked for ${guestEmail}.`).waitFor();
     await row.getByText('Revoked', { exact: true }).waitFor();

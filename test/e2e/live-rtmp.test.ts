@@ -66,7 +66,7 @@ describe('DIY live stream key in Chromium', () => {
 
     // Regenerate asks first; keeping the key changes nothing
     await section.getByRole('button', { name: 'Regenerate key' }).click();
-    const dialog = o.getByRole('dialog', { name: 'Make a new stream key?' });
+    const dialog = o.getByRole('alertdialog', { name: 'Make a new stream key?' });
     await dialog.getByText('cannot reconnect with it').waitFor();
     await dialog.getByRole('button', { name: 'Keep the current key' }).click();
     await dialog.waitFor({ state: 'hidden' });

@@ -44,6 +44,7 @@ async function createLiveWebcast(o: Page, title: string): Promise<string> {
   await o.waitForURL((u) => /^\/events\/[^/]+$/.test(u.pathname) && u.pathname !== '/events/new');
   const controls = o.getByRole('region', { name: 'Event controls' });
   await controls.getByRole('button', { name: 'Start now' }).click();
+  await o.getByRole('alertdialog', { name: 'Start the event now?' }).getByRole('button', { name: 'Start now' }).click();
   await controls.getByText('Live now').waitFor();
   return new URL(o.url()).pathname.split('/').pop()!;
 }
@@ -106,7 +107,7 @@ const frameVariance = (page: Page) =>
 async function stopBroadcast(page: Page) {
   const panel = page.getByRole('region', { name: 'Go live' });
   await panel.getByRole('button', { name: 'Stop', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: 'End the broadcast?' });
+  const dialog = page.getByRole('alertdialog', { name: 'End the broadcast?' });
   await dialog.getByText('Viewers see it has ended; the recording is made from what was broadcast.').waitFor();
   await dialog.getByRole('button', { name: 'End broadcast' }).click();
   await panel.getByText('The broadcast has ended. The recording is made from what was broadcast.').waitFor();
@@ -117,6 +118,7 @@ async function endEvent(o: Page) {
   await o.reload();
   const controls = o.getByRole('region', { name: 'Event controls' });
   await controls.getByRole('button', { name: 'End now' }).click();
+  await o.getByRole('alertdialog', { name: 'End the event for everyone?' }).getByRole('button', { name: 'End now' }).click();
   await controls.getByText('Ended').waitFor();
 }
 
@@ -277,7 +279,7 @@ describe('live video in Chromium: a webcast from the room, watched through real 
     const row = personRow(o, rita.email);
     await row.getByRole('button', { name: 'Actions for Rita' }).click();
     await o.getByRole('menuitem', { name: 'Revoke access' }).click();
-    await o.getByRole('dialog', { name: 'Revoke access for Rita?' }).getByRole('button', { name: 'Revoke' }).click();
+    await o.getByRole('alertdialog', { name: 'Revoke access for Rita?' }).getByRole('button', { name: 'Revoke' }).click();
     await o.getByText(`Access revoked for ${rita.email}.`).waitFor();
 
     // Within 5 s Rita's player has stopped and her page says why.

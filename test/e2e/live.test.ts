@@ -181,8 +181,30 @@ describe('live events in Chromium, through real invites and SMTP', () => {
     await controls.getByLabel('Recording').selectOption(recordingId);
     await controls.getByRole('button', { name: 'Attach recording' }).click();
     await controls.getByRole('button', { name: 'Change recording' }).waitFor();
+    // "End now" asks first; Escape keeps the event running, focus on the safe choice.
     await controls.getByRole('button', { name: 'End now' }).click();
+    const ask = o.getByRole('alertdialog', { name: 'End the event for everyone?' });
+    await ask.getByText('The room closes and viewers go to the recording.', { exact: false }).waitFor();
+    await expect.poll(() => o.evaluate(() => document.activeElement?.textContent)).toBe('Keep it running');
+    await o.keyboard.press('Escape');
+    await ask.waitFor({ state: 'hidden' });
+    await controls.getByText('Live now').waitFor();
+    expect(v.url()).not.toContain(`/media/${recordingId}`);
+    await controls.getByRole('button', { name: 'End now' }).click();
+    await ask.getByRole('button', { name: 'End now' }).click();
     await controls.getByText('Ended').waitFor();
+
+    // The owner's ended event page has the report: attendance against the invites, the transcript, CSVs.
+    const report = o.getByRole('region', { name: 'Event report' });
+    await report.getByText('2 invited · 2 joined · 0 never came').waitFor();
+    await report.getByRole('list', { name: 'Chat' }).getByText('Welcome, everyone!').waitFor();
+    await report.getByRole('list', { name: 'Questions' }).getByText('Will the roadmap be shared afterwards?').waitFor();
+    expect(await report.getByText('Staff only: wrap up at ten to').count()).toBe(0);
+    const csvHref = await report.getByRole('link', { name: 'Attendance CSV' }).getAttribute('href');
+    const attendance = await o.request.get(csvHref!);
+    expect(attendance.headers()['content-type']).toContain('text/csv');
+    expect(await attendance.text()).toContain(modEmail);
+    await screenshot(o, 'event-report');
 
     await m.waitForURL(`${site.url}/media/${recordingId}`);
     await m.getByRole('heading', { name: 'Town hall recording', level: 1 }).waitFor();

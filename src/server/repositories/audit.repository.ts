@@ -29,4 +29,10 @@ export class AuditRepository {
     if (f.to !== undefined) q = q.where('at', '<=', f.to);
     return q.execute();
   }
+
+  /** Every media id the log mentions. */
+  async mediaIds(): Promise<string[]> {
+    const rows = await this.db.selectFrom('audit_log').select('media_id').distinct().where('media_id', 'is not', null).execute();
+    return rows.map((r) => r.media_id!);
+  }
 }

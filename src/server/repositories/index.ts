@@ -2,6 +2,7 @@ import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
 import { AuditRepository } from './audit.repository.js';
 import { CaptionRepository } from './caption.repository.js';
+import { EventReportRepository } from './event-report.repository.js';
 import { EmailTokenRepository } from './email-token.repository.js';
 import { HealthRepository } from './health.repository.js';
 import { GrantRepository, InviteRepository } from './invite.repository.js';
@@ -45,6 +46,7 @@ export function createRepositories(db: Kysely<DB>) {
     roomContent: new RoomContentRepository(db),
     health: new HealthRepository(db),
     streamKeys: new StreamKeyRepository(db),
+    eventReports: new EventReportRepository(db),
   };
 }
 

@@ -29,6 +29,12 @@ export class MediaRepository {
     return new Map(rows.map((r) => [r.id, r.title]));
   }
 
+  /** Title, type and whether it was deleted, for ids (deleted rows stay, soft-deleted). */
+  summaries(ids: string[]): Promise<Array<{ id: string; title: string; type: string; deleted_at: number | null }>> {
+    if (ids.length === 0) return Promise.resolve([]);
+    return this.db.selectFrom('media').select(['id', 'title', 'type', 'deleted_at']).where('id', 'in', ids).orderBy('title').execute();
+  }
+
   listByOwner(ownerId: string): Promise<Media[]> {
     return this.db
       .selectFrom('media')

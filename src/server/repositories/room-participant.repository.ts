@@ -4,7 +4,7 @@ import type { RoomParticipant, RoomPresenceTable } from '../db/schema-live.js';
 import { Precompiled } from './compiled.js';
 
 type PresenceRow = Insertable<RoomPresenceTable>;
-type PresenceOp = { add: PresenceRow } | { remove: string };
+type PresenceOp = { add: PresenceRow } | { remove: string; now?: number };
 
 /** Rows per multi-row INSERT / ids per DELETE … IN (well under SQLite's and PostgreSQL's parameter limits). */
 const PRESENCE_CHUNK = 200;
@@ -63,8 +63,9 @@ export class RoomParticipantRepository {
     return this.presence({ add: { connection_id: p.connectionId, room_id: p.roomId, participant_id: p.participantId, process_id: p.processId, joined_at: p.now } });
   }
 
-  removePresence(connectionId: string): Promise<void> {
-    return this.presence({ remove: connectionId });
+  /** The socket left; with `now`, its person was last seen then (the event report's time in the room). */
+  removePresence(connectionId: string, now?: number): Promise<void> {
+    return this.presence({ remove: connectionId, now });
   }
 
   private presence(op: PresenceOp): Promise<void> {
@@ -152,7 +153,17 @@ async function writePresence(db: Kysely<DB>, ops: PresenceOp[]): Promise<void> {
       await db.insertInto('room_presence').values(rows).execute();
     } else {
       const ids: string[] = [];
-      while (j < ops.length && 'remove' in ops[j]! && ids.length < PRESENCE_CHUNK) ids.push((ops[j++] as { remove: string }).remove);
+      let now: number | undefined;
+      while (j < ops.length && 'remove' in ops[j]! && ids.length < PRESENCE_CHUNK) {
+        const op = ops[j++] as { remove: string; now?: number };
+        ids.push(op.remove);
+        if (op.now !== undefined) now = Math.max(now ?? op.now, op.now);
+      }
+      // the people who left were last seen now (the latest leave of the batch, a few ms apart at most)
+      if (now !== undefined) {
+        const people = db.selectFrom('room_presence').select('participant_id').where('connection_id', 'in', ids);
+        await db.updateTable('room_participants').set({ last_seen_at: now }).where('id', 'in', people).where('last_seen_at', '<', now).execute();
+      }
       await db.deleteFrom('room_presence').where('connection_id', 'in', ids).execute();
     }
     i = j;

@@ -79,6 +79,16 @@ export class AuditService {
     return this.page(await this.deps.repo.list({ ...f, mediaIds: scope.mediaIds }));
   }
 
+  /** The media the whole log mentions, by title (admins), for a picker. */
+  async mediaForAdmin(viewer: User): Promise<Array<{ id: string; title: string; type: string; deleted: boolean }>> {
+    auditScope({ viewer, adminLog: true, managedMediaIds: [] });
+    const ids = await this.deps.repo.mediaIds();
+    const found = [];
+    // in chunks: a long-lived site's log may name many media
+    for (let i = 0; i < ids.length; i += 500) found.push(...(await this.deps.media.summaries(ids.slice(i, i + 500))));
+    return found.map((m) => ({ id: m.id, title: m.title, type: m.type, deleted: m.deleted_at !== null })).sort((a, b) => a.title.localeCompare(b.title));
+  }
+
   private async page(entries: AuditEntry[]): Promise<AuditPage> {
     const ids = [...new Set(entries.map((e) => e.media_id).filter((x): x is string => !!x))];
     return { entries, titles: await this.deps.media.titles(ids) };

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { CreateInvitesResponse, InviteStatus, SiteSettings } from '../../contracts/invites.js';
+import { usesWithin, type CreateInvitesResponse, type InviteLimits, type InviteStatus, type SiteSettings } from '../../contracts/invites.js';
 import { publishAccessChange, type AccessChanged, type Bus } from '../adapters/bus/bus.js';
 import type { Grant, Invite, InviteRole, Media, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
@@ -170,6 +170,33 @@ export class InviteService {
     return media;
   }
 
+  /** The defaults and ceilings of one invite's link, for the "Invite people" dialog. */
+  async limits(actor: User, mediaId: string): Promise<InviteLimits> {
+    await this.manageable(actor, mediaId);
+    const s = await this.deps.settings.get();
+    return { linkDurationMinutes: s.linkDurationMinutes, linkReusability: s.linkReusability, maxLinkDurationMinutes: s.maxLinkDurationMinutes, maxLinkReusability: s.maxLinkReusability };
+  }
+
+  /** This invite's duration and uses: what the owner chose, else the site's defaults; above the site's maximum is refused. */
+  private lifetimeFor(settings: SiteSettings, body: { linkDurationMinutes?: number; linkReusability?: number }) {
+    const durationMinutes = body.linkDurationMinutes ?? settings.linkDurationMinutes;
+    const maxUses = body.linkReusability ?? settings.linkReusability;
+    const details: Record<string, string> = {};
+    if (body.linkDurationMinutes !== undefined && durationMinutes > settings.maxLinkDurationMinutes) {
+      details.linkDurationMinutes = `A link on this site can last at most ${durationText(settings.maxLinkDurationMinutes)}.`;
+    }
+    if (body.linkReusability !== undefined && !usesWithin(maxUses, settings.maxLinkReusability)) {
+      details.linkReusability = `A link on this site can be used at most ${settings.maxLinkReusability === 1 ? 'once' : `${settings.maxLinkReusability} times`}.`;
+    }
+    if (Object.keys(details).length) {
+      throw new AppError('lifetime_above_maximum', {
+        message: Object.values(details).join(' '),
+        details: { ...details, maxLinkDurationMinutes: settings.maxLinkDurationMinutes, maxLinkReusability: settings.maxLinkReusability },
+      });
+    }
+    return { durationMinutes, maxUses };
+  }
+
   private newInviteRow(opts: {
     media: Media;
     person: { email: string; canonical: string; firstName: string; lastName: string };
@@ -178,10 +205,14 @@ export class InviteService {
     sendEmail: boolean;
     createdBy: string | null;
     settings: SiteSettings;
+    /** This invite's own duration and uses; the site's defaults when absent. */
+    lifetime?: { durationMinutes: number; maxUses: number };
   }): { row: Invite; token: string } {
     const now = this.deps.clock();
     const token = newToken();
     const s = opts.settings;
+    const durationMinutes = opts.lifetime?.durationMinutes ?? s.linkDurationMinutes;
+    const maxUses = opts.lifetime?.maxUses ?? s.linkReusability;
     const row: Invite = {
       id: randomUUID(),
       media_id: opts.media.id,
@@ -195,9 +226,9 @@ export class InviteService {
       created_by: opts.createdBy,
       created_at: now,
       // Duration and reusability are fixed into the invite now: a later settings change never lengthens it.
-      expires_at: now + s.linkDurationMinutes * 60_000,
-      duration_minutes: s.linkDurationMinutes,
-      max_uses: s.linkReusability,
+      expires_at: now + durationMinutes * 60_000,
+      duration_minutes: durationMinutes,
+      max_uses: maxUses,
       uses: 0,
       bind_device: s.bindToDevice ? 1 : 0,
       device_hash: null,
@@ -220,13 +251,21 @@ export class InviteService {
   async create(
     actor: User,
     mediaId: string,
-    body: { people: Array<{ email: string; firstName?: string; lastName?: string }>; role: InviteRole; message: string; sendEmail: boolean },
+    body: {
+      people: Array<{ email: string; firstName?: string; lastName?: string }>;
+      role: InviteRole;
+      message: string;
+      sendEmail: boolean;
+      linkDurationMinutes?: number;
+      linkReusability?: number;
+    },
   ): Promise<CreateInvitesResponse> {
     const media = await this.manageable(actor, mediaId);
     if (!rolesFor(media.type).includes(body.role)) {
       throw new AppError('role_not_allowed', { message: `A ${media.type} invite can only give the viewer role.`, details: { allowed: rolesFor(media.type) } });
     }
     const settings = await this.deps.settings.get();
+    const lifetime = this.lifetimeFor(settings, body);
     const refused: CreateInvitesResponse['refused'] = [];
     const accepted: Array<{ email: string; canonical: string; firstName: string; lastName: string }> = [];
     const seen = new Set<string>();
@@ -258,11 +297,11 @@ export class InviteService {
         const mails: MailToSend[] = [];
         const audits: Array<Parameters<AuditService['record']>[0]> = [];
         for (const person of batch) {
-          const { row, token } = this.newInviteRow({ media, person, role: body.role, message: body.message, sendEmail: body.sendEmail, createdBy: actor.id, settings });
+          const { row, token } = this.newInviteRow({ media, person, role: body.role, message: body.message, sendEmail: body.sendEmail, createdBy: actor.id, settings, lifetime });
           rows.push(row);
           const old = existing.get(person.canonical);
           created.push({ id: row.id, email: row.email, replaced: Boolean(old), ...(body.sendEmail ? {} : { link: this.linkFor(token) }) });
-          audits.push({ action: 'invite.created', actor: actorInfo, mediaId: media.id, inviteId: row.id, details: { email: row.email, role: row.role, sendEmail: body.sendEmail, replaces: old?.id ?? null } });
+          audits.push({ action: 'invite.created', actor: actorInfo, mediaId: media.id, inviteId: row.id, details: { email: row.email, role: row.role, sendEmail: body.sendEmail, replaces: old?.id ?? null, durationMinutes: row.duration_minutes, maxUses: row.max_uses } });
           if (body.sendEmail) {
             mails.push({ kind: 'invite', to: row.email, inviteId: row.id, ...inviteEmail({ invite: row, media, ownerName, link: this.linkFor(token), event }) });
             audits.push({ action: 'invite.sent', actor: actorInfo, mediaId: media.id, inviteId: row.id, details: { email: row.email } });
@@ -329,6 +368,11 @@ export class InviteService {
       sendEmail: opts.sendEmail,
       createdBy: opts.by,
       settings,
+      // A fresh link lasts as long as this invite's did, and works as often (within today's site maximum).
+      lifetime: {
+        durationMinutes: Math.min(old.duration_minutes, settings.maxLinkDurationMinutes),
+        maxUses: usesWithin(old.max_uses, settings.maxLinkReusability) ? old.max_uses : settings.maxLinkReusability,
+      },
     });
     await this.links.insert(row, trx);
     await this.links.update(old.id, { replaced_by: row.id, replaced_at: this.deps.clock() }, trx);
@@ -453,4 +497,11 @@ export class InviteService {
     return this.grants.liveFor(opts, trx);
   }
 
+}
+
+/** 90 → "90 minutes", 1440 → "24 hours", 4320 → "3 days". */
+function durationText(minutes: number): string {
+  if (minutes % 1440 === 0 && minutes >= 2880) return `${minutes / 1440} days`;
+  if (minutes % 60 === 0) return minutes === 60 ? '1 hour' : `${minutes / 60} hours`;
+  return `${minutes} minutes`;
 }

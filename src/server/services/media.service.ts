@@ -50,6 +50,11 @@ export class MediaService {
     return this.repo.titles(ids);
   }
 
+  /** Title, type and deletion of media by id (for lists that name media, deleted ones included). */
+  summaries(ids: string[]) {
+    return this.repo.summaries(ids);
+  }
+
   /** Stores a media row made by another module (a live event), inside its transaction. */
   async insertRow(row: Insertable<MediaTable>, trx?: Tx): Promise<void> {
     await this.repo.insert(row, trx);

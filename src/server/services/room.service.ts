@@ -295,7 +295,7 @@ export class RoomService {
     return this.participantsRepo.addPresence({ ...p, now: this.deps.clock() });
   }
   removePresence(connectionId: string) {
-    return this.participantsRepo.removePresence(connectionId);
+    return this.participantsRepo.removePresence(connectionId, this.deps.clock());
   }
   /** Marks this process alive and forgets processes silent for longer than `ttlMs`. */
   async heartbeat(processId: string, ttlMs: number) {

@@ -1,4 +1,4 @@
-import { defaultSiteSettings, siteSettingsSchema, type SiteSettings } from '../../contracts/invites.js';
+import { defaultSiteSettings, siteSettingsSchema, usesWithin, type SiteSettings } from '../../contracts/invites.js';
 import { canonicalDomain } from '../domain/email.js';
 import { AppError } from '../errors.js';
 import type { SettingsRepository } from '../repositories/settings.repository.js';
@@ -38,6 +38,14 @@ export class SettingsService {
     }
     if (Object.keys(details).length) throw new AppError('validation_failed', { message: 'Some domains are not valid.', details });
     const next = { ...(await this.get()), ...patch };
+    // The defaults must be choices an owner could make: within the maximums.
+    if (next.linkDurationMinutes > next.maxLinkDurationMinutes) {
+      details[patch.maxLinkDurationMinutes !== undefined ? 'maxLinkDurationMinutes' : 'linkDurationMinutes'] = 'The link duration cannot be longer than the longest link owners may choose.';
+    }
+    if (!usesWithin(next.linkReusability, next.maxLinkReusability)) {
+      details[patch.maxLinkReusability !== undefined ? 'maxLinkReusability' : 'linkReusability'] = 'The link reusability cannot be more than the most uses owners may choose.';
+    }
+    if (Object.keys(details).length) throw new AppError('validation_failed', { message: 'The defaults must lie within the maximums.', details });
     await this.deps.repo.save(KEY, JSON.stringify(next), { now: this.deps.clock(), by: actorId });
     this.cached = undefined;
     return next;

@@ -93,6 +93,17 @@ describe('request and api', () => {
     expect(get[1]?.headers).not.toHaveProperty('Content-Type');
   });
 
+  it('asks for expected refusals in the body, and rejects with them as the ApiError of their real status', async () => {
+    fetchMock.mockResolvedValueOnce(
+      json({ error: { code: 'link_expired', message: 'This link has expired.' } }, 200, { 'Preference-Applied': 'outcome-in-body', 'X-Foyer-Status': '410' }),
+    );
+    await expect(api('/api/lobby/enter', { method: 'POST', body: { email: 'a@example.com' } })).rejects.toMatchObject({ code: 'link_expired', status: 410, message: 'This link has expired.' });
+    expect(fetchMock.mock.calls[0][1]?.headers).toMatchObject({ Prefer: 'outcome-in-body' });
+    // a plain 200 is an answer, not an error
+    fetchMock.mockResolvedValueOnce(json({ ok: true }, 200));
+    expect(await api('/api/x')).toEqual({ ok: true });
+  });
+
   it('starts a keepalive request before returning to the event loop, so it survives the page unloading', () => {
     fetchMock.mockResolvedValueOnce(json({}, 200));
     void api('/api/media/m/progress', { method: 'POST', body: { positionSeconds: 1 }, keepalive: true });

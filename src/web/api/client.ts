@@ -1,4 +1,4 @@
-import { codeForStatus, errorCodes, type ErrorCode } from '../../contracts/error-codes.js';
+import { codeForStatus, errorCodes, OUTCOME_IN_BODY, OUTCOME_STATUS_HEADER, type ErrorCode } from '../../contracts/error-codes.js';
 
 export type ApiErrorCode = ErrorCode | 'network_error';
 
@@ -134,7 +134,9 @@ const abortError = () => new DOMException('The request was aborted.', 'AbortErro
  */
 export async function request(path: string, opts: RequestOptions = {}): Promise<ApiResponse> {
   const method = opts.method ?? 'GET';
-  const headers: Record<string, string> = { Accept: 'application/json' };
+  // Expected refusals (a lobby outcome, a guest outside their media) come back as 200 with the error body,
+  // so the browser does not log them as failed loads; they still reject as ApiError below.
+  const headers: Record<string, string> = { Accept: 'application/json', Prefer: OUTCOME_IN_BODY };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
   Object.assign(headers, opts.headers);
   // Read synchronously when the cookie is there, so a keepalive request starts before the page goes.
@@ -144,6 +146,10 @@ export async function request(path: string, opts: RequestOptions = {}): Promise<
     ? await sendWithProgress(path, { method, headers, body, signal: opts.signal }, opts.onUploadProgress)
     : await sendWithFetch(path, { method, headers, body, signal: opts.signal, keepalive: opts.keepalive });
   if (res.status < 200 || res.status > 299) throw errorFromResponse(res.status, res.text, res.header('Content-Type'));
+  if (res.header('Preference-Applied')?.toLowerCase().includes(OUTCOME_IN_BODY)) {
+    const status = Number(res.header(OUTCOME_STATUS_HEADER));
+    throw errorFromResponse(Number.isInteger(status) && status >= 400 ? status : 400, res.text, res.header('Content-Type'));
+  }
   return res;
 }
 

@@ -1,8 +1,10 @@
 import type { LogInBody, MailNoticeDto, MediaDto, MediaPatchBody, OutboxItemDto, SessionInfo, SignUpBody, UserDto } from '../../contracts/api.js';
 import type {
   AuditEntryDto,
+  AuditMediaDto,
   CreateInvitesBody,
   CreateInvitesResponse,
+  InviteLimits,
   InviteRoleDto,
   InviteRowDto,
   LobbyEnterResponse,
@@ -48,13 +50,15 @@ export const endpoints = {
   adminMailStatus: () => api<MailNoticeDto>('/api/admin/mail-status'),
 
   // The lobby (the invite link's token travels in an HttpOnly cookie, never through the page).
-  lobby: () => api<LobbyInfo>('/api/lobby'),
+  // The same address as the page's preload (spa.ts), which cannot send the Prefer header.
+  lobby: () => api<LobbyInfo>('/api/lobby?outcome=body'),
   lobbyEnter: (body: { email?: string; code?: string }) => api<LobbyEnterResponse>('/api/lobby/enter', { method: 'POST', body }),
   lobbyNewLink: (email: string) => api<{ ok: true }>('/api/lobby/new-link', { method: 'POST', body: { email } }),
 
   // Invites (owner and admins).
   createInvites: (mediaId: string, body: CreateInvitesBody, signal?: AbortSignal) =>
     api<CreateInvitesResponse>(`${mediaPath(mediaId)}/invites`, { method: 'POST', body, signal }),
+  inviteLimits: (mediaId: string) => api<InviteLimits>(`${mediaPath(mediaId)}/invite-limits`),
   listInvites: (mediaId: string) => api<{ items: InviteRowDto[] }>(`${mediaPath(mediaId)}/invites`),
   invitesCsvUrl: (mediaId: string) => `${mediaPath(mediaId)}/invites.csv`,
   inviteMailStatus: (mediaId: string) => api<MailNoticeDto>(`${mediaPath(mediaId)}/invites/mail-status`),
@@ -69,6 +73,7 @@ export const endpoints = {
   settings: () => api<{ settings: SiteSettings }>('/api/admin/settings'),
   updateSettings: (patch: Partial<SiteSettings>) => api<{ settings: SiteSettings }>('/api/admin/settings', { method: 'PATCH', body: patch }),
   adminAudit: (f: AuditFilters) => api<{ items: AuditEntryDto[] }>(`/api/admin/audit${auditQueryString(f)}`),
+  adminAuditMedia: () => api<{ items: AuditMediaDto[] }>('/api/admin/audit/media'),
   mediaAudit: (mediaId: string, limit: number) => api<{ items: AuditEntryDto[] }>(`/api/audit${auditQueryString({ mediaId, limit })}`),
 };
 
@@ -80,8 +85,10 @@ export const queryKeys = {
   adminMailStatus: ['admin', 'mail-status'] as const,
   lobby: ['lobby'] as const,
   invites: (mediaId: string) => ['invites', mediaId] as const,
+  inviteLimits: (mediaId: string) => ['invites', mediaId, 'limits'] as const,
   inviteMailStatus: (mediaId: string) => ['invites', mediaId, 'mail-status'] as const,
   settings: ['admin', 'settings'] as const,
   adminAudit: (f: AuditFilters) => ['admin', 'audit', f] as const,
+  adminAuditMedia: ['admin', 'audit-media'] as const,
   mediaAudit: (mediaId: string, limit: number) => ['audit', mediaId, limit] as const,
 };

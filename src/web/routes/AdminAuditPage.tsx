@@ -39,6 +39,9 @@ export function AdminAuditPage() {
   const filters = toFilters(applied, limit);
   const audit = useQuery({ queryKey: queryKeys.adminAudit(filters), queryFn: () => endpoints.adminAudit(filters), placeholderData: keepPreviousData });
   const items = audit.data?.items ?? [];
+  // The media the log mentions, by title, for the picker (refreshed with the log).
+  const media = useQuery({ queryKey: queryKeys.adminAuditMedia, queryFn: endpoints.adminAuditMedia, staleTime: 10_000 });
+  const mediaChoices = media.data?.items ?? [];
   const rangeError = draft.from && draft.to && draft.from > draft.to ? 'The end date is before the start date.' : undefined;
 
   const apply = (d: Draft) => {
@@ -60,7 +63,14 @@ export function AdminAuditPage() {
           <h1 className="page-title">Audit log</h1>
           <p className="page-subtitle">Invites created, sent, opened, used, refused and revoked; role and settings changes. Never a link or a code.</p>
         </div>
-        <Button icon={<RefreshIcon size={16} />} onClick={() => void audit.refetch()} busy={audit.isFetching && !audit.isPending}>
+        <Button
+          icon={<RefreshIcon size={16} />}
+          onClick={() => {
+            void audit.refetch();
+            void media.refetch();
+          }}
+          busy={audit.isFetching && !audit.isPending}
+        >
           Refresh
         </Button>
       </div>
@@ -74,7 +84,16 @@ export function AdminAuditPage() {
             </option>
           ))}
         </SelectField>
-        <TextField label="Media ID" value={draft.mediaId} onChange={(e) => setDraft({ ...draft, mediaId: e.target.value })} placeholder="Any media" spellCheck={false} />
+        <SelectField label="Media" value={draft.mediaId} onChange={(e) => apply({ ...draft, mediaId: e.target.value })}>
+          <option value="">All media</option>
+          {draft.mediaId && !mediaChoices.some((m) => m.id === draft.mediaId) && <option value={draft.mediaId}>{media.isPending ? 'Loading…' : 'This media'}</option>}
+          {mediaChoices.map((m) => (
+            <option key={m.id} value={m.id}>
+              {m.title || 'Untitled'}
+              {m.deleted ? ' (deleted)' : ''}
+            </option>
+          ))}
+        </SelectField>
         <TextField label="From" type="date" value={draft.from} onChange={(e) => setDraft({ ...draft, from: e.target.value })} />
         <TextField label="To" type="date" value={draft.to} onChange={(e) => setDraft({ ...draft, to: e.target.value })} error={rangeError} />
         <div className="filters-actions">

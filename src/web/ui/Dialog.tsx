@@ -1,9 +1,11 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { CloseIcon } from './icons.js';
 
+const FOCUSABLE = 'a[href], button, input, select, textarea, [tabindex]:not([tabindex="-1"])';
+
 /**
- * A modal built on the native <dialog>: the browser traps focus, makes the page inert,
- * closes on Escape and puts focus back where it was.
+ * A modal built on the native <dialog>: the browser makes the page inert, closes on Escape and puts
+ * focus back where it was; Tab and Shift+Tab cycle inside the dialog.
  */
 export function Dialog({
   open,
@@ -14,6 +16,7 @@ export function Dialog({
   footer,
   size = 'md',
   dismissible = true,
+  role,
 }: {
   open: boolean;
   onClose: () => void;
@@ -24,6 +27,8 @@ export function Dialog({
   size?: 'sm' | 'md' | 'lg';
   /** False while something must not be interrupted (Escape and backdrop clicks do nothing). */
   dismissible?: boolean;
+  /** `alertdialog` for a question that interrupts (ConfirmDialog). */
+  role?: 'alertdialog';
 }) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = useId();
@@ -32,7 +37,12 @@ export function Dialog({
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
-    if (open && !el.open) el.showModal();
+    if (open && !el.open) {
+      el.showModal();
+      // showModal() focuses the first focusable element (the close button); a dialog that names its
+      // starting point (the safe choice of a ConfirmDialog) gets focus there instead.
+      el.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!open && el.open) el.close();
   }, [open]);
 
@@ -40,11 +50,28 @@ export function Dialog({
     <dialog
       ref={ref}
       className={`dialog dialog-${size}`}
+      role={role}
       aria-labelledby={titleId}
       aria-describedby={description ? descId : undefined}
       onCancel={(e) => {
         e.preventDefault();
         if (dismissible) onClose();
+      }}
+      onKeyDown={(e) => {
+        // The page behind is inert, but Tab would still leave for the browser's own controls: keep it in here.
+        if (e.key !== 'Tab' || !ref.current) return;
+        const items = [...ref.current.querySelectorAll<HTMLElement>(FOCUSABLE)].filter((x) => !x.hasAttribute('disabled') && x.getClientRects().length > 0);
+        if (items.length === 0) return;
+        const first = items[0];
+        const last = items[items.length - 1];
+        const active = document.activeElement;
+        if (e.shiftKey && (active === first || active === ref.current)) {
+          e.preventDefault();
+          last.focus();
+        } else if (!e.shiftKey && active === last) {
+          e.preventDefault();
+          first.focus();
+        }
       }}
       onClick={(e) => {
         // A click on the backdrop lands on the <dialog> element itself.

@@ -1,6 +1,15 @@
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
+import { isExpectedRefusal, OUTCOME_IN_BODY, OUTCOME_STATUS_HEADER } from '../../../contracts/error-codes.js';
 import { AppError, validationFailed } from '../../errors.js';
+
+/** The request asked for expected refusals in a 200 body (the web app always does; a preload says so in its query). */
+function prefersOutcomeInBody(request: FastifyRequest): boolean {
+  const prefer = request.headers.prefer;
+  if (typeof prefer === 'string' && prefer.split(',').some((p) => p.trim().toLowerCase() === OUTCOME_IN_BODY)) return true;
+  const q = request.url.indexOf('?');
+  return q >= 0 && new URLSearchParams(request.url.slice(q + 1)).get('outcome') === 'body';
+}
 
 /** What Fastify and its plugins throw, as the AppError it means (schema, body size, body type, JSON). */
 function fromFastify(err: FastifyError, uploadLimitBytes: number): AppError {
@@ -26,6 +35,14 @@ export function registerErrorHandling(app: FastifyInstance, opts: { uploadLimitB
     if (isResponseSerializationError(err)) request.log.error({ err, issues: err.cause?.issues }, 'response did not match its schema');
     const appError = err instanceof AppError ? err : fromFastify(err as FastifyError, opts.uploadLimitBytes);
     if (appError.status >= 500 && !isResponseSerializationError(err)) request.log.error({ err }, err instanceof AppError ? 'server error' : 'unexpected error');
+    reply.header('Vary', 'Prefer');
+    if (isExpectedRefusal(appError.code) && prefersOutcomeInBody(request)) {
+      // An answer the page expects (docs/decisions.md, "Customer polish" item 11): same body, status in a header.
+      return reply.code(200).header('Preference-Applied', OUTCOME_IN_BODY).header(OUTCOME_STATUS_HEADER, String(appError.status))
+        // A string is sent as it is: the route's 200 schema describes its success, not this body.
+        .type('application/json; charset=utf-8')
+        .send(JSON.stringify(appError.toWire()));
+    }
     return reply.code(appError.status).send(appError.toWire());
   });
 }

@@ -101,7 +101,7 @@ export async function registerSpa(app: FastifyInstance, webRoot: string): Promis
       reply.header('Cache-Control', 'no-cache');
       // Where invite links land: the browser fetches the lobby's answer while the scripts download
       // (the page's own GET /api/lobby then uses it), instead of after the app has started.
-      if (url === '/lobby') reply.header('Link', '</api/lobby>; rel=preload; as=fetch; crossorigin');
+      if (url === '/lobby') reply.header('Link', '</api/lobby?outcome=body>; rel=preload; as=fetch; crossorigin');
       const page = index();
       if (!page) return reply.sendFile('index.html', webRoot);
       reply.header('Vary', 'accept-encoding').header('ETag', page.etag).type('text/html; charset=utf-8');

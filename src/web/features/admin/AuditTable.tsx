@@ -38,7 +38,7 @@ export function AuditTable({ items, caption, showMedia, onPickMedia }: { items: 
                   {e.mediaId ? (
                     onPickMedia ? (
                       <button type="button" className="link-button" onClick={() => onPickMedia(e.mediaId!)} title="Show only this media">
-                        {e.mediaTitle || e.mediaId}
+                        {e.mediaTitle || 'Untitled media'}
                       </button>
                     ) : (
                       e.mediaTitle

@@ -108,6 +108,34 @@ export function SettingsForm({ settings }: { settings: SiteSettings }) {
             { value: 'unlimited', label: 'Unlimited until it expires' },
           ]}
         />
+        <TextField
+          label="Longest link owners may choose (days)"
+          name="maxLinkDurationDays"
+          inputMode="decimal"
+          value={form.maxLinkDurationDays}
+          onChange={text('maxLinkDurationDays')}
+          error={errors.maxLinkDurationDays}
+          hint={<>The “Invite people” dialog offers any duration up to this, per invite. <Default>30 days</Default></>}
+        />
+        <RadioGroup
+          legend="Most uses owners may choose"
+          name="maxReuse"
+          value={form.maxReuse}
+          onChange={(v) => set('maxReuse', v)}
+          error={errors.maxUses}
+          hint={<>The most uses one invite’s link may get in the “Invite people” dialog. <Default>any, unlimited included</Default></>}
+          options={[
+            { value: 'any', label: 'Any number, unlimited included' },
+            {
+              value: 'limit',
+              label: 'At most',
+              extra:
+                form.maxReuse === 'limit' ? (
+                  <input className="input input-inline" inputMode="numeric" aria-label="Most uses" value={form.maxUses} onChange={text('maxUses')} aria-invalid={errors.maxUses ? true : undefined} />
+                ) : undefined,
+            },
+          ]}
+        />
         <CheckboxField
           label="Bind each link to the first device"
           name="bindToDevice"

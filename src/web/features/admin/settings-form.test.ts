@@ -25,6 +25,20 @@ describe('settings form', () => {
     expect(settingsErrors({ 'blockedEmailDomains': '"x y" is not a domain name.', 'linkReusability': 'bad' })).toEqual({ blockedEmailDomains: '"x y" is not a domain name.', uses: 'bad' });
   });
 
+  it('edits the maximums an owner may choose, in days and uses, and keeps the defaults within them', () => {
+    const f = toForm(defaultSiteSettings);
+    expect(f.maxLinkDurationDays).toBe('30');
+    expect(fromForm({ ...f, maxLinkDurationDays: '3' }).maxLinkDurationMinutes).toBe(4320);
+    expect(fromForm({ ...f, maxReuse: 'limit', maxUses: '5' }).maxLinkReusability).toBe(5);
+    expect(settingsErrors({ ...f, maxLinkDurationDays: 'soon' })).toHaveProperty('maxLinkDurationDays');
+    // the default 24 h is longer than a half-day maximum: the default's field says so
+    expect(settingsErrors({ ...f, maxLinkDurationDays: '0.5' })).toHaveProperty('linkDurationMinutes');
+    // unlimited uses by default while owners may choose at most 5
+    expect(settingsErrors({ ...f, reuse: 'unlimited', maxReuse: 'limit', maxUses: '5' })).toHaveProperty('uses');
+    expect(settingsErrors({ ...f, reuse: 'several', uses: '3', maxReuse: 'limit', maxUses: '5' })).toEqual({});
+    expect(settingsErrors({ maxLinkReusability: 'bad' })).toEqual({ maxUses: 'bad' });
+  });
+
   it('sends only what changed', () => {
     expect(changedSettings(defaultSiteSettings, { ...defaultSiteSettings, lobbyAttempts: 3, blockedEmailDomains: ['x.example'] })).toEqual({ lobbyAttempts: 3, blockedEmailDomains: ['x.example'] });
   });

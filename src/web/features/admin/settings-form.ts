@@ -1,4 +1,4 @@
-import { siteSettingsInput, type SiteSettings } from '../../../contracts/invites.js';
+import { siteSettingsInput, usesWithin, type SiteSettings } from '../../../contracts/invites.js';
 
 /** The settings as the form edits them: numbers as typed, domain lists as one per line. */
 export interface SettingsForm {
@@ -13,6 +13,10 @@ export interface SettingsForm {
   selfServiceNewLink: boolean;
   whoMayInvite: SiteSettings['whoMayInvite'];
   endedEventsGoToRecording: boolean;
+  /** The longest link owners may choose, in days (stored in minutes). */
+  maxLinkDurationDays: string;
+  maxReuse: 'any' | 'limit';
+  maxUses: string;
 }
 
 export function toForm(s: SiteSettings): SettingsForm {
@@ -28,6 +32,9 @@ export function toForm(s: SiteSettings): SettingsForm {
     selfServiceNewLink: s.selfServiceNewLink,
     whoMayInvite: s.whoMayInvite,
     endedEventsGoToRecording: s.endedEventsGoToRecording,
+    maxLinkDurationDays: String(Math.round((s.maxLinkDurationMinutes / 1440) * 100) / 100),
+    maxReuse: s.maxLinkReusability === -1 ? 'any' : 'limit',
+    maxUses: s.maxLinkReusability === -1 ? '10' : String(s.maxLinkReusability),
   };
 }
 
@@ -48,19 +55,29 @@ export function fromForm(f: SettingsForm): SiteSettings {
     selfServiceNewLink: f.selfServiceNewLink,
     whoMayInvite: f.whoMayInvite,
     endedEventsGoToRecording: f.endedEventsGoToRecording,
+    maxLinkDurationMinutes: days(f.maxLinkDurationDays),
+    maxLinkReusability: f.maxReuse === 'any' ? -1 : num(f.maxUses),
   };
+}
+
+/** Days as typed ("30", "0.5") to whole minutes; NaN when it is not a number. */
+function days(v: string): number {
+  const t = v.trim().replace(',', '.');
+  return /^\d+(\.\d+)?$/.test(t) ? Math.round(Number(t) * 1440) : Number.NaN;
 }
 
 /** Where a setting's error shows: reusability's number lives in the `uses` box. */
 const fieldOf = (key: string): string => {
   const top = key.split('.')[0];
-  return top === 'linkReusability' ? 'uses' : top;
+  return top === 'linkReusability' ? 'uses' : top === 'maxLinkReusability' ? 'maxUses' : top === 'maxLinkDurationMinutes' ? 'maxLinkDurationDays' : top;
 };
 
 const friendly: Record<string, string> = {
   linkDurationMinutes: 'Enter a whole number of minutes from 1 to 525,600 (one year).',
   uses: 'Enter a whole number of uses from 2 to 10,000.',
   lobbyAttempts: 'Enter a whole number from 1 to 100.',
+  maxLinkDurationDays: 'Enter a number of days from 1 minute up to 365 days.',
+  maxUses: 'Enter a whole number of uses from 1 to 10,000.',
 };
 
 /** Field errors from the shared schema (before sending) or from the server's `details` (after). */
@@ -71,6 +88,12 @@ export function settingsErrors(source: SettingsForm | Record<string, string>): R
     const r = siteSettingsInput.safeParse(value);
     if (!r.success) for (const i of r.error.issues) out[fieldOf(String(i.path[0]))] ??= friendly[fieldOf(String(i.path[0]))] ?? i.message;
     if ((source as SettingsForm).reuse === 'several' && value.linkReusability === 1) out.uses = friendly.uses;
+    if (!out.linkDurationMinutes && !out.maxLinkDurationDays && value.linkDurationMinutes > value.maxLinkDurationMinutes) {
+      out.linkDurationMinutes = 'Longer than the longest link owners may choose (below). Shorten it or raise that.';
+    }
+    if (!out.uses && !out.maxUses && !usesWithin(value.linkReusability, value.maxLinkReusability)) {
+      out.uses = 'More uses than owners may choose (below). Lower it or raise that.';
+    }
     return out;
   }
   for (const [k, v] of Object.entries(source)) out[fieldOf(k)] ??= v;

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { RoomMessageDto } from '../../../contracts/live.js';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { useAction, type Room } from './useAction.js';
 
 /** Chat (everyone) or backchannel (moderators and speakers): the same list and composer. */
@@ -10,6 +11,7 @@ export function ChatPanel({ room, channel }: { room: Room; channel: 'chat' | 'ba
   const [text, setText] = useState('');
   const post = useAction();
   const act = useAction();
+  const [deleting, setDeleting] = useState<RoomMessageDto | null>(null);
   const end = useRef<HTMLLIElement>(null);
   const limit = state.limits?.chatChars ?? 1000;
   // braces on purpose: newer browsers return a promise from scrollIntoView, and an effect may return only a cleanup
@@ -44,7 +46,7 @@ export function ChatPanel({ room, channel }: { room: Room; channel: 'chat' | 'ba
                 ♥ {m.likes || ''}
               </button>
               {canDelete(m) && (
-                <button type="button" onClick={() => act.run(() => send({ type: 'message.delete', messageId: m.id }))}>
+                <button type="button" onClick={() => setDeleting(m)} aria-label={`Delete message from ${m.author.name}`}>
                   Delete
                 </button>
               )}
@@ -54,6 +56,21 @@ export function ChatPanel({ room, channel }: { room: Room; channel: 'chat' | 'ba
         <li ref={end} aria-hidden="true" />
       </ol>
       {act.error && <p className="live-error" role="alert">{act.error}</p>}
+      <ConfirmDialog
+        open={deleting !== null}
+        onCancel={() => setDeleting(null)}
+        title="Delete this message?"
+        description={deleting && deleting.author.id !== you.participantId ? `It disappears for everyone in the room, ${deleting.author.name} included. This cannot be undone.` : 'It disappears for everyone in the room. This cannot be undone.'}
+        cancelLabel="Keep it"
+        confirmLabel="Delete"
+        onConfirm={() => {
+          const m = deleting;
+          setDeleting(null);
+          if (m) void act.run(() => send({ type: 'message.delete', messageId: m.id }));
+        }}
+      >
+        {deleting && <blockquote className="live-body confirm-quote">{deleting.body}</blockquote>}
+      </ConfirmDialog>
       {you.muted && channel === 'chat' ? (
         <p className="live-note" role="status">A moderator has muted you. You can still read, like and vote.</p>
       ) : (

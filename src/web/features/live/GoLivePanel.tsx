@@ -2,7 +2,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { LiveStreamStatusDto, WebcastMimeType } from '../../../contracts/live-video.js';
 import { Alert } from '../../ui/Alert.js';
-import { Dialog } from '../../ui/Dialog.js';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { SelectField } from '../../ui/Field.js';
 import { fetchLivePlayback, socketUrlFor } from './liveApi.js';
 import { livePlaybackKey } from './useLivePlayback.js';
@@ -443,29 +443,17 @@ export function GoLivePanel({ playbackUrl, status, isOwner, youName }: GoLivePan
         </>
       )}
 
-      <Dialog
+      <ConfirmDialog
         open={confirmStop}
-        onClose={() => setConfirmStop(false)}
-        size="sm"
+        onCancel={() => setConfirmStop(false)}
         title="End the broadcast?"
         description={STOP_CONFIRM}
-        footer={
-          <>
-            <button type="button" onClick={() => setConfirmStop(false)} autoFocus>
-              Keep broadcasting
-            </button>
-            <button
-              type="button"
-              className="live-golive-stop"
-              onClick={() => {
-                setConfirmStop(false);
-                void publisher.current?.stop();
-              }}
-            >
-              End broadcast
-            </button>
-          </>
-        }
+        cancelLabel="Keep broadcasting"
+        confirmLabel="End broadcast"
+        onConfirm={() => {
+          setConfirmStop(false);
+          void publisher.current?.stop();
+        }}
       />
     </section>
   );

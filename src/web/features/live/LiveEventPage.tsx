@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react';
 import type { EventPageDto } from '../../../contracts/live.js';
 import { isApiError, type ApiError } from '../../api/client.js';
+import { EventReport } from './EventReport.js';
 import { Countdown } from './Countdown.js';
 import { LiveRoom } from './LiveRoom.js';
 import { fetchEventPage } from './liveApi.js';
@@ -100,7 +101,7 @@ export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRec
           ) : page.recordingUrl ? (
             'Opening the recording…'
           ) : (
-            'The recording will appear here when it is available.'
+            afterEndNote(page)
           )}
         </p>
       ) : (
@@ -135,6 +136,7 @@ export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRec
           </ul>
         </section>
       )}
+      {page.phase === 'ended' && (page.event.canManage || page.role === 'moderator') && <EventReport eventId={eventId} />}
       {page.phase !== 'ended' && (
         <a className="live-calendar" href={page.calendarUrl} download>
           Add to calendar
@@ -142,4 +144,15 @@ export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRec
       )}
     </article>
   );
+}
+
+/** What an ended event without a recording will do, said plainly (never a promise nothing keeps). */
+function afterEndNote(page: EventPageDto): string {
+  const stream = page.stream;
+  if (stream.kind === 'live') {
+    // something was broadcast: the recording is made from it and the link leads there once it is ready
+    if (stream.status.state !== 'waiting') return 'The recording is being prepared; this link leads to it when it is ready.';
+    return 'Nothing was broadcast, so there is no recording.';
+  }
+  return 'There is no recording of this event.';
 }

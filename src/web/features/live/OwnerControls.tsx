@@ -3,6 +3,7 @@ import { useState, type ReactNode } from 'react';
 import type { EventPageDto } from '../../../contracts/live.js';
 import { api, isApiError } from '../../api/client.js';
 import { Button, ButtonLink } from '../../ui/Button.js';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { PencilIcon } from '../../ui/icons.js';
 import { endpoints, queryKeys } from '../../api/endpoints.js';
 import { useMediaList } from '../media/useMedia.js';
@@ -26,6 +27,7 @@ export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: 
   const media = useQuery({ queryKey: queryKeys.mediaItem(eventId), queryFn: () => endpoints.getMedia(eventId), enabled: canManage });
   const [busy, setBusy] = useState<string>();
   const [error, setError] = useState<string>();
+  const [asking, setAsking] = useState<'start' | 'end' | null>(null);
 
   if (!page.data || !canManage) {
     return (
@@ -43,6 +45,7 @@ export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: 
     setError(undefined);
     try {
       qc.setQueryData(eventPageKey(eventId), await call());
+      setAsking(null);
       if (phaseChange) onPhaseChanged();
     } catch (err) {
       setError(isApiError(err) ? err.message : 'Something went wrong. Try again.');
@@ -50,6 +53,7 @@ export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: 
       setBusy(undefined);
     }
   };
+  const goesToRecording = event.kind !== 'simulive' || event.recording !== null;
   const path = `/api/events/${encodeURIComponent(eventId)}`;
 
   return (
@@ -63,12 +67,12 @@ export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: 
               Edit event
             </ButtonLink>
             {phase === 'scheduled' && (
-              <Button size="sm" busy={busy === 'start'} onClick={() => void run('start', () => api(`${path}/start`, { method: 'POST' }), true)}>
+              <Button size="sm" busy={busy === 'start'} onClick={() => { setError(undefined); setAsking('start'); }}>
                 Start now
               </Button>
             )}
             {phase === 'live' && (
-              <Button size="sm" variant="danger" busy={busy === 'end'} onClick={() => void run('end', () => api(`${path}/end`, { method: 'POST' }), true)}>
+              <Button size="sm" variant="danger" busy={busy === 'end'} onClick={() => { setError(undefined); setAsking('end'); }}>
                 End now
               </Button>
             )}
@@ -81,12 +85,41 @@ export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: 
           onSave={(mediaId) => void run('recording', () => api(`${path}/recording`, { method: 'PUT', body: { mediaId } }), false)}
         />
         {event.kind === 'diy_live' && phase !== 'ended' && <StreamKeyPanel eventId={eventId} />}
-        {error && (
+        {error && !asking && (
           <p className="field-error" role="alert">
             {error}
           </p>
         )}
       </section>
+      <ConfirmDialog
+        open={asking === 'start'}
+        onCancel={() => setAsking(null)}
+        title="Start the event now?"
+        description="The room opens at once and everyone waiting on the event page goes in. The scheduled start becomes now; this cannot be undone."
+        cancelLabel="Not yet"
+        confirmLabel="Start now"
+        tone="primary"
+        busy={busy === 'start'}
+        onConfirm={() => void run('start', () => api(`${path}/start`, { method: 'POST' }), true)}
+      >
+        {error && asking === 'start' && <p className="field-error" role="alert">{error}</p>}
+      </ConfirmDialog>
+      <ConfirmDialog
+        open={asking === 'end'}
+        onCancel={() => setAsking(null)}
+        title="End the event for everyone?"
+        description={
+          goesToRecording
+            ? 'The room closes and viewers go to the recording. The event cannot be started again.'
+            : 'The room closes for everyone. The event cannot be started again.'
+        }
+        cancelLabel="Keep it running"
+        confirmLabel="End now"
+        busy={busy === 'end'}
+        onConfirm={() => void run('end', () => api(`${path}/end`, { method: 'POST' }), true)}
+      >
+        {error && asking === 'end' && <p className="field-error" role="alert">{error}</p>}
+      </ConfirmDialog>
       {children}
       {media.data ? <PeopleWithAccessSlot media={media.data.media} /> : null}
     </>

@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import type { PollDto } from '../../../contracts/live.js';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { useAction, type Room } from './useAction.js';
 
 /** Polls: everyone answers once; moderators launch, close and show results. */
@@ -27,6 +28,7 @@ function PollItem({ poll, room, run }: { poll: PollDto; room: Room; run: (a: () 
   const can = (a: string) => state.you!.capabilities.includes(a as never);
   const voted = state.mine.votes[poll.id];
   const [choice, setChoice] = useState<string[]>([]);
+  const [confirmClose, setConfirmClose] = useState(false);
   const total = poll.results?.voters ?? 0;
   const share = (n: number) => (total ? Math.round((100 * n) / total) : 0);
   return (
@@ -76,11 +78,23 @@ function PollItem({ poll, room, run }: { poll: PollDto; room: Room; run: (a: () 
           </button>
         )}
         {can('poll.close') && poll.status === 'open' && (
-          <button type="button" onClick={() => run(() => send({ type: 'poll.close', pollId: poll.id }))}>
+          <button type="button" onClick={() => setConfirmClose(true)}>
             Close poll
           </button>
         )}
       </div>
+      <ConfirmDialog
+        open={confirmClose}
+        onCancel={() => setConfirmClose(false)}
+        title="Close this poll?"
+        description={`Nobody can answer “${poll.question}” after this, and it cannot be opened again. The answers so far are kept.`}
+        cancelLabel="Keep it open"
+        confirmLabel="Close poll"
+        onConfirm={() => {
+          setConfirmClose(false);
+          void run(() => send({ type: 'poll.close', pollId: poll.id }));
+        }}
+      />
     </li>
   );
 }

@@ -5,7 +5,7 @@ import { api, isApiError } from '../../api/client.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { CopyField } from '../../ui/CopyField.js';
-import { Dialog } from '../../ui/Dialog.js';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { formatDateTime } from '../../ui/format.js';
 
 export const streamKeyQueryKey = (eventId: string) => ['live-event', eventId, 'stream-key'] as const;
@@ -72,26 +72,17 @@ export function StreamKeyPanel({ eventId }: { eventId: string }) {
           {make.isError && !confirming && <Alert tone="error">{errorText(make.error)}</Alert>}
         </>
       )}
-      <Dialog
+      <ConfirmDialog
         open={confirming}
-        onClose={() => setConfirming(false)}
-        size="sm"
+        onCancel={() => setConfirming(false)}
         title="Make a new stream key?"
         description="The current key stops working at once. An encoder streaming with it now goes on, but cannot reconnect with it: put the new key into your encoder."
-        dismissible={!make.isPending}
-        footer={
-          <>
-            <Button onClick={() => setConfirming(false)} disabled={make.isPending} autoFocus>
-              Keep the current key
-            </Button>
-            <Button variant="danger" busy={make.isPending} onClick={() => make.mutate()}>
-              Regenerate key
-            </Button>
-          </>
-        }
-      >
-        {make.isError && <Alert tone="error">{errorText(make.error)}</Alert>}
-      </Dialog>
+        cancelLabel="Keep the current key"
+        confirmLabel="Regenerate key"
+        busy={make.isPending}
+        error={make.isError ? make.error : undefined}
+        onConfirm={() => make.mutate()}
+      />
     </section>
   );
 }

@@ -1,16 +1,21 @@
-import { useRef, useState, type FormEvent } from 'react';
+import { useQuery } from '@tanstack/react-query';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import type { MediaDto } from '../../../contracts/api.js';
 import type { InviteRoleDto } from '../../../contracts/invites.js';
-import { endpoints } from '../../api/endpoints.js';
+import { endpoints, queryKeys } from '../../api/endpoints.js';
+import { isApiError } from '../../api/client.js';
+import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { CheckboxField, SelectField, TextAreaField } from '../../ui/Field.js';
 import { SendIcon } from '../../ui/icons.js';
 import { useTabsBase } from '../../ui/Tabs.js';
 import { InviteResults } from './InviteResults.js';
+import { LinkLifetimeFields } from './LinkLifetimeFields.js';
+import { lifetimeForm, readLifetime, type LifetimeForm } from './link-lifetime.js';
 import { roleHelp, roleLabel, rolesFor } from './labels.js';
 import { dedupe } from './parse-people.js';
-import { emptyRecipients, peopleOf, RecipientsInput, recipientsErrors, type Recipients } from './RecipientsInput.js';
+import { emptyRecipients, peopleOf, RecipientsInput, recipientsErrors, toFix, type RecipientErrors, type Recipients } from './RecipientsInput.js';
 import { CHUNK_SIZE, sendInChunks, type SendOutcome, type SendProgress } from './send-invites.js';
 import { useRefreshSharing } from './useInvites.js';
 
@@ -25,17 +30,35 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
   const [role, setRole] = useState<InviteRoleDto>('viewer');
   const [message, setMessage] = useState('');
   const [sendEmail, setSendEmail] = useState(true);
-  const [errors, setErrors] = useState<{ email?: string; list?: string }>({});
+  const [errors, setErrors] = useState<RecipientErrors>({});
+  /** A request that failed before anyone was invited: shown above the form, which keeps everything typed. */
+  const [sendError, setSendError] = useState<string | null>(null);
   const [phase, setPhase] = useState<Phase>({ kind: 'compose' });
   const [busy, setBusy] = useState(false);
   const [stopping, setStopping] = useState(false);
   const stop = useRef(false);
   const base = useTabsBase();
   const refresh = useRefreshSharing(media.id);
+  const limits = useQuery({ queryKey: queryKeys.inviteLimits(media.id), queryFn: () => endpoints.inviteLimits(media.id), enabled: open, staleTime: 30_000 });
+  const [lifetime, setLifetime] = useState<LifetimeForm | null>(null);
+  const [lifetimeErrors, setLifetimeErrors] = useState<{ duration?: string; uses?: string }>({});
+  // The site's default, once known; kept as the person edits it (and across "Invite more people").
+  useEffect(() => {
+    if (limits.data && lifetime === null) setLifetime(lifetimeForm(limits.data));
+  }, [limits.data, lifetime]);
 
   const reset = () => {
     setRecipients((r) => ({ ...emptyRecipients, mode: r.mode }));
     setErrors({});
+    setSendError(null);
+    setPhase({ kind: 'compose' });
+  };
+  /** Back to the form with the addresses the server found malformed, marked; names, role and message stay. */
+  const fixInvalid = (outcome: SendOutcome) => {
+    const fix = toFix(recipients, outcome.refused);
+    setRecipients(fix.recipients);
+    setErrors(fix.errors);
+    setSendError(null);
     setPhase({ kind: 'compose' });
   };
   const close = () => {
@@ -45,6 +68,8 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     reset();
     setMessage('');
     setSendEmail(true);
+    setLifetime(null);
+    setLifetimeErrors({});
   };
 
   const people = peopleOf(recipients);
@@ -54,7 +79,15 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     e.preventDefault();
     const found = recipientsErrors(recipients);
     setErrors(found);
-    if (found.email || found.list) return;
+    setSendError(null);
+    // This invite's link: sent only when it differs from the site's default (which the server applies).
+    const chosen = lifetime && limits.data ? readLifetime(lifetime, limits.data) : null;
+    setLifetimeErrors(chosen?.errors ?? {});
+    if (found.email || found.list || chosen?.errors.duration || chosen?.errors.uses) return;
+    const override = {
+      ...(chosen && chosen.minutes !== limits.data!.linkDurationMinutes ? { linkDurationMinutes: chosen.minutes } : {}),
+      ...(chosen && chosen.uses !== limits.data!.linkReusability ? { linkReusability: chosen.uses } : {}),
+    };
     stop.current = false;
     setStopping(false);
     setBusy(true);
@@ -62,12 +95,30 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     if (many) setPhase({ kind: 'sending', progress: { done: 0, total: unique.length, created: 0, refused: 0 } });
     const outcome = await sendInChunks({
       people: unique,
-      send: (chunk) => endpoints.createInvites(media.id, { people: chunk, role, message, sendEmail }),
+      send: (chunk) => endpoints.createInvites(media.id, { people: chunk, role, message, sendEmail, ...override }),
       onProgress: (progress) => many && setPhase({ kind: 'sending', progress }),
       shouldStop: () => stop.current,
     });
     outcome.refused.push(...repeats.map((p) => ({ email: p.email, reason: 'duplicate' as const, message: DUPLICATE_MESSAGE })));
     setBusy(false);
+    if (outcome.created.length === 0 && !outcome.stopped) {
+      // Nobody was invited because of what was typed (or the request failed): stay on the form, keep it all.
+      if (outcome.error !== undefined && outcome.refused.length === 0) {
+        setPhase({ kind: 'compose' });
+        if (isApiError(outcome.error) && outcome.error.code === 'lifetime_above_maximum') {
+          // The site's maximum changed while the dialog was open: mark the fields, learn the new limits.
+          const f = outcome.error.fieldErrors;
+          setLifetimeErrors({ duration: f.linkDurationMinutes, uses: f.linkReusability });
+          void limits.refetch();
+        }
+        setSendError(isApiError(outcome.error) ? outcome.error.message : 'Something went wrong. Nothing was sent; try again.');
+        return;
+      }
+      if (outcome.error === undefined && outcome.refused.length > 0 && outcome.refused.every((r) => r.reason === 'malformed')) {
+        fixInvalid(outcome);
+        return;
+      }
+    }
     setPhase({ kind: 'done', outcome, sendEmail });
     void refresh();
   };
@@ -112,6 +163,9 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
           </Button>
         ) : (
           <>
+            {phase.outcome.refused.some((r) => r.reason === 'malformed') && (
+              <Button onClick={() => fixInvalid(phase.outcome)}>Fix the invalid addresses</Button>
+            )}
             <Button onClick={reset}>Invite more people</Button>
             <Button variant="primary" onClick={close}>
               Done
@@ -122,6 +176,11 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
     >
       {phase.kind === 'compose' && (
         <form id={`${base}-form`} className="form-stack invite-form" onSubmit={(e) => void submit(e)} noValidate aria-label="Invite people">
+          {sendError && (
+            <Alert tone="error" title="Nobody was invited">
+              {sendError} Everything you typed is still here.
+            </Alert>
+          )}
           <RecipientsInput base={base} value={recipients} onChange={setRecipients} errors={errors} />
           <SelectField
             label="Role"
@@ -137,6 +196,7 @@ export function InviteDialog({ media, open, onClose }: { media: MediaDto; open: 
               </option>
             ))}
           </SelectField>
+          {lifetime && limits.data && <LinkLifetimeFields value={lifetime} onChange={setLifetime} limits={limits.data} errors={lifetimeErrors} />}
           <TextAreaField
             label="Personal message"
             name="message"

@@ -75,6 +75,7 @@ export function PeopleTable({
             <th scope="col">Status</th>
             {stats && <th scope="col">Watched</th>}
             {stats?.isQuiz && <th scope="col">Quiz score</th>}
+            {stats?.isLive && <th scope="col">Attended</th>}
             <th scope="col">Uses left</th>
             <th scope="col">Expires</th>
             <th scope="col">Device bound</th>
@@ -123,6 +124,11 @@ export function PeopleTable({
                 {stats?.isQuiz && (
                   <td data-label="Quiz score" className="nowrap">
                     <Score stats={stats.get(r.email)} />
+                  </td>
+                )}
+                {stats?.isLive && (
+                  <td data-label="Attended" className="nowrap">
+                    {attendedText(stats.get(r.email)?.attendedMinutes)}
                   </td>
                 )}
                 <td data-label="Uses left">{r.usesLeft === null ? 'Unlimited' : r.usesLeft.toLocaleString()}</td>
@@ -228,4 +234,11 @@ function Score({ stats }: { stats?: PersonStats }) {
       {best ? `${best.score} of ${best.maxScore} (${Math.round(q.bestPercent)}%)` : `${Math.round(q.bestPercent)}%`}
     </span>
   );
+}
+
+/** "42 min", "Never came" (invited, never in the room), or a dash before the report knows. */
+function attendedText(minutes: number | null | undefined): string {
+  if (minutes === undefined) return '—';
+  if (minutes === null) return 'Never came';
+  return `${minutes.toLocaleString()} min`;
 }

@@ -24,10 +24,42 @@ export function peopleOf(r: Recipients): PersonInput[] {
   return r.csv?.people ?? [];
 }
 
+/** What stops the form from being sent, keyed by field; `invalid` marks addresses the server refused as malformed. */
+export interface RecipientErrors {
+  email?: string;
+  list?: string;
+  invalid?: Array<{ email: string; message: string }>;
+}
+
+/** A person as one line of a pasted list that parsePastedList reads back the same. */
+const asLine = (p: PersonInput) => {
+  const name = [p.firstName, p.lastName].filter(Boolean).join(' ');
+  return name ? `${name} <${p.email}>` : p.email;
+};
+
+/**
+ * The form again after the server refused malformed addresses: in "One person" the same person with the
+ * address marked; for a list (pasted or CSV) only the refused people, as a pasted list keeping their names,
+ * each refused address listed. Everyone else in the list was either invited already or refused for another reason.
+ */
+export function toFix(r: Recipients, refused: Array<{ email: string; reason: string; message: string }>): { recipients: Recipients; errors: RecipientErrors } {
+  const malformed = refused.filter((x) => x.reason === 'malformed');
+  if (r.mode === 'one') return { recipients: r, errors: { email: malformed[0]?.message ?? 'This is not a valid email address.' } };
+  const bad = new Set(malformed.map((x) => x.email.trim()));
+  const people = peopleOf(r).filter((p) => bad.has(p.email.trim()));
+  return {
+    recipients: { ...r, mode: 'paste', paste: people.map(asLine).join('\n'), csv: null },
+    errors: {
+      list: malformed.length === 1 ? 'This address is not valid. Correct it and send again.' : `These ${malformed.length} addresses are not valid. Correct them and send again.`,
+      invalid: malformed.map((x) => ({ email: x.email, message: x.message })),
+    },
+  };
+}
+
 const LOOKS_LIKE_EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /** What stops the form from being sent, keyed by field; empty when it can go. */
-export function recipientsErrors(r: Recipients): { email?: string; list?: string } {
+export function recipientsErrors(r: Recipients): RecipientErrors {
   if (r.mode === 'one') {
     const email = r.one.email.trim();
     if (!email) return { email: 'Enter the email address of the person to invite.' };
@@ -55,7 +87,7 @@ function ListSummary({ people }: { people: PersonInput[] }) {
 }
 
 /** Who to invite: one person, a pasted list, or a CSV file. */
-export function RecipientsInput({ value, onChange, errors, base }: { value: Recipients; onChange: (r: Recipients) => void; errors: { email?: string; list?: string }; base: string }) {
+export function RecipientsInput({ value, onChange, errors, base }: { value: Recipients; onChange: (r: Recipients) => void; errors: RecipientErrors; base: string }) {
   const [reading, setReading] = useState(false);
   const set = (patch: Partial<Recipients>) => onChange({ ...value, ...patch });
   const setOne = (k: keyof PersonInput) => (e: ChangeEvent<HTMLInputElement>) => set({ one: { ...value.one, [k]: e.target.value } });
@@ -108,6 +140,15 @@ export function RecipientsInput({ value, onChange, errors, base }: { value: Reci
               placeholder={'ada@example.com\nGrace Hopper <grace@example.com>\nalan@example.com, Alan, Turing'}
               hint={`One per line: an email, “Name <email>”, or “email, first name, last name”. Up to ${MAX_INVITES_PER_REQUEST.toLocaleString()}.`}
             />
+            {errors.invalid && errors.invalid.length > 0 && (
+              <ul className="plain-list invalid-addresses" aria-label="Invalid addresses">
+                {errors.invalid.map((x) => (
+                  <li key={x.email}>
+                    <span className="break invalid-address">{x.email || '(empty)'}</span> <span className="muted small">{x.message}</span>
+                  </li>
+                ))}
+              </ul>
+            )}
             <ListSummary people={peopleOf({ ...value, mode: 'paste' })} />
           </div>
         )}

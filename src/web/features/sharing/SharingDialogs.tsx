@@ -2,6 +2,7 @@ import type { InviteRowDto } from '../../../contracts/invites.js';
 import { isApiError } from '../../api/client.js';
 import { Alert } from '../../ui/Alert.js';
 import { Button } from '../../ui/Button.js';
+import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { CopyField } from '../../ui/CopyField.js';
 import { Dialog } from '../../ui/Dialog.js';
 import { EmailAddress } from '../../ui/EmailAddress.js';
@@ -14,31 +15,24 @@ export function RevokeDialog({ rows, onClose, onConfirm, busy, error }: { rows: 
   const one = rows?.length === 1 ? rows[0] : null;
   const title = one ? `Revoke access for ${fullName(one) || one.email}?` : `Revoke access for ${rows?.length ?? 0} people?`;
   return (
-    <Dialog
+    <ConfirmDialog
       open={rows !== null}
-      onClose={onClose}
-      size="sm"
+      onCancel={onClose}
       title={title}
       description="Their links stop working at once, and anyone viewing now is stopped at their next step. You can invite them again later."
-      dismissible={!busy}
-      footer={
-        <>
-          <Button onClick={onClose} disabled={busy} autoFocus>
-            Keep access
-          </Button>
-          <Button variant="danger" icon={<TrashIcon size={16} />} busy={busy} onClick={onConfirm}>
-            Revoke
-          </Button>
-        </>
-      }
+      cancelLabel="Keep access"
+      confirmLabel="Revoke"
+      icon={<TrashIcon size={16} />}
+      busy={busy}
+      error={error}
+      onConfirm={onConfirm}
     >
-      {error ? <Alert tone="error">{isApiError(error) ? error.message : 'Could not revoke. Try again.'}</Alert> : null}
       {one && (
         <p className="muted small">
           <EmailAddress value={one.email} />
         </p>
       )}
-    </Dialog>
+    </ConfirmDialog>
   );
 }
 

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import type { z } from 'zod';
 import type { MediaDto } from '../../../contracts/api.js';
+import type { EventReportDto } from '../../../contracts/live.js';
 import type { viewingListSchema } from '../../../contracts/pipeline.js';
 import { api } from '../../api/client.js';
 import type { QuizResults } from '../player/types.js';
@@ -13,6 +14,8 @@ export type QuizRow = QuizResults['viewers'][number];
 export interface PersonStats {
   viewing?: ViewingRow;
   quiz?: QuizRow;
+  /** Live events: minutes in the room (from the event report), null when they never came. */
+  attendedMinutes?: number | null;
 }
 
 const REFRESH_MS = 15_000;
@@ -35,7 +38,17 @@ export function useViewingStats(media: MediaDto) {
     enabled: media.type === 'quiz',
     refetchInterval: REFRESH_MS,
   });
+  const report = useQuery({
+    queryKey: ['live-event', media.id, 'report'],
+    queryFn: () => api<EventReportDto>(`/api/events/${id}/report`),
+    enabled: media.type === 'live',
+    refetchInterval: REFRESH_MS,
+  });
   const byEmail = new Map<string, PersonStats>();
+  for (const row of report.data?.attendance.rows ?? []) {
+    if (!row.email) continue;
+    byEmail.set(norm(row.email), { ...byEmail.get(norm(row.email)), attendedMinutes: row.minutes });
+  }
   for (const row of viewing.data?.items ?? []) {
     if (!row.viewer.email) continue;
     const key = norm(row.viewer.email);
@@ -49,6 +62,6 @@ export function useViewingStats(media: MediaDto) {
     const prev = byEmail.get(key)?.quiz;
     if (!prev || (row.bestPercent ?? -1) > (prev.bestPercent ?? -1)) byEmail.set(key, { ...byEmail.get(key), quiz: row });
   }
-  return { get: (email: string) => byEmail.get(norm(email)), isQuiz: media.type === 'quiz', durationSeconds: viewing.data?.durationSeconds ?? null };
+  return { get: (email: string) => byEmail.get(norm(email)), isQuiz: media.type === 'quiz', isLive: media.type === 'live', durationSeconds: viewing.data?.durationSeconds ?? null };
 }
 export type ViewingStats = ReturnType<typeof useViewingStats>;

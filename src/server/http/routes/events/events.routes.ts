@@ -3,7 +3,8 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { fileTypeFromBuffer } from 'file-type';
 import { idParams } from '../../../../contracts/api.js';
 import { streamKeySchema } from '../../../../contracts/live-video.js';
-import { eventCreateBody, eventPageSchema, eventPatchBody, recordingBody, speakerParams } from '../../../../contracts/live.js';
+import { eventCreateBody, eventPageSchema, eventPatchBody, eventReportSchema, recordingBody, speakerParams } from '../../../../contracts/live.js';
+import { z } from 'zod';
 import type { Storage } from '../../../adapters/storage/storage.js';
 import { AppError } from '../../../errors.js';
 import type { Services } from '../../../runtime.js';
@@ -40,6 +41,21 @@ export async function eventRoutes(app: FastifyInstance, opts: EventRouteOpts) {
 
   r.patch('/events/:id', { schema: { tags, summary: 'Edit a live event', params: idParams, body: eventPatchBody, response: page } }, async (request) => {
     return presentEventPage(await liveEvents.update(requireUser(request), request.params.id, request.body), opts.clock());
+  });
+
+  const { eventReports } = opts.services;
+  r.get('/events/:id/report', { schema: { tags, summary: 'The event report: attendance against the invite list, chat and Q&A transcript, poll results (owner, admins, moderators)', params: idParams, response: { 200: eventReportSchema } } }, async (request, reply) => {
+    reply.header('Cache-Control', 'no-store');
+    return eventReports.report(request.auth, request.params.id);
+  });
+  const reportPart = z.object({ id: idParams.shape.id, part: z.enum(['attendance', 'transcript', 'polls']) });
+  r.get('/events/:id/report/:part.csv', { schema: { tags, summary: 'One part of the event report as CSV: attendance, transcript or polls', params: reportPart } }, async (request, reply) => {
+    const body = await eventReports.csv(request.auth, request.params.id, request.params.part);
+    return reply
+      .header('Content-Type', 'text/csv; charset=utf-8')
+      .header('Cache-Control', 'no-store')
+      .header('Content-Disposition', `attachment; filename="event-${request.params.part}-${request.params.id}.csv"`)
+      .send(body);
   });
 
   r.post('/events/:id/start', { schema: { tags, summary: 'Open the room now, before the scheduled start', params: idParams, response: page } }, async (request) => {

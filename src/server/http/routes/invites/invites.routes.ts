@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { idParams, mailNoticeSchema, okSchema } from '../../../../contracts/api.js';
-import { bulkRevokeBody, changeRoleBody, createInvitesBody, createInvitesResponse, inviteListSchema, inviteParams, inviteRowSchema, newLinkResponse } from '../../../../contracts/invites.js';
+import { bulkRevokeBody, changeRoleBody, createInvitesBody, createInvitesResponse, inviteLimitsSchema, inviteListSchema, inviteParams, inviteRowSchema, newLinkResponse } from '../../../../contracts/invites.js';
 import type { Services } from '../../../runtime.js';
 import { invitesCsv, presentInviteRow } from '../../presenters/invite.presenter.js';
 import { presentMailNotice } from '../../presenters/outbox.presenter.js';
@@ -20,6 +20,10 @@ export async function inviteRoutes(app: FastifyInstance, opts: { services: Servi
     const result = await invites.create(requireUser(request), request.params.id, request.body);
     return reply.code(201).send(result);
   });
+
+  r.get('/media/:id/invite-limits', { schema: { tags, summary: 'The link duration and uses an invite gets by default, and the most an owner may choose', params: mediaParams, response: { 200: inviteLimitsSchema } } }, async (request) =>
+    invites.limits(requireUser(request), request.params.id),
+  );
 
   r.get('/media/:id/invites', { schema: { tags, summary: 'People with access', params: mediaParams, response: { 200: inviteListSchema } } }, async (request) => ({
     items: (await invites.list(requireUser(request), request.params.id)).map(presentInviteRow),
