@@ -95,9 +95,10 @@ async function join(s: Server, link: Link, record: boolean): Promise<{ ws: WebSo
   };
   await step('link', link.path, {}, 303);
   const lobbyHtml = await step('lobby page', '/lobby', {}, 200);
-  const lobbyInfo = await step('lobby info', '/api/lobby', {}, 200);
-  const enter = await step('enter', '/api/lobby/enter', { method: 'POST', headers: { 'content-type': 'application/json', 'x-csrf-token': jar.get('foyer_csrf') ?? '', origin: PUBLIC_URL }, body: JSON.stringify({ email: link.email }) }, 200);
-  const eventPage = await step('event page', `/api/events/${s.eventId}`, {}, 200);
+  // as the web app asks: expected refusals would come as 200 with the outcome in the body
+  const lobbyInfo = await step('lobby info', '/api/lobby?outcome=body', { headers: { prefer: 'outcome-in-body' } }, 200);
+  const enter = await step('enter', '/api/lobby/enter', { method: 'POST', headers: { prefer: 'outcome-in-body', 'content-type': 'application/json', 'x-csrf-token': jar.get('foyer_csrf') ?? '', origin: PUBLIC_URL }, body: JSON.stringify({ email: link.email }) }, 200);
+  const eventPage = await step('event page', `/api/events/${s.eventId}`, { headers: { prefer: 'outcome-in-body' } }, 200);
   const frames: string[] = [];
   const ws = await new Promise<WebSocket>((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${s.port}/api/events/${s.eventId}/room`, { headers: { origin: PUBLIC_URL, cookie: cookie() }, perMessageDeflate: false });
