@@ -70,8 +70,8 @@ export const mediaSchema = z.object({
   /** Pages of a document (counted after upload); null for other media or when unknown. */
   pageCount: z.number().nullable(),
   /**
-   * In the library list only: a signed URL of the video's poster frame (null without one), and a live
-   * event's schedule and phase now (null for other media). Null elsewhere.
+   * In the library list only: a signed URL of the video's poster frame, or a live event's cover image
+   * (null without one), and a live event's schedule and phase now (null for other media). Null elsewhere.
    */
   posterUrl: z.string().nullable(),
   event: z.object({ startsAt: z.string(), endsAt: z.string(), timeZone: z.string(), phase: z.enum(['scheduled', 'live', 'ended']) }).nullable(),

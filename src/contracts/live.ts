@@ -172,6 +172,8 @@ export const liveEventSchema = z.object({
   speakers: z.array(speakerSchema),
   /** Owners always see it; others only once the event has ended and the site lets ended events lead to it. */
   recording: z.object({ mediaId: z.string(), title: z.string() }).nullable(),
+  /** The cover image (GET, for anyone who may see the event page), or null. */
+  coverUrl: z.string().nullable(),
   canManage: z.boolean(),
   createdAt: z.string(),
   updatedAt: z.string(),

@@ -9,6 +9,7 @@ import * as mailOutage from './migrations/20261202020000_mail_outage.js';
 import * as streamKey from './migrations/20261203000000_stream_key.js';
 import * as liveStreams from './migrations/20261203010000_live_streams.js';
 import * as pageCount from './migrations/20261204000000_page_count.js';
+import * as eventCover from './migrations/20261204010000_event_cover.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -25,6 +26,7 @@ export const migrations: Record<string, Migration> = {
   '20261203000000_stream_key': streamKey,
   '20261203010000_live_streams': liveStreams,
   '20261204000000_page_count': pageCount,
+  '20261204010000_event_cover': eventCover,
 };
 
 class StaticProvider implements MigrationProvider {

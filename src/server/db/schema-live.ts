@@ -1,4 +1,4 @@
-import type { Selectable } from 'kysely';
+import type { Generated, Selectable } from 'kysely';
 
 /** Tables of live events and rooms (migration 20261127030000_live). Times are epoch ms, booleans 0/1. */
 export interface LiveEventsTable {
@@ -15,6 +15,9 @@ export interface LiveEventsTable {
   schedule_revision: number;
   created_at: number;
   updated_at: number;
+  /** The cover image (migration 20261204010000): its storage key and type, or null. */
+  cover_key: Generated<string | null>;
+  cover_mime: Generated<string | null>;
 }
 
 export interface LiveSpeakersTable {

@@ -11,6 +11,7 @@ export const playKey = (mediaId: string) => `media/${mediaId}/play`;
 
 export const captionKey = (mediaId: string, captionId: string) => `${playKey(mediaId)}/captions/${captionId}.vtt`;
 
+export const eventCoverKey = (mediaId: string, unique: string, ext: string) => `media/${mediaId}/cover-${unique}.${ext}`;
 export const speakerPhotoKey = (mediaId: string, speakerId: string, unique: string, ext: string) => `media/${mediaId}/speakers/${speakerId}-${unique}.${ext}`;
 
 /** A small file each server writes and removes to check that media storage is writable (GET /api/health). */

@@ -64,6 +64,10 @@ export class LiveEventRepository {
     return dropped;
   }
 
+  async setCover(mediaId: string, cover: { key: string; mime: string } | null, now: number): Promise<void> {
+    await this.db.updateTable('live_events').set({ cover_key: cover?.key ?? null, cover_mime: cover?.mime ?? null, updated_at: now }).where('media_id', '=', mediaId).execute();
+  }
+
   async setSpeakerPhoto(speakerId: string, photo: { key: string; mime: string }): Promise<void> {
     await this.db.updateTable('live_speakers').set({ photo_key: photo.key, photo_mime: photo.mime }).where('id', '=', speakerId).execute();
   }

@@ -7,7 +7,7 @@ import type { Storage } from '../adapters/storage/storage.js';
 import type { Media, User } from '../db/schema.js';
 import type { LiveEvent, LiveSpeaker } from '../db/schema-live.js';
 import { DEFAULT_EARLY_ENTRY_MINUTES, effectiveEnd, effectiveStart, eventPhase, roomEntry, type EventPhase, type EventSchedule, type RoomEntry } from '../domain/event-phase.js';
-import { speakerPhotoKey } from '../domain/storage-keys.js';
+import { eventCoverKey, speakerPhotoKey } from '../domain/storage-keys.js';
 import { buildIcs, icsFileName } from '../domain/ics.js';
 import { AppError } from '../errors.js';
 import type { Visitor } from '../domain/visitor.js';
@@ -43,6 +43,15 @@ export interface LiveEventDeps {
 }
 
 /** Everything the event page needs, for one visitor. */
+/** What a library card shows of a live event. */
+export interface EventCard {
+  startsAt: number;
+  endsAt: number;
+  timeZone: string;
+  phase: EventPhase;
+  coverKey: string | null;
+}
+
 /** The part of an event view a room socket uses. */
 export type RoomEventView = Pick<EventView, 'media' | 'event' | 'entry' | 'live'>;
 
@@ -183,13 +192,13 @@ export class LiveEventService {
   }
 
   /** Schedule and phase now of each live item among `media`, for library cards (the owner's own list). */
-  async cards(media: Media[]): Promise<Map<string, { startsAt: number; endsAt: number; timeZone: string; phase: EventPhase }>> {
+  async cards(media: Media[]): Promise<Map<string, EventCard>> {
     const ids = media.filter((m) => m.type === 'live').map((m) => m.id);
     const now = this.deps.clock();
-    const out = new Map<string, { startsAt: number; endsAt: number; timeZone: string; phase: EventPhase }>();
+    const out = new Map<string, EventCard>();
     for (const e of await this.repo.findMany(ids)) {
       const s = scheduleOf(e);
-      out.set(e.media_id, { startsAt: effectiveStart(s), endsAt: effectiveEnd(s), timeZone: e.time_zone, phase: eventPhase(s, now) });
+      out.set(e.media_id, { startsAt: effectiveStart(s), endsAt: effectiveEnd(s), timeZone: e.time_zone, phase: eventPhase(s, now), coverKey: e.cover_key });
     }
     return out;
   }
@@ -327,6 +336,32 @@ export class LiveEventService {
     await this.repo.setSpeakerPhoto(speaker.id, { key, mime: photo.mime });
     if (speaker.photo_key) await this.deps.storage.remove(speaker.photo_key);
     return this.viewAs({ user }, media.id);
+  }
+
+  /** A new cover image (replacing the old one, whose file goes). */
+  async setCover(user: User, mediaId: string, image: { bytes: Buffer; mime: string; ext: string }): Promise<EventView> {
+    const { media, event } = await this.managed(user, mediaId);
+    const key = eventCoverKey(media.id, randomUUID().slice(0, 8), image.ext);
+    await this.deps.storage.put(key, image.bytes);
+    await this.repo.setCover(media.id, { key, mime: image.mime }, this.deps.clock());
+    if (event.cover_key) await this.deps.storage.remove(event.cover_key).catch(() => undefined);
+    return this.viewAs({ user }, media.id);
+  }
+
+  async removeCover(user: User, mediaId: string): Promise<EventView> {
+    const { media, event } = await this.managed(user, mediaId);
+    if (event.cover_key) {
+      await this.repo.setCover(media.id, null, this.deps.clock());
+      await this.deps.storage.remove(event.cover_key).catch(() => undefined);
+    }
+    return this.viewAs({ user }, media.id);
+  }
+
+  /** The cover, for anyone who may see the event page. */
+  async cover(auth: Visitor, mediaId: string): Promise<{ key: string; mime: string }> {
+    const view = await this.viewAs(auth, mediaId);
+    if (!view.event.cover_key || !view.event.cover_mime) throw new AppError('not_found', { message: 'This event has no cover image.' });
+    return { key: view.event.cover_key, mime: view.event.cover_mime };
   }
 
   async speakerPhoto(auth: Visitor, mediaId: string, speakerId: string): Promise<{ key: string; mime: string }> {

@@ -10,6 +10,10 @@ export const presentStream = (v: Pick<EventView, 'media' | 'event' | 'entry' | '
       ? { kind: 'live', playbackUrl: `/api/events/${v.media.id}/live`, status: v.live }
       : { kind: 'placeholder', message: 'The stream will appear here when the speakers go live.' };
 
+/** The cover's address, with a part of its key so a new cover is never an old cached one; null without one. */
+export const eventCoverUrl = (mediaId: string, coverKey: string | null): string | null =>
+  coverKey ? `/api/events/${mediaId}/cover?v=${encodeURIComponent(coverKey.slice(-12))}` : null;
+
 export const presentEvent = (v: EventView): LiveEventDto => ({
   id: v.media.id,
   kind: v.event.kind,
@@ -30,6 +34,7 @@ export const presentEvent = (v: EventView): LiveEventDto => ({
     photoUrl: s.photo_key ? `/api/events/${v.media.id}/speakers/${s.id}/photo?v=${encodeURIComponent(s.photo_key.slice(-12))}` : null,
   })),
   recording: v.recording ? { mediaId: v.recording.id, title: v.recording.title } : null,
+  coverUrl: eventCoverUrl(v.media.id, v.event.cover_key),
   canManage: v.canManage,
   createdAt: iso(v.media.created_at),
   updatedAt: iso(Math.max(v.media.updated_at, v.event.updated_at)),

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { fileTypeFromBuffer } from 'file-type';
 import { idParams } from '../../../../contracts/api.js';
@@ -14,7 +14,22 @@ import { presentStreamKey } from '../../presenters/stream-key.presenter.js';
 import { sendStored } from '../../send-stored.js';
 
 const PHOTO_LIMIT_BYTES = 2 * 1024 * 1024;
+const COVER_LIMIT_BYTES = 5 * 1024 * 1024;
 const photoTypes = new Set(['image/png', 'image/jpeg', 'image/webp']);
+
+/** One image from a multipart body's "file" field: PNG, JPEG or WebP (judged from its bytes), within the limit. */
+async function uploadedImage(request: FastifyRequest, opts: { limitBytes: number; what: string }): Promise<{ bytes: Buffer; mime: string; ext: string }> {
+  const mb = `${opts.limitBytes / 1024 / 1024} MB`;
+  if (!request.isMultipart()) throw new AppError('validation_failed', { message: `Send the ${opts.what} as multipart/form-data in a field named "file".` });
+  const part = await request.file({ limits: { fileSize: opts.limitBytes, files: 1 } });
+  if (!part) throw new AppError('validation_failed', { message: `Choose a ${opts.what}.`, details: { file: 'required' } });
+  const bytes = await part.toBuffer().catch((err: unknown) => {
+    throw new AppError('payload_too_large', { message: `The ${opts.what} is larger than ${mb}.`, details: { limitBytes: opts.limitBytes }, cause: err });
+  });
+  const type = await fileTypeFromBuffer(bytes);
+  if (!type || !photoTypes.has(type.mime)) throw new AppError('unsupported_media', { message: 'Use a PNG, JPEG or WebP image.', details: { detected: type?.mime ?? 'unknown' } });
+  return { bytes, mime: type.mime, ext: type.ext };
+}
 
 export interface EventRouteOpts {
   services: Services;
@@ -95,18 +110,33 @@ export async function eventRoutes(app: FastifyInstance, opts: EventRouteOpts) {
     { schema: { tags, summary: 'Upload a speaker photo (PNG, JPEG or WebP, up to 2 MB; multipart field "file")', params: speakerParams, consumes: ['multipart/form-data'], response: page } },
     async (request) => {
       const user = requireUser(request);
-      if (!request.isMultipart()) throw new AppError('validation_failed', { message: 'Send the photo as multipart/form-data in a field named "file".' });
-      const part = await request.file({ limits: { fileSize: PHOTO_LIMIT_BYTES, files: 1 } });
-      if (!part) throw new AppError('validation_failed', { message: 'Choose a photo.', details: { file: 'required' } });
-      const bytes = await part.toBuffer().catch((err: unknown) => {
-        throw new AppError('payload_too_large', { message: 'The photo is larger than 2 MB.', details: { limitBytes: PHOTO_LIMIT_BYTES }, cause: err });
-      });
-      const type = await fileTypeFromBuffer(bytes);
-      if (!type || !photoTypes.has(type.mime)) throw new AppError('unsupported_media', { message: 'Use a PNG, JPEG or WebP image.', details: { detected: type?.mime ?? 'unknown' } });
-      const view = await liveEvents.setSpeakerPhoto(user, request.params.id, request.params.speakerId, { bytes, mime: type.mime, ext: type.ext });
+      const photo = await uploadedImage(request, { limitBytes: PHOTO_LIMIT_BYTES, what: 'photo' });
+      const view = await liveEvents.setSpeakerPhoto(user, request.params.id, request.params.speakerId, photo);
       return presentEventPage(view, opts.clock());
     },
   );
+
+  r.put(
+    '/events/:id/cover',
+    { schema: { tags, summary: 'Upload the cover image (PNG, JPEG or WebP, up to 5 MB; multipart field "file")', params: idParams, consumes: ['multipart/form-data'], response: page } },
+    async (request) => {
+      const user = requireUser(request);
+      const image = await uploadedImage(request, { limitBytes: COVER_LIMIT_BYTES, what: 'cover image' });
+      return presentEventPage(await liveEvents.setCover(user, request.params.id, image), opts.clock());
+    },
+  );
+
+  r.delete('/events/:id/cover', { schema: { tags, summary: 'Remove the cover image', params: idParams, response: page } }, async (request) => {
+    const user = requireUser(request);
+    return presentEventPage(await liveEvents.removeCover(user, request.params.id), opts.clock());
+  });
+
+  r.get('/events/:id/cover', { schema: { tags, summary: 'The cover image', params: idParams } }, async (request, reply) => {
+    const cover = await liveEvents.cover(request.auth, request.params.id);
+    reply.header('Cache-Control', 'private, max-age=86400');
+    reply.header('Cross-Origin-Resource-Policy', 'same-origin');
+    return sendStored(request, reply, { storage: opts.storage, key: cover.key, contentType: cover.mime });
+  });
 
   r.get('/events/:id/speakers/:speakerId/photo', { schema: { tags, summary: 'A speaker photo', params: speakerParams } }, async (request, reply) => {
     const photo = await liveEvents.speakerPhoto(request.auth, request.params.id, request.params.speakerId);

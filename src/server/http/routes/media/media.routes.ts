@@ -6,6 +6,7 @@ import { fileNameText } from '../../../../contracts/text.js';
 import { iso } from '../../../domain/time.js';
 import { AppError } from '../../../errors.js';
 import type { Services } from '../../../runtime.js';
+import { eventCoverUrl } from '../../presenters/event.presenter.js';
 import { presentMedia } from '../../presenters/media.presenter.js';
 import { requireUser } from '../../plugins/session.js';
 
@@ -23,7 +24,8 @@ export async function mediaRoutes(app: FastifyInstance, opts: { services: Servic
       items: items.map((m) => {
         const e = events.get(m.id);
         return presentMedia(m, owners.get(m.owner_id)!, true, {
-          posterUrl: delivery.libraryPoster(m),
+          // a live event's card shows its cover image
+          posterUrl: e ? eventCoverUrl(m.id, e.coverKey) : delivery.libraryPoster(m),
           event: e ? { startsAt: iso(e.startsAt), endsAt: iso(e.endsAt), timeZone: e.timeZone, phase: e.phase } : null,
         });
       }),
