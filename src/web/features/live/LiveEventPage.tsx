@@ -5,7 +5,7 @@ import { EventReport } from './EventReport.js';
 import { Countdown } from './Countdown.js';
 import { LiveRoom } from './LiveRoom.js';
 import { fetchEventPage } from './liveApi.js';
-import { formatEventTime } from './time.js';
+import { formatEventRange } from '../../ui/format.js';
 
 /** How often the "event ended" page looks for a newly attached recording. */
 const RECORDING_POLL_MS = 15_000;
@@ -80,14 +80,14 @@ export function LiveEventPage({ eventId, onRecording }: { eventId: string; onRec
   if (inRoom && page.phase !== 'ended') return <LiveRoom eventId={eventId} onClosed={onRoomClosed} />;
 
   const e = page.event;
-  const start = formatEventTime(e.startsAt, e.timeZone);
-  const end = formatEventTime(e.endsAt, e.timeZone);
+  const ownZone = Intl.DateTimeFormat().resolvedOptions().timeZone;
   return (
     <article className="live-page">
+      {e.coverUrl && <img className="live-cover" src={e.coverUrl} alt="" />}
       <h1>{e.title}</h1>
       <p className="live-when">
-        <time dateTime={e.startsAt}>{start.local}</time> – <time dateTime={e.endsAt}>{end.local}</time>
-        {start.organiser && <span className="live-note"> · {start.organiser}</span>}
+        <time dateTime={e.startsAt}>{formatEventRange(e.startsAt, e.endsAt)}</time>
+        {ownZone !== e.timeZone && <span className="live-note"> · {formatEventRange(e.startsAt, e.endsAt, { timeZone: e.timeZone })} where the organiser is</span>}
       </p>
       {page.phase === 'ended' ? (
         <p className="live-ended" role="status">

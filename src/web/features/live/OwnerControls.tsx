@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState, type ReactNode } from 'react';
 import type { EventPageDto } from '../../../contracts/live.js';
-import { api, isApiError } from '../../api/client.js';
+import { api, isApiError, request } from '../../api/client.js';
 import { Button, ButtonLink } from '../../ui/Button.js';
 import { ConfirmDialog } from '../../ui/ConfirmDialog.js';
 import { PencilIcon } from '../../ui/icons.js';
@@ -78,6 +78,22 @@ export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: 
             )}
           </div>
         </div>
+        <CoverPicker
+          hasCover={event.coverUrl !== null}
+          busy={busy === 'cover'}
+          onPick={(file) =>
+            void run(
+              'cover',
+              () => {
+                const form = new FormData();
+                form.append('file', file);
+                return request(`${path}/cover`, { method: 'PUT', rawBody: form }).then((r) => JSON.parse(r.text) as EventPageDto);
+              },
+              true,
+            )
+          }
+          onRemove={() => void run('cover', () => api(`${path}/cover`, { method: 'DELETE' }), true)}
+        />
         <RecordingPicker
           current={event.recording?.mediaId ?? null}
           required={event.kind === 'simulive'}
@@ -123,6 +139,38 @@ export function OwnerControls({ eventId, onPhaseChanged, children }: { eventId: 
       {children}
       {media.data ? <PeopleWithAccessSlot media={media.data.media} /> : null}
     </>
+  );
+}
+
+/** The event page's cover image: choose a file (it goes up at once), or remove it. */
+function CoverPicker({ hasCover, busy, onPick, onRemove }: { hasCover: boolean; busy: boolean; onPick: (file: File) => void; onRemove: () => void }) {
+  return (
+    <div className="live-owner-recording">
+      <label htmlFor="live-cover" className="field-label">
+        Cover image
+      </label>
+      <input
+        id="live-cover"
+        className="input live-cover-input"
+        type="file"
+        accept="image/png,image/jpeg,image/webp"
+        disabled={busy}
+        aria-describedby="live-cover-hint"
+        onChange={(e) => {
+          const file = e.target.files?.[0];
+          e.target.value = '';
+          if (file) onPick(file);
+        }}
+      />
+      {hasCover && (
+        <Button size="sm" busy={busy} onClick={onRemove}>
+          Remove cover
+        </Button>
+      )}
+      <span id="live-cover-hint" className="field-hint">
+        PNG, JPEG or WebP, up to 5 MB. Shown at the top of the event page and on its library card.
+      </span>
+    </div>
   );
 }
 

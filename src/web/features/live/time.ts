@@ -22,13 +22,3 @@ export function formatCountdown(ms: number): string {
   if (h) return `${h}:${pad(m)}:${pad(s)}`;
   return `${pad(m)}:${pad(s)}`;
 }
-
-/** A time in the viewer's own zone, and in the organiser's when it differs. */
-export function formatEventTime(iso: string, organiserZone: string): { local: string; organiser?: string } {
-  const date = new Date(iso);
-  const local = new Intl.DateTimeFormat(undefined, { weekday: 'long', year: 'numeric', month: 'long', day: 'numeric', hour: 'numeric', minute: '2-digit', timeZoneName: 'short' }).format(date);
-  const own = Intl.DateTimeFormat().resolvedOptions().timeZone;
-  if (own === organiserZone) return { local };
-  const organiser = new Intl.DateTimeFormat(undefined, { hour: 'numeric', minute: '2-digit', timeZone: organiserZone, timeZoneName: 'short' }).format(date);
-  return { local, organiser: `${organiser} (${organiserZone})` };
-}

@@ -1,7 +1,7 @@
 import { Link } from 'react-router';
 import type { MediaDto } from '../../../contracts/api.js';
-import { formatDate } from '../../ui/format.js';
-import { cardFacts, formatEventRange, phaseLabels } from './library-view.js';
+import { formatDate, formatEventRange } from '../../ui/format.js';
+import { cardFacts, phaseLabels } from './library-view.js';
 import { MediaThumb, MediaTypeBadge } from './MediaThumb.js';
 import { MediaStatusBadge } from './MediaViewer.js';
 

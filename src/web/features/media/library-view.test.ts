@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { MediaDto } from '../../../contracts/api.js';
-import { cardFacts, formatDuration, formatEventRange, viewLibrary } from './library-view.js';
+import { formatEventRange } from '../../ui/format.js';
+import { cardFacts, formatDuration, viewLibrary } from './library-view.js';
 
 const item = (over: Partial<MediaDto>): MediaDto => ({
   id: over.title ?? 'x',

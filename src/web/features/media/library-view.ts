@@ -35,23 +35,6 @@ export function formatDuration(seconds: number): string {
   return h ? `${h}:${pad(m)}:${pad(s)}` : `${m}:${pad(s)}`;
 }
 
-/**
- * An event's time written once and short, in the viewer's zone: "Tue 1 Dec, 19:52–20:52 CET", or
- * "Tue 1 Dec, 22:00 – Wed 2 Dec, 01:00 CET" across midnight. `timeZone` for tests (default: the viewer's).
- */
-export function formatEventRange(startIso: string, endIso: string, opts: { timeZone?: string; locale?: string } = {}): string {
-  const start = new Date(startIso);
-  const end = new Date(endIso);
-  const base = { timeZone: opts.timeZone } as const;
-  const day = new Intl.DateTimeFormat(opts.locale ?? 'en-GB', { ...base, weekday: 'short', day: 'numeric', month: 'short' });
-  const time = new Intl.DateTimeFormat(opts.locale ?? 'en-GB', { ...base, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-  const zone = new Intl.DateTimeFormat(opts.locale ?? 'en-GB', { ...base, timeZoneName: 'short' }).formatToParts(end).find((p) => p.type === 'timeZoneName')?.value ?? '';
-  const clean = (s: string) => s.replace(/,/g, '');
-  const sameDay = day.format(start) === day.format(end);
-  const text = sameDay ? `${clean(day.format(start))}, ${time.format(start)}–${time.format(end)}` : `${clean(day.format(start))}, ${time.format(start)} – ${clean(day.format(end))}, ${time.format(end)}`;
-  return zone ? `${text} ${zone}` : text;
-}
-
 /** What a card says about its item besides type and status: duration, pages, size. Never "0 B". */
 export function cardFacts(m: MediaDto): string[] {
   const facts: string[] = [];
