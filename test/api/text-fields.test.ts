@@ -233,6 +233,7 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
       },
       { method: 'GET', route: '/api/media/:id/invites', who: o, input: media(ids.document) },
       { method: 'GET', route: '/api/media/:id/invites/mail-status', who: o, input: media(ids.document) },
+      { method: 'GET', route: '/api/media/:id/invite-limits', who: o, input: media(ids.document) },
       { method: 'GET', route: '/api/media/:id/invites.csv', who: o, input: media(ids.document) },
       { method: 'POST', route: '/api/media/:id/invites/:inviteId/resend', who: o, input: () => ({ params: { id: ids.document, inviteId: ids.invite } }) },
       { method: 'POST', route: '/api/media/:id/invites/:inviteId/link', who: o, input: () => ({ params: { id: ids.document, inviteId: ids.invite } }) },
@@ -250,6 +251,7 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
       noFields('GET', '/api/admin/settings'),
       noFields('GET', '/api/admin/mail-status'),
       { method: 'GET', route: '/api/admin/audit', who: o, input: audit, free: ['query.limit'] },
+      noFields('GET', '/api/admin/audit/media'),
       { method: 'GET', route: '/api/audit', who: o, input: audit, free: ['query.limit'] },
       noFields('GET', '/api/openapi.json', anonymous),
       // live events
@@ -260,6 +262,8 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
       { method: 'POST', route: '/api/events/:id/end', who: o, input: media(ids.event) },
       { method: 'PUT', route: '/api/events/:id/recording', who: o, input: () => ({ params: { id: ids.event }, body: { mediaId: ids.video } }) },
       { method: 'GET', route: '/api/events/:id/calendar.ics', who: o, input: media(ids.event) },
+      { method: 'GET', route: '/api/events/:id/report', who: o, input: media(ids.event) },
+      { method: 'GET', route: '/api/events/:id/report/:file', who: o, input: () => ({ params: { id: ids.event, file: 'attendance.csv' } }) },
       {
         method: 'PUT',
         route: '/api/events/:id/speakers/:speakerId/photo',

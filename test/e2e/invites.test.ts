@@ -233,7 +233,7 @@ describe('invite links in Chromium, with a real SMTP server', () => {
     await adminCtx.page.getByRole('heading', { name: 'Audit log' }).waitFor();
     await adminCtx.page.getByLabel('Action').selectOption('settings.changed');
     await adminCtx.page.getByRole('button', { name: 'Apply' }).click();
-    await adminCtx.page.getByText('Changed: blockedEmailDomains').first().waitFor();
+    await adminCtx.page.getByText('Blocked email domains: none → blocked.example').first().waitFor();
     expect(await adminCtx.page.getByRole('table').getByText('Invite created').count()).toBe(0);
     await screenshot(adminCtx.page, 'admin-audit');
 

@@ -63,13 +63,14 @@ export async function eventRoutes(app: FastifyInstance, opts: EventRouteOpts) {
     reply.header('Cache-Control', 'no-store');
     return eventReports.report(request.auth, request.params.id);
   });
-  const reportPart = z.object({ id: idParams.shape.id, part: z.enum(['attendance', 'transcript', 'polls']) });
-  r.get('/events/:id/report/:part.csv', { schema: { tags, summary: 'One part of the event report as CSV: attendance, transcript or polls', params: reportPart } }, async (request, reply) => {
-    const body = await eventReports.csv(request.auth, request.params.id, request.params.part);
+  const reportPart = z.object({ id: idParams.shape.id, file: z.enum(['attendance.csv', 'transcript.csv', 'polls.csv']) });
+  r.get('/events/:id/report/:file', { schema: { tags, summary: 'One part of the event report as CSV: attendance.csv, transcript.csv or polls.csv', params: reportPart } }, async (request, reply) => {
+    const part = request.params.file.replace(/\.csv$/, '') as 'attendance' | 'transcript' | 'polls';
+    const body = await eventReports.csv(request.auth, request.params.id, part);
     return reply
       .header('Content-Type', 'text/csv; charset=utf-8')
       .header('Cache-Control', 'no-store')
-      .header('Content-Disposition', `attachment; filename="event-${request.params.part}-${request.params.id}.csv"`)
+      .header('Content-Disposition', `attachment; filename="event-${part}-${request.params.id}.csv"`)
       .send(body);
   });
 
