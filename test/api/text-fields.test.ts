@@ -275,6 +275,18 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
         },
       },
       { method: 'GET', route: '/api/events/:id/speakers/:speakerId/photo', who: o, input: () => ({ params: { id: ids.event, speakerId: ids.speaker } }) },
+      {
+        method: 'PUT',
+        route: '/api/events/:id/cover',
+        who: o,
+        input: media(ids.event),
+        send: (agent, url) => {
+          const form = multipart('cover.png', PNG);
+          return inject(t, agent, 'PUT', url, { headers: form.headers, payload: form.body });
+        },
+      },
+      { method: 'GET', route: '/api/events/:id/cover', who: o, input: media(ids.event) },
+      { method: 'DELETE', route: '/api/events/:id/cover', who: o, input: media(ids.event) },
       { method: 'GET', route: '/api/events/:id/source', who: o, input: media(ids.event) },
       { method: 'GET', route: '/api/events/:id/stream-key', who: o, input: media(ids.diyLive) },
       { method: 'POST', route: '/api/events/:id/stream-key', who: o, input: media(ids.diyLive) },
