@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, signUp, type Agent, type TestApp } from '../factories/app.js';
 import { testDialects } from '../factories/database.js';
 import { createEvent, roomCast } from '../factories/live.js';
-import { makePdf, multipart } from '../factories/media.js';
+import { makePdf, multipart, PNG } from '../factories/media.js';
 
-/** A 1×1 PNG is enough: the server judges the type from the bytes. */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** An event's cover image (issue 12 item 3): the owner sets, replaces and removes it; invitees see it. */
 describe.each(testDialects())('event cover on %s', (dialect) => {

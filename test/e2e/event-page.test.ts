@@ -1,11 +1,10 @@
-import type { APIRequestContext, Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PNG } from '../factories/media.js';
 import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
 import { submitLobbyEmail } from './invite-flows.js';
-import { ownerSession, uniqueEmail } from './setup.js';
+import { apiPost, ownerSession, uniqueEmail } from './setup.js';
 
-/** A 1×1 PNG: enough for a cover (the server judges images by their bytes). */
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
 
 /** The event page before the start (issue 12 item 3): cover, the time written once in the viewer's zone, countdown, calendar. */
 describe('the event page before the start, in Chromium', () => {
@@ -19,18 +18,11 @@ describe('the event page before the start, in Chromium', () => {
     await browser?.close();
   });
 
-  async function post(api: APIRequestContext, path: string, data: unknown) {
-    const csrf = (await api.storageState()).cookies.find((c) => c.name === 'foyer_csrf')!.value;
-    const res = await api.post(`${site.url}${path}`, { data, headers: { 'x-csrf-token': csrf } });
-    expect(res.ok()).toBe(true);
-    return res.json();
-  }
-
   it('the owner sets a cover there; the invitee, through the lobby, sees it with the time in their own zone', async () => {
     const owner = await ownerSession(site, browser, { name: 'Elsa Events' }, { viewport: { width: 1366, height: 900 }, timezoneId: 'UTC' });
     const o = owner.page;
     // Saturday 5 December 2026, 18:00–19:00 UTC: 19:00–20:00 in Berlin
-    const created = await post(owner.context.request, '/api/events', {
+    const created = await apiPost(site, owner.context.request, '/api/events', {
       kind: 'webcast',
       title: 'Winter briefing',
       description: 'What changes in January.',
@@ -53,7 +45,7 @@ describe('the event page before the start, in Chromium', () => {
 
     // the invitee, in Berlin, through a real invite and the lobby
     const email = uniqueEmail('ida');
-    const invited = await post(owner.context.request, `/api/media/${eventId}/invites`, { people: [{ email, firstName: 'Ida', lastName: 'Invitee' }], role: 'viewer', sendEmail: false });
+    const invited = await apiPost(site, owner.context.request, `/api/media/${eventId}/invites`, { people: [{ email, firstName: 'Ida', lastName: 'Invitee' }], role: 'viewer', sendEmail: false });
     const guest = await site.open(browser, { viewport: { width: 390, height: 844 }, timezoneId: 'Europe/Berlin' });
     const v = guest.page;
     await v.goto(invited.created[0].link as string);

@@ -34,8 +34,9 @@ describe('the library in Chromium', () => {
     };
     const handbook = await upload('Handbook.pdf', 'application/pdf', makePdf('Chapter', 3));
     const video = await upload('Welcome clip.mp4', 'video/mp4', makeVideo({ seconds: 2 }).bytes);
+    // noon UTC three days on: the hour it lasts stays within one day in the browser's zone
     const startsAt = new Date(Date.now() + 3 * 86_400_000);
-    startsAt.setUTCMinutes(0, 0, 0);
+    startsAt.setUTCHours(12, 0, 0, 0);
     const endsAt = new Date(startsAt.getTime() + 3600_000);
     const created = await api.post(`${site.url}/api/events`, {
       data: { kind: 'webcast', title: 'All-hands', startsAt: startsAt.toISOString(), endsAt: endsAt.toISOString(), timeZone: 'UTC' },

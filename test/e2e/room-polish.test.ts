@@ -1,8 +1,8 @@
-import type { APIRequestContext, Browser, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
 import { submitLobbyEmail } from './invite-flows.js';
-import { ownerSession, uniqueEmail } from './setup.js';
+import { apiPost, ownerSession, uniqueEmail } from './setup.js';
 
 const tab = (page: Page, name: string | RegExp) => page.getByRole('tablist', { name: 'Room panels' }).getByRole('tab', { name });
 const center = async (page: Page, selector: string) => {
@@ -22,18 +22,11 @@ describe('the live room, polished, in Chromium', () => {
     await browser?.close();
   });
 
-  async function post(api: APIRequestContext, path: string, data: unknown) {
-    const csrf = (await api.storageState()).cookies.find((c) => c.name === 'foyer_csrf')!.value;
-    const res = await api.post(`${site.url}${path}`, { data, headers: { 'x-csrf-token': csrf } });
-    expect(res.ok()).toBe(true);
-    return res.json();
-  }
-
   it('aligned anonymous question, Waiting first with a count, vote received, tabs on one line, one person on two devices', async () => {
     const owner = await ownerSession(site, browser, { name: 'Rita Room' }, { viewport: { width: 1366, height: 900 } });
     const o = owner.page;
     const now = Date.now();
-    const page = await post(owner.context.request, '/api/events', {
+    const page = await apiPost(site, owner.context.request, '/api/events', {
       kind: 'webcast',
       title: 'Polish review',
       startsAt: new Date(now - 60_000).toISOString(),
@@ -43,7 +36,7 @@ describe('the live room, polished, in Chromium', () => {
     });
     const eventId = page.event.id as string;
     const email = uniqueEmail('vic');
-    const invited = await post(owner.context.request, `/api/media/${eventId}/invites`, { people: [{ email, firstName: 'Vic', lastName: 'Viewer' }], role: 'viewer', sendEmail: false });
+    const invited = await apiPost(site, owner.context.request, `/api/media/${eventId}/invites`, { people: [{ email, firstName: 'Vic', lastName: 'Viewer' }], role: 'viewer', sendEmail: false });
     const link = invited.created[0].link as string;
 
     // the invitee: link → lobby → the room

@@ -3,7 +3,7 @@
  * email through the UI is what test/e2e/foundation.test.ts tests; everyone else gets an account the
  * quick way (the same HTTP API the sign-up page calls, confirmed with the link from the real email).
  */
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { APIRequestContext, Browser, BrowserContextOptions, Page } from 'playwright-core';
 import { linkIn } from '../factories/smtp.js';
 import type { Site } from './harness.js';
 
@@ -51,4 +51,13 @@ export async function logIn(page: Page, email: string) {
   await page.getByLabel('Password').fill(PASSWORD);
   await page.getByRole('button', { name: 'Log in' }).click();
   await page.getByRole('heading', { name: 'Library', exact: true }).waitFor();
+}
+
+/** A JSON POST as the browser context's own (its cookies and CSRF token), for set-up that the test does not click through. */
+export async function apiPost(site: Site, api: APIRequestContext, path: string, data: unknown) {
+  const csrf = (await api.storageState()).cookies.find((c) => c.name === 'foyer_csrf')?.value;
+  if (!csrf) throw new Error('no CSRF cookie in this browser context');
+  const res = await api.post(`${site.url}${path}`, { data, headers: { 'x-csrf-token': csrf } });
+  if (!res.ok()) throw new Error(`POST ${path} failed: ${res.status()} ${await res.text()}`);
+  return res.json();
 }

@@ -23,6 +23,9 @@ export function makeVideo(opts: { seconds?: number; name?: string } = {}): { pat
   return { path: file, bytes: readFileSync(file) };
 }
 
+/** A 1×1 PNG: enough for a photo or a cover (the server judges images by their bytes). */
+export const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+
 /** A tiny valid PDF of `pages` pages (one line of text each). */
 export function makePdf(text = 'Hello from Foyer', pages = 1): Buffer {
   // objects: 1 catalog, 2 pages, 3 font, then a page and its contents per page
