@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toZonedInput } from '../../src/web/features/live/zonedTime.js';
 import { linkIn, type ReceivedMail } from '../factories/smtp.js';
-import { launchBrowser, screenshot, startApp, type Site } from './harness.js';
+import { hasHorizontalScroll, launchBrowser, screenshot, startApp, type Site } from './harness.js';
 import { submitLobbyEmail, uploadVideo } from './invite-flows.js';
 import { ownerSession, uniqueEmail } from './setup.js';
 
@@ -205,6 +205,11 @@ describe('live events in Chromium, through real invites and SMTP', () => {
     expect(attendance.headers()['content-type']).toContain('text/csv');
     expect(await attendance.text()).toContain(modEmail);
     await screenshot(o, 'event-report');
+    // on a phone the report fits the screen (its tables scroll inside their own box)
+    await o.setViewportSize({ width: 390, height: 844 });
+    expect(await hasHorizontalScroll(o)).toBe(false);
+    await screenshot(o, 'event-report-390');
+    await o.setViewportSize({ width: 1280, height: 900 });
 
     await m.waitForURL(`${site.url}/media/${recordingId}`);
     await m.getByRole('heading', { name: 'Town hall recording', level: 1 }).waitFor();
