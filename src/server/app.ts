@@ -148,6 +148,20 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
 
+  // An upgrade to a route that is not a socket is refused before the upgrade with the one error
+  // shape (the socket plugin would accept it and close at once without a reason, which a client
+  // cannot tell from a dropped connection).
+  const socketRoutes = new Set(routes.filter((r) => r.websocket).map((r) => r.url));
+  app.addHook('onRoute', (r) => {
+    if ((r as { websocket?: boolean }).websocket) socketRoutes.add(r.url);
+  });
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.headers.upgrade || socketRoutes.has(request.routeOptions.url ?? '')) return;
+    reply.raw.once('finish', () => request.raw.socket?.destroy());
+    const e = new AppError('not_found', { message: 'There is no socket at this address.' });
+    return reply.code(e.status).send(e.toWire());
+  });
+
   await app.register(swagger, {
     openapi: {
       info: { title: 'Foyer API', version: '0.1.0', description: 'JSON API of Foyer. Errors are always { "error": { "code", "message", "details"? } }.' },

@@ -59,4 +59,31 @@ describe('error outlets', () => {
     const closing = own.close().then(() => 'closed');
     expect(await Promise.race([closing, new Promise((r) => setTimeout(() => r('still open after 20 s'), 20_000))])).toBe('closed');
   });
+  it('refuses a socket at an address that answers HTTP only (a room path that lost its id, say), before the upgrade', async () => {
+    const own = await createTestApp();
+    await own.app.listen({ port: 0, host: '127.0.0.1' });
+    const { agent } = await signUp(own);
+    // "/api/events/./room" is "/api/events/room" once the client normalises it: the event page route, not a socket
+    for (const path of ['/api/events/./room', '/api/health', '/api/session']) {
+      const refused = await new Promise<{ status?: number; body: string }>((resolve, reject) => {
+        const ws = new WebSocket(`${wsBase(own.app)}${path}`, { headers: { origin: agent.origin, cookie: agent.cookieHeader } });
+        ws.once('unexpected-response', (req, res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => {
+            req.destroy();
+            resolve({ status: res.statusCode, body });
+          });
+        });
+        ws.once('open', () => reject(new Error(`${path}: the socket was upgraded`)));
+        ws.once('error', (err) => {
+          if (!String(err.message).startsWith('Unexpected server response')) reject(err);
+        });
+      });
+      expect(refused.status, path).toBe(404);
+      expect(JSON.parse(refused.body).error, path).toEqual({ code: 'not_found', message: 'There is no socket at this address.' });
+    }
+    const closing = own.close().then(() => 'closed');
+    expect(await Promise.race([closing, new Promise((r) => setTimeout(() => r('still open after 20 s'), 20_000))])).toBe('closed');
+  });
 });

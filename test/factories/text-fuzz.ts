@@ -30,7 +30,8 @@ export const mutationOf = (valid: string) =>
     { weight: 2, arbitrary: anyText },
   );
 /** Every field meets these, whatever the random runs pick. */
-export const seedsFor = (valid: string) => [`${valid.slice(0, 1)}\u0000${valid.slice(1)}`, `${valid}\uD800`, `\u001b${valid}`];
+// "." and ".." are dot segments a client drops from a path (a room socket's address becomes the event page's)
+export const seedsFor = (valid: string) => [`${valid.slice(0, 1)}\u0000${valid.slice(1)}`, `${valid}\uD800`, `\u001b${valid}`, '.', '..'];
 
 /** Percent-encoding of the string's code units as WTF-8, so a lone surrogate arrives as the bytes a client could send. */
 export function pct(s: string, keepSlash = false): string {
