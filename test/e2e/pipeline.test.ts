@@ -103,7 +103,9 @@ describe('media pipeline in Chromium', () => {
 
     const video = page.getByTestId('player-media');
     await expect.poll(() => video.getAttribute('poster')).toMatch(new RegExp(`^/api/media/${id}/stream/\\d+/[^/]+/[0-9a-f]{12}/poster\\.jpg$`));
-    await expect.poll(() => page.getByTestId('player-quality').locator('option').allTextContents()).toEqual([expect.stringMatching(/^Auto/), '720p', '360p']);
+    await page.getByTestId('player-quality').click();
+    await expect.poll(() => page.getByRole('menu', { name: 'Quality' }).getByRole('menuitemradio').allTextContents()).toEqual([expect.stringMatching(/^Auto/), '720p', '360p']);
+    await page.keyboard.press('Escape');
 
     await page.evaluate(() => void document.querySelector<HTMLMediaElement>('[data-testid=player-media]')!.play());
     await playing(page, 1.5);
@@ -132,7 +134,8 @@ describe('media pipeline in Chromium', () => {
     const before = responses.filter((r) => r.path.endsWith('/playback')).length;
     await expect.poll(() => responses.filter((r) => r.path.endsWith('/playback')).length, { timeout: 20_000 }).toBeGreaterThan(before);
     const other = requests.some((r) => r.includes('/720p/seg_')) ? '360p' : '720p';
-    await page.getByTestId('player-quality').selectOption({ label: other });
+    await page.getByTestId('player-quality').click();
+    await page.getByRole('menu', { name: 'Quality' }).getByRole('menuitemradio', { name: other, exact: true }).click();
     const fresh = (r: { path: string; status: number }) => r.path.includes(`/${other}/seg_`) && r.status === 200 && r.path.split('/')[6] !== firstSig;
     await expect.poll(() => responses.some(fresh), { timeout: 30_000 }).toBe(true);
     expect(responses.filter((r) => r.status >= 400)).toEqual([]);

@@ -1,11 +1,12 @@
 import Hls, { type ErrorData, type Level } from 'hls.js';
-import { useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useRef, useState, type KeyboardEvent, type Ref } from 'react';
 import type { PlaybackDto } from '../../../contracts/pipeline.js';
 import { isApiError } from '../../api/client.js';
 import { playerApi } from './playerApi.js';
 import { ProcessingStatus } from './ProcessingStatus.js';
 import { ProgressTracker } from './progressTracker.js';
-import { QualityMenu, type QualityOption } from './QualityMenu.js';
+import { PlayerControls, runShortcut, type QualityOption } from './PlayerControls.js';
+import { SHORTCUT_HELP, shortcutFor, thumbnailAt } from './player-format.js';
 import { signedPrefixOf, withLatestSignature } from './signedUrl.js';
 import './player.css';
 
@@ -31,12 +32,11 @@ export interface HlsPlayerProps {
 }
 
 const REPORT_EVERY_MS = 10_000;
-const SEEK_STEP = 5;
-const SEEK_BIG_STEP = 10;
 
 /**
- * Video and audio player over HLS (hls.js; native HLS where hls.js cannot run): quality choice,
- * keyboard control, poster, the owner's captions, and the viewer's position remembered. Media URLs
+ * Foyer's video and audio player over HLS (hls.js; native HLS where hls.js cannot run), with its own
+ * controls (PlayerControls: seek previews, speed, quality, captions, full screen, picture in
+ * picture), keyboard shortcuts, the poster, and the viewer's position remembered. Media URLs
  * are short-lived signatures; the player asks for fresh ones every `refreshInSeconds` and moves
  * every later request to the newest, so long viewing never breaks and a revoked viewer stops.
  */
@@ -47,6 +47,14 @@ export function HlsPlayer({ mediaId, title, ref, cues, doneCues, onCue, onEnded,
   const [level, setLevel] = useState(-1);
   const [autoLevel, setAutoLevel] = useState<number | null>(null);
   const mediaRef = useRef<HTMLVideoElement & HTMLAudioElement>(null);
+  /** The element once mounted, for the controls (a callback ref: they render after it exists). */
+  const [mediaEl, setMediaEl] = useState<HTMLMediaElement | null>(null);
+  /** The player's root: what goes full screen (video and controls), and where the shortcuts are heard. */
+  const [stage, setStage] = useState<HTMLDivElement | null>(null);
+  const attachMedia = useCallback((el: (HTMLVideoElement & HTMLAudioElement) | null) => {
+    mediaRef.current = el;
+    setMediaEl(el);
+  }, []);
   const hlsRef = useRef<Hls | null>(null);
   const latestPrefix = useRef<string | undefined>(undefined);
   const cueState = useRef({ cues, doneCues, onCue, onEnded, pending: -1 });
@@ -217,49 +225,13 @@ export function HlsPlayer({ mediaId, title, ref, cues, doneCues, onCue, onEnded,
 
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
     const el = mediaRef.current;
-    if (!el || e.target instanceof HTMLSelectElement || e.target instanceof HTMLInputElement || e.altKey || e.ctrlKey || e.metaKey) return;
-    const seekBy = (d: number) => (el.currentTime = Math.max(0, Math.min(el.duration || Infinity, el.currentTime + d)));
-    switch (e.key) {
-      case ' ':
-      case 'k':
-        if (el.paused) void el.play();
-        else el.pause();
-        break;
-      case 'ArrowLeft':
-        seekBy(-SEEK_STEP);
-        break;
-      case 'ArrowRight':
-        seekBy(SEEK_STEP);
-        break;
-      case 'j':
-        seekBy(-SEEK_BIG_STEP);
-        break;
-      case 'l':
-        seekBy(SEEK_BIG_STEP);
-        break;
-      case 'ArrowUp':
-        el.volume = Math.min(1, el.volume + 0.1);
-        break;
-      case 'ArrowDown':
-        el.volume = Math.max(0, el.volume - 0.1);
-        break;
-      case 'm':
-        el.muted = !el.muted;
-        break;
-      case 'f':
-        if (document.fullscreenElement) void document.exitFullscreen();
-        else void el.requestFullscreen?.();
-        break;
-      case 'c': {
-        const tracks = Array.from(el.textTracks ?? []);
-        const showing = tracks.find((t) => t.mode === 'showing');
-        tracks.forEach((t) => (t.mode = 'disabled'));
-        if (!showing && tracks[0]) tracks[0].mode = 'showing';
-        break;
-      }
-      default:
-        return;
-    }
+    if (!el || e.altKey || e.ctrlKey || e.metaKey) return;
+    const target = e.target as HTMLElement;
+    // a focused button or link takes Space and Enter itself; fields and menus keep their keys
+    if ((e.key === ' ' || e.key === 'Enter') && target.closest('button, a, [role=menuitemradio]')) return;
+    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
+    const action = shortcutFor(e.key);
+    if (!action || !runShortcut(action, el, stage)) return;
     e.preventDefault();
   };
 
@@ -269,30 +241,50 @@ export function HlsPlayer({ mediaId, title, ref, cues, doneCues, onCue, onEnded,
   if (playback.status !== 'ready' || !playback.hlsUrl) return <ProcessingStatus playback={playback} />;
 
   const isAudio = playback.type === 'audio';
+  const thumbnails = playback.thumbnails;
+  const thumbnail = thumbnails ? (seconds: number) => {
+    const url = thumbnailAt(thumbnails, seconds);
+    return url && withLatestSignature(url, latestPrefix.current);
+  } : undefined;
   return (
-    <div className={`player ${isAudio ? 'player-audio' : 'player-video'}`} tabIndex={0} onKeyDown={onKeyDown} role="region" aria-label={`Player: ${title}. Space plays or pauses, arrows seek and change volume, M mutes, F is full screen, C toggles captions.`}>
-      {isAudio ? (
-        <audio ref={mediaRef} controls preload="metadata" aria-label={`Audio: ${title}`} data-testid="player-media" />
-      ) : (
-        <video ref={mediaRef} controls playsInline preload="metadata" poster={playback.posterUrl ?? undefined} aria-label={`Video: ${title}`} data-testid="player-media">
-          {playback.captions.map((c) => (
-            <track key={c.id} kind="subtitles" src={c.url} srcLang={c.lang} label={c.label} />
-          ))}
-        </video>
-      )}
-      <div className="player-bar">
-        {levels.length > 1 && <QualityMenu options={levels} value={level} autoLevel={autoLevel} onChange={chooseLevel} />}
-        {playback.downloadUrl && (
-          <a className="player-download" href={playback.downloadUrl} download>
-            Download
-          </a>
+    <div ref={setStage} className={`player ${isAudio ? 'player-audio' : 'player-video'}`} tabIndex={0} onKeyDown={onKeyDown} role="region" aria-label={`Player: ${title}`} aria-description={SHORTCUT_HELP} aria-keyshortcuts="Space k j l m f c p < > 0 1 2 3 4 5 6 7 8 9">
+      <div className="player-stage">
+        {isAudio ? (
+          <audio ref={attachMedia} preload="metadata" aria-label={`Audio: ${title}`} data-testid="player-media" />
+        ) : (
+          <video
+            ref={attachMedia}
+            playsInline
+            preload="metadata"
+            poster={playback.posterUrl ?? undefined}
+            aria-label={`Video: ${title}`}
+            data-testid="player-media"
+            onClick={() => mediaEl && runShortcut('toggle-play', mediaEl, stage)}
+            onDoubleClick={() => mediaEl && runShortcut('toggle-fullscreen', mediaEl, stage)}
+          >
+            {playback.captions.map((c) => (
+              <track key={c.id} kind="subtitles" src={c.url} srcLang={c.lang} label={c.label} />
+            ))}
+          </video>
         )}
-        {error && (
-          <p className="player-error" role="alert">
-            {error}
-          </p>
+        {mediaEl && (
+          <PlayerControls media={mediaEl} stage={stage} kind={isAudio ? 'audio' : 'video'} qualities={levels} quality={level} autoQuality={autoLevel} onQuality={chooseLevel} thumbnail={thumbnail} />
         )}
       </div>
+      {(playback.downloadUrl || error) && (
+        <div className="player-bar">
+          {error && (
+            <p className="player-error" role="alert">
+              {error}
+            </p>
+          )}
+          {playback.downloadUrl && (
+            <a className="player-download" href={playback.downloadUrl} download>
+              Download
+            </a>
+          )}
+        </div>
+      )}
     </div>
   );
 }
