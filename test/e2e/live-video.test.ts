@@ -212,6 +212,21 @@ describe('live video in Chromium: a webcast from the room, watched through real 
     await waitForLivePlayback(v);
     expect(await v.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid=live-video]')!.currentTime)).toBeGreaterThan(pausedAt + 3);
     await v.getByLabel('Live', { exact: true }).waitFor();
+    // The player's live mode, from the keyboard: no seek bar and no speed; K pauses (go to live shows), K again plays from the edge; M unmutes.
+    const livePlayer = v.getByRole('region', { name: 'Live video player' });
+    expect(await livePlayer.getByRole('slider', { name: 'Seek' }).count()).toBe(0);
+    expect(await livePlayer.getByRole('button', { name: /^Speed/ }).count()).toBe(0);
+    await livePlayer.focus();
+    await v.keyboard.press('k');
+    await livePlayer.getByRole('button', { name: 'Behind live — go to live' }).waitFor();
+    expect(await v.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid=live-video]')!.paused)).toBe(true);
+    await v.keyboard.press('k');
+    await waitForLivePlayback(v);
+    await v.getByLabel('Live', { exact: true }).waitFor();
+    expect(await v.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid=live-video]')!.muted)).toBe(true);
+    await v.keyboard.press('m');
+    await expect.poll(() => v.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid=live-video]')!.muted)).toBe(false);
+    await livePlayer.getByRole('button', { name: 'Mute', exact: true }).waitFor();
 
     // Pause shows on the viewer's side; resume brings it back.
     await panel.getByRole('button', { name: 'Pause' }).click();
@@ -399,14 +414,17 @@ describe('live video in Chromium: the 480p rendition (LIVE_LOW_RENDITION=on)', (
     await expect.poll(async () => (await site.db.database.db.selectFrom('live_streams').select('low_height').where('media_id', '=', cast.eventId).executeTakeFirst())?.low_height ?? null, { timeout: 30_000 }).toBe(480);
     await enterRoom(v, cast.viewers[0]!.link, cast.viewers[0]!.email, cast.eventId, site);
     await waitForLivePlayback(v);
-    const quality = v.getByLabel('Quality');
+    const quality = v.getByTestId('player-quality');
     await quality.waitFor();
-    expect(await quality.locator('option').allInnerTexts()).toEqual([expect.stringMatching(/^Auto/), '720p', '480p']);
-    // Auto starts on the source (a fast link)
-    await expect.poll(() => quality.locator('option').first().innerText(), { timeout: 15_000 }).toBe('Auto (720p)');
+    // Auto starts on the source (a fast link), and says so
+    await expect.poll(() => quality.getAttribute('aria-label'), { timeout: 15_000 }).toBe('Quality: Auto (720p)');
+    await quality.click();
+    const menu = v.getByRole('menu', { name: 'Quality' });
+    expect(await menu.getByRole('menuitemradio').allInnerTexts()).toEqual(['Auto (720p)', '720p', '480p']);
     const height = () => v.evaluate(() => document.querySelector<HTMLVideoElement>('[data-testid=live-video]')!.videoHeight);
     expect(await height()).toBe(720);
-    await quality.selectOption({ label: '480p' });
+    await menu.getByRole('menuitemradio', { name: '480p' }).click();
+    await expect.poll(() => quality.getAttribute('aria-label')).toBe('Quality: 480p');
     await expect.poll(height, { timeout: 20_000 }).toBe(480);
     await waitForLivePlayback(v);
     expect(await frameVariance(v)).toBeGreaterThan(0);

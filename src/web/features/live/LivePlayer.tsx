@@ -1,17 +1,14 @@
 import type Hls from 'hls.js';
 import type { ErrorData, HlsConfig, LoaderConfig } from 'hls.js';
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { LiveStreamStatusDto } from '../../../contracts/live-video.js';
 import { isApiError } from '../../api/client.js';
 import { BEHIND_LIVE_SECONDS, isRefusalStatus, nativeLatency, playlistBase, withLatestBase } from './livePlayback.js';
 import { liveLatencyConfig } from './live-hls-config.js';
 import { useLivePlayback } from './useLivePlayback.js';
-
-/** A rendition the viewer may choose (the stream's master playlist lists them). */
-interface Quality {
-  index: number;
-  height: number;
-}
+import { PlayerControls, runShortcut, type QualityOption } from '../player/PlayerControls.js';
+import { shortcutFor } from '../player/player-format.js';
+import '../player/player.css';
 
 export interface LivePlayerProps {
   /** The room's `stream.playbackUrl`. */
@@ -84,12 +81,17 @@ export function LivePlayer({ playbackUrl, status, serverOffsetMs, recordingUrl }
   const latestUrl = useRef<string | null>(null);
   const [refusal, setRefusal] = useState<string>();
   const [engineError, setEngineError] = useState<string>();
-  const [muted, setMuted] = useState(true);
+  const [root, setRoot] = useState<HTMLDivElement | null>(null);
+  const [videoEl, setVideoEl] = useState<HTMLVideoElement | null>(null);
+  const attachVideo = useCallback((el: HTMLVideoElement | null) => {
+    videoRef.current = el;
+    setVideoEl(el);
+  }, []);
   const [userPaused, setUserPaused] = useState(false);
   const [latency, setLatency] = useState<number | null>(null);
   const [restarts, setRestarts] = useState(0);
-  /** The renditions, when there are several; `chosen` -1 = Auto; `playing` = the one Auto picked. */
-  const [qualities, setQualities] = useState<Quality[]>([]);
+  /** The renditions, when there are several; `chosen` -1 = Auto; `playing` = the level Auto picked. */
+  const [qualities, setQualities] = useState<QualityOption[]>([]);
   const [chosen, setChosen] = useState(-1);
   const [playing, setPlaying] = useState<number | null>(null);
   const userPausedRef = useRef(false);
@@ -183,10 +185,10 @@ export function LivePlayer({ playbackUrl, status, serverOffsetMs, recordingUrl }
         networkRetries = 0;
       });
       h.on(HlsClass.Events.MANIFEST_PARSED, (_e, data) => {
-        setQualities(data.levels.length > 1 ? data.levels.map((l, index) => ({ index, height: l.height })).sort((a, b) => b.height - a.height) : []);
+        setQualities(data.levels.length > 1 ? data.levels.map((l, index) => ({ index, height: l.height, bitrate: l.bitrate })) : []);
         if (!userPausedRef.current) void el.play().catch(() => setUserPaused(true));
       });
-      h.on(HlsClass.Events.LEVEL_SWITCHED, (_e, data) => setPlaying(h.levels[data.level]?.height ?? null));
+      h.on(HlsClass.Events.LEVEL_SWITCHED, (_e, data) => setPlaying(data.level));
       h.loadSource(url);
       h.attachMedia(el);
     });
@@ -241,16 +243,55 @@ export function LivePlayer({ playbackUrl, status, serverOffsetMs, recordingUrl }
     void el.play().catch(() => setUserPaused(true));
   };
 
+  const togglePlay = () => {
+    const el = videoRef.current;
+    if (!el) return;
+    if (el.paused) goLive();
+    else {
+      // only the viewer pauses on purpose (there are no native controls): the player's own pauses do not count
+      setUserPaused(true);
+      el.pause();
+    }
+  };
+  const chooseQuality = (level: number) => {
+    setChosen(level);
+    // the next segment comes in the chosen rendition (-1: hls.js chooses by bandwidth)
+    if (hlsRef.current) hlsRef.current.nextLevel = level;
+  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    const el = videoRef.current;
+    if (!el || !active || e.altKey || e.ctrlKey || e.metaKey) return;
+    const target = e.target as HTMLElement;
+    if ((e.key === ' ' || e.key === 'Enter') && target.closest('button, a, [role=menuitemradio]')) return;
+    if (target instanceof HTMLInputElement) return;
+    const action = shortcutFor(e.key);
+    if (!action) return;
+    if (action === 'toggle-play') togglePlay();
+    else if (!runShortcut(action, el, root, true)) return;
+    e.preventDefault();
+  };
+
   const message = refusal ?? engineError ?? stateMessage(status, playlistUrl !== null);
   const behind = active && status.state === 'live' && latency !== null && latency > BEHIND_LIVE_SECONDS;
   const ended = status.state === 'ended';
+  const liveShow = behind || (userPaused && status.state === 'live') ? 'go-live' : status.state === 'live' ? 'badge' : 'none';
 
   return (
-    <div className="live-player live-video" data-state={refusal ? 'refused' : status.state}>
+    <div
+      ref={setRoot}
+      className="live-player live-video"
+      data-state={refusal ? 'refused' : status.state}
+      role="region"
+      aria-label="Live video player"
+      aria-keyshortcuts="Space k m f p"
+      aria-description="Space or K plays and pauses (playing again goes to live), M mutes, up and down arrows change the volume, F is full screen, P is picture in picture."
+      tabIndex={active ? 0 : undefined}
+      onKeyDown={onKeyDown}
+    >
       <div className="live-video-frame">
         <video
-          ref={videoRef}
-          muted={muted}
+          ref={attachVideo}
+          muted
           autoPlay
           playsInline
           hidden={!active}
@@ -264,65 +305,22 @@ export function LivePlayer({ playbackUrl, status, serverOffsetMs, recordingUrl }
             {ended && !refusal && (recordingUrl ? <a href={recordingUrl}>Watch the recording</a> : <p className="live-video-note">The recording will be available here after the event.</p>)}
           </div>
         )}
-      </div>
-      {active && (
-        <div className="live-player-controls">
-          <button
-            type="button"
-            onClick={() => {
-              const el = videoRef.current;
-              if (!el) return;
-              if (el.paused) goLive();
-              else {
-                // only this button pauses on purpose (there are no native controls): the player's own pauses do not count
-                setUserPaused(true);
-                el.pause();
-              }
-            }}
+        {active && videoEl && (
+          <PlayerControls
+            media={videoEl}
+            stage={root}
+            kind="video"
+            live={{ show: liveShow, onGoLive: goLive }}
+            onTogglePlay={togglePlay}
+            qualities={qualities}
+            quality={chosen}
+            autoQuality={playing}
+            onQuality={chooseQuality}
           >
-            {userPaused ? 'Play' : 'Pause'}
-          </button>
-          <button type="button" onClick={() => setMuted((m) => !m)} aria-pressed={!muted}>
-            {muted ? 'Unmute' : 'Mute'}
-          </button>
-          <button type="button" onClick={() => void videoRef.current?.closest('.live-video')?.requestFullscreen?.()}>
-            Full screen
-          </button>
-          {behind || (userPaused && status.state === 'live') ? (
-            <button type="button" className="live-go-live" onClick={goLive}>
-              Behind live — go to live
-            </button>
-          ) : (
-            status.state === 'live' && (
-              <span className="live-badge" aria-label="Live">
-                LIVE
-              </span>
-            )
-          )}
-          {latency !== null && status.state === 'live' && <span className="live-latency">{latency.toFixed(1)} s behind</span>}
-          {qualities.length > 1 && (
-            <label className="live-quality">
-              Quality
-              <select
-                value={chosen}
-                onChange={(e) => {
-                  const level = Number(e.target.value);
-                  setChosen(level);
-                  // the next segment comes in the chosen rendition (-1: hls.js chooses by bandwidth)
-                  if (hlsRef.current) hlsRef.current.nextLevel = level;
-                }}
-              >
-                <option value={-1}>{playing && chosen === -1 ? `Auto (${playing}p)` : 'Auto'}</option>
-                {qualities.map((q) => (
-                  <option key={q.index} value={q.index}>
-                    {q.height}p
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
-        </div>
-      )}
+            {latency !== null && status.state === 'live' && <span className="live-latency">{latency.toFixed(1)} s behind</span>}
+          </PlayerControls>
+        )}
+      </div>
     </div>
   );
 }

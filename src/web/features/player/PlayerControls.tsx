@@ -21,8 +21,13 @@ export interface PlayerControlsProps {
   onQuality?: (index: number) => void;
   /** The seek preview picture for a moment, when the media has them. */
   thumbnail?: (seconds: number) => string | null;
-  /** Live mode: a LIVE badge, or "go to live" when behind the edge; no seek bar. */
-  live?: { behind: boolean; onGoLive: () => void };
+  /**
+   * Live mode (no seek bar, no speed): the LIVE badge at the edge, "go to live" when behind it, or
+   * neither (the stream is reconnecting or paused by the speaker).
+   */
+  live?: { show: 'badge' | 'go-live' | 'none'; onGoLive: () => void };
+  /** Play/Pause does this instead of playing or pausing the element (live: a pause on purpose, play from the edge). */
+  onTogglePlay?: () => void;
   /** More at the end of the bar (a download link). */
   children?: ReactNode;
 }
@@ -192,7 +197,7 @@ const KEY_PREVIEW_MS = 1_200;
  * live mode shows LIVE or "go to live" instead of the seek bar. Every control is a button, slider or
  * menu with an accessible name; the keyboard shortcuts are the player region's (HlsPlayer).
  */
-export function PlayerControls({ media, stage, kind, qualities = [], quality = -1, autoQuality = null, onQuality, thumbnail, live, children }: PlayerControlsProps) {
+export function PlayerControls({ media, stage, kind, qualities = [], quality = -1, autoQuality = null, onQuality, thumbnail, live, onTogglePlay, children }: PlayerControlsProps) {
   const s = useMediaState(media);
   const captions = useCaptions(media);
   const [fullscreen, setFullscreen] = useState(false);
@@ -332,7 +337,7 @@ export function PlayerControls({ media, stage, kind, qualities = [], quality = -
         </div>
       )}
       <div className="player-row">
-        <button type="button" className="player-button" aria-label={s.paused ? 'Play' : 'Pause'} aria-keyshortcuts="k Space" title={s.paused ? 'Play (k)' : 'Pause (k)'} onClick={() => runShortcut('toggle-play', media, stage, Boolean(live))}>
+        <button type="button" className="player-button" aria-label={s.paused ? 'Play' : 'Pause'} aria-keyshortcuts="k Space" title={s.paused ? 'Play (k)' : 'Pause (k)'} onClick={() => (onTogglePlay ? onTogglePlay() : runShortcut('toggle-play', media, stage, Boolean(live)))}>
           <Icon d={s.paused ? ICONS.play : ICONS.pause} />
         </button>
         <div className="player-volume">
@@ -366,14 +371,16 @@ export function PlayerControls({ media, stage, kind, qualities = [], quality = -
           />
         </div>
         {live ? (
-          live.behind || s.paused ? (
+          live.show === 'go-live' ? (
             <button type="button" className="player-go-live" onClick={live.onGoLive}>
               Behind live — go to live
             </button>
           ) : (
-            <span className="player-live-badge" aria-label="Live">
-              LIVE
-            </span>
+            live.show === 'badge' && (
+              <span className="player-live-badge" aria-label="Live">
+                LIVE
+              </span>
+            )
           )
         ) : (
           <span className="player-time" data-testid="player-time">
