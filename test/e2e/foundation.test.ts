@@ -117,7 +117,9 @@ describe('foundation in Chromium', () => {
       await dialog.locator('input[type=file]').setInputFiles(audio.path);
       await page.getByText('“tone-2s” is uploaded.').waitFor();
       await page.getByRole('link', { name: /tone-2s/ }).click();
-      await page.locator('audio[data-testid=player-media]').waitFor({ timeout: 60_000 });
+      // (an audio element without the browser's controls draws nothing: Foyer's controls are the player)
+      await page.locator('audio[data-testid=player-media]').waitFor({ state: 'attached', timeout: 60_000 });
+      await page.getByRole('region', { name: /^Player: tone-2s/ }).getByRole('button', { name: 'Play', exact: true }).waitFor();
       await page.waitForFunction(() => {
         const a = document.querySelector('audio');
         return a !== null && a.readyState >= 1 && Math.round(a.duration) === 2;
