@@ -77,7 +77,7 @@ export function ApiTokensPage() {
         </EmptyState>
       ) : (
         <div className="table-wrap">
-          <table className="table table-tokens">
+          <table className="table table-audit table-tokens">
             <caption className="visually-hidden">Your API tokens</caption>
             <thead>
               <tr>
