@@ -29,6 +29,10 @@ export const errorCodes = [
   'payload_too_large',
   'conflict',
   'internal_error',
+  // API tokens (docs/api.md): a bearer token that does not work, one without the route's scope, a browser-only route
+  'invalid_token',
+  'insufficient_scope',
+  'token_not_accepted',
   // accounts
   'email_taken',
   'invalid_credentials',

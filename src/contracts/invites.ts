@@ -173,6 +173,8 @@ export const auditActions = [
   'invite.code_sent',
   'settings.changed',
   'media.deleted',
+  'token.created',
+  'token.revoked',
 ] as const;
 export type AuditActionName = (typeof auditActions)[number];
 

@@ -14,7 +14,9 @@ import { fileExists } from './adapters/storage/local-files.js';
 import { AppError } from './errors.js';
 import { registerErrorHandling } from './http/plugins/errors.js';
 import { registerSecurityHeaders } from './http/plugins/security-headers.js';
-import { registerSession } from './http/plugins/session.js';
+import { cookieNames, registerSession } from './http/plugins/session.js';
+import { scopeOfRoute } from './http/api-scopes.js';
+import { tokenRoutes } from './http/routes/tokens/tokens.routes.js';
 import { registerSpa } from './http/plugins/spa.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
@@ -88,6 +90,16 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     },
   });
   const routes: RouteEntry[] = [];
+  // Every route says which API token scope it needs (http/api-scopes.ts), for the session hook and the OpenAPI document.
+  app.addHook('onRoute', (r) => {
+    const method = ([] as string[]).concat(r.method).find((m) => m !== 'HEAD') ?? 'GET';
+    const apiScope = scopeOfRoute(method, r.url);
+    r.config = { ...r.config, apiScope };
+    if (apiScope !== 'public') {
+      const security: Array<Record<string, string[]>> = apiScope ? [{ session: [] }, { apiToken: [apiScope] }] : [{ session: [] }];
+      r.schema = { ...r.schema, security, ...(apiScope ? {} : { description: [r.schema?.description, 'Browser only: API tokens are not accepted here.'].filter(Boolean).join(' ') }) };
+    }
+  });
   app.addHook('onRoute', (r) => {
     routes.push({ methods: ([] as string[]).concat(r.method), url: r.url, schema: r.schema, websocket: Boolean((r as { websocket?: boolean }).websocket) });
   });
@@ -166,12 +178,35 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     openapi: {
       info: { title: 'Foyer API', version: '0.1.0', description: 'JSON API of Foyer. Errors are always { "error": { "code", "message", "details"? } }.' },
       servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: cookieNames(config.secureCookies).session, description: 'The browser session (state-changing requests also need the X-CSRF-Token header).' },
+          apiToken: { type: 'http', scheme: 'bearer', bearerFormat: 'fy_…', description: 'A personal API token (Account → API tokens). Each route lists the scope it needs; docs/api.md.' },
+        },
+      },
     },
     transform: jsonSchemaTransform,
   });
   await registerApiDocs(app);
 
-  const cookies = registerSession(app, { auth: services.auth, secure: config.secureCookies, publicUrl: config.publicUrl, sessionTtlMs: config.sessionTtlMs });
+  // Each API token has its own budget of requests per minute (shared through Redis like every limit).
+  const tokenLimit = app.rateLimit({
+    max: config.apiTokenRatePerMinute,
+    timeWindow: 60_000,
+    groupId: 'api-token',
+    keyGenerator: (request) => `token:${request.auth.token?.id ?? ''}`,
+    errorResponseBuilder: (_request, ctx) => new AppError('rate_limited', { message: `This API token made more than ${ctx.max} requests in a minute. Try again in ${Math.ceil(ctx.ttl / 1000)} s.` }),
+  });
+  const cookies = registerSession(app, {
+    auth: services.auth,
+    apiTokens: services.apiTokens,
+    onBearer: async (request, reply) => {
+      await tokenLimit.call(app, request, reply);
+    },
+    secure: config.secureCookies,
+    publicUrl: config.publicUrl,
+    sessionTtlMs: config.sessionTtlMs,
+  });
 
   await app.register(
     async (api) => {
@@ -186,6 +221,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(adminRoutes, { services });
       await api.register(inviteRoutes, { services });
       await api.register(settingsRoutes, { services });
+      await api.register(tokenRoutes, { services });
       await api.register(eventRoutes, { services, storage, clock });
       await api.register(roomGateway, { protocol: rooms, publicUrl: config.publicUrl });
       await api.register(liveRoutes, { live: services.liveDelivery, storage, clock });

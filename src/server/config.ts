@@ -68,6 +68,8 @@ const envSchema = z.object({
   FFMPEG_PATH: z.preprocess(emptyToUndefined, z.string().optional()),
   /** Largest upload accepted, in megabytes. */
   UPLOAD_LIMIT_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(2048)),
+  /** Requests per minute one API token may make (docs/api.md, "API tokens"). */
+  API_TOKEN_RATE_LIMIT: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(600)),
   /** Lifetime of a login session, in hours. */
   SESSION_TTL_HOURS: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(24 * 14)),
   /** Log level: fatal, error, warn, info, debug, trace or silent. */
@@ -124,6 +126,8 @@ export interface Config {
   sessionSecret: string;
   ffmpegPath?: string;
   uploadLimitBytes: number;
+  /** Requests per minute per API token. */
+  apiTokenRatePerMinute: number;
   sessionTtlMs: number;
   logLevel: Env['LOG_LEVEL'];
   trustProxy: boolean;
@@ -185,6 +189,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     sessionSecret,
     ffmpegPath: e.FFMPEG_PATH,
     uploadLimitBytes: e.UPLOAD_LIMIT_MB * 1024 * 1024,
+    apiTokenRatePerMinute: e.API_TOKEN_RATE_LIMIT,
     sessionTtlMs: e.SESSION_TTL_HOURS * 3600_000,
     logLevel: e.LOG_LEVEL,
     trustProxy: e.TRUST_PROXY === 'true',

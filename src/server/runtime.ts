@@ -17,6 +17,7 @@ import { createLogger } from './logger.js';
 import { createRepositories } from './repositories/index.js';
 import { EventReportService } from './services/event-report.service.js';
 import { AccessService } from './services/access.service.js';
+import { ApiTokenService } from './services/api-token.service.js';
 import { AuditService } from './services/audit.service.js';
 import { AuthService } from './services/auth.service.js';
 import { CaptionService } from './services/captions.service.js';
@@ -61,6 +62,7 @@ export interface Services {
   room: RoomService;
   /** After an event: attendance, transcript, poll results (and their CSVs). */
   eventReports: EventReportService;
+  apiTokens: ApiTokenService;
   transcode: TranscodeService;
   delivery: DeliveryService;
   captions: CaptionService;
@@ -210,6 +212,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   });
 
   const eventReports = new EventReportService({ repo: repos.eventReports, access, liveEvents, clock });
+  const apiTokens = new ApiTokenService({ repo: repos.apiTokens, audit, clock });
 
   // the media pipeline: transcoding, captions, signed delivery, quizzes, viewing analytics
   const ffmpegPath = resolveFfmpegPath(config.ffmpegPath);
@@ -268,7 +271,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
   const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, clock });
 
-  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, eventReports, transcode, delivery, captions, quiz, viewing, viewers, health };
+  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, eventReports, apiTokens, transcode, delivery, captions, quiz, viewing, viewers, health };
 
   let closed: Promise<void> | undefined;
   return {

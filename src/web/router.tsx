@@ -37,6 +37,7 @@ export const router = createBrowserRouter([
           { path: '/events/:id', lazy: page(pages.liveEvent, (m) => m.LiveEventRoute) },
           { path: '/events/new', lazy: page(pages.liveEventEditor, (m) => m.LiveEventEditorPage, RequireUser) },
           { path: '/events/:id/edit', lazy: page(pages.liveEventEditor, (m) => m.LiveEventEditorPage, RequireUser) },
+          { path: '/account/tokens', lazy: page(pages.apiTokens, (m) => m.ApiTokensPage, RequireUser) },
           { path: '/admin/outbox', lazy: page(pages.outbox, (m) => m.OutboxPage, RequireAdmin) },
           { path: '/admin/settings', lazy: page(pages.adminSettings, (m) => m.AdminSettingsPage, RequireAdmin) },
           { path: '/admin/audit', lazy: page(pages.adminAudit, (m) => m.AdminAuditPage, RequireAdmin) },

@@ -84,6 +84,7 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
 
     const event = await createEvent(t, owner.agent, { startsAt: new Date(t.clock.now - 60_000).toISOString(), endsAt: new Date(t.clock.now + 48 * HOUR).toISOString(), speakers: [{ name: 'Sam Speaker', title: 'CTO' }] });
     ids.event = event.event.id;
+    ids.apiToken = (await owner.agent.post('/api/tokens', { name: 'Text fuzz', scopes: ['media:read'], expiresInDays: 1 })).json().token.id;
     ids.speaker = event.event.speakers[0].id;
     ids.diyLive = (await createEvent(t, owner.agent, { kind: 'diy_live' })).event.id;
     const photo = multipart('sam.png', PNG);
@@ -254,6 +255,10 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
       noFields('GET', '/api/admin/audit/media'),
       { method: 'GET', route: '/api/audit', who: o, input: audit, free: ['query.limit'] },
       noFields('GET', '/api/openapi.json', anonymous),
+      // API tokens
+      noFields('GET', '/api/tokens'),
+      { method: 'POST', route: '/api/tokens', who: o, input: () => ({ body: { name: 'LMS import', scopes: ['media:read', 'invites:write'], expiresInDays: 30 } }) },
+      { method: 'DELETE', route: '/api/tokens/:id', who: o, input: media(ids.apiToken) },
       // live events
       { method: 'POST', route: '/api/events', who: o, input: () => ({ body: eventBody() }) },
       { method: 'GET', route: '/api/events/:id', who: o, input: media(ids.event) },

@@ -10,6 +10,7 @@ import * as streamKey from './migrations/20261203000000_stream_key.js';
 import * as liveStreams from './migrations/20261203010000_live_streams.js';
 import * as pageCount from './migrations/20261204000000_page_count.js';
 import * as eventCover from './migrations/20261204010000_event_cover.js';
+import * as apiTokens from './migrations/20261205000000_api_tokens.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -27,6 +28,7 @@ export const migrations: Record<string, Migration> = {
   '20261203010000_live_streams': liveStreams,
   '20261204000000_page_count': pageCount,
   '20261204010000_event_cover': eventCover,
+  '20261205000000_api_tokens': apiTokens,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -184,7 +184,22 @@ export interface AuditLogTable {
   details_json: string | null;
 }
 
+/** Personal API tokens (migration 20261205000000); `scopes` is a JSON array of ApiScope. */
+export interface ApiTokensTable {
+  id: string;
+  user_id: string;
+  name: string;
+  token_hash: string;
+  last4: string;
+  scopes: string;
+  created_at: number;
+  expires_at: number | null;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
 export interface DB extends PipelineTables, LiveTables {
+  api_tokens: ApiTokensTable;
   site_settings: SiteSettingsTable;
   invites: InvitesTable;
   grants: GrantsTable;
@@ -198,6 +213,7 @@ export interface DB extends PipelineTables, LiveTables {
 }
 
 export type User = Selectable<UsersTable>;
+export type ApiTokenRow = Selectable<ApiTokensTable>;
 export type NewUser = Insertable<UsersTable>;
 export type Session = Selectable<SessionsTable>;
 export type Media = Selectable<MediaTable>;

@@ -37,6 +37,8 @@ export interface GuestScope {
 export interface Visitor {
   session?: Session;
   user?: User;
+  /** Set for a request made with an API token (no session then): the token and its scopes. */
+  token?: { id: string; scopes: readonly string[] };
   /** Set for invite guests: the media items the session may open (and those it lost). */
   guest?: GuestScope;
 }

@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { DB } from '../db/schema.js';
+import { ApiTokenRepository } from './api-token.repository.js';
 import { AuditRepository } from './audit.repository.js';
 import { CaptionRepository } from './caption.repository.js';
 import { EventReportRepository } from './event-report.repository.js';
@@ -47,6 +48,7 @@ export function createRepositories(db: Kysely<DB>) {
     health: new HealthRepository(db),
     streamKeys: new StreamKeyRepository(db),
     eventReports: new EventReportRepository(db),
+    apiTokens: new ApiTokenRepository(db),
   };
 }
 

@@ -16,4 +16,5 @@ export const pages = {
   outboxMessage: () => import('./OutboxMessagePage.js'),
   adminSettings: () => import('./AdminSettingsPage.js'),
   adminAudit: () => import('./AdminAuditPage.js'),
+  apiTokens: () => import('./ApiTokensPage.js'),
 };

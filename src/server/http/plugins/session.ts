@@ -4,7 +4,9 @@ import type { User } from '../../db/schema.js';
 import { newToken } from '../../domain/tokens.js';
 import { requireAccount, requireAdminAccount, type Visitor } from '../../domain/visitor.js';
 import { AppError } from '../../errors.js';
+import type { ApiTokenService } from '../../services/api-token.service.js';
 import type { AuthService } from '../../services/auth.service.js';
+import type { RouteScope } from '../api-scopes.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -12,6 +14,8 @@ declare module 'fastify' {
     sessionless?: boolean;
     /** Device and CSRF cookies as usual, but the session is not looked up (`auth` is empty): a route that answers everyone alike (health). */
     noSessionLookup?: boolean;
+    /** The API token scope this route needs (http/api-scopes.ts; set for every route when it is added). */
+    apiScope?: RouteScope;
   }
   interface FastifyRequest {
     auth: Visitor;
@@ -35,6 +39,7 @@ export const cookieNames = (secure: boolean): CookieNames => {
 };
 
 const SAFE = new Set(['GET', 'HEAD', 'OPTIONS']);
+const BEARER = /^Bearer[ \t]+(\S*)\s*$/i;
 const YEAR_S = 365 * 24 * 3600;
 
 const sameToken = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
@@ -46,7 +51,15 @@ const sameToken = (a: string, b: string) => a.length === b.length && timingSafeE
  */
 export function registerSession(
   app: FastifyInstance,
-  opts: { auth: AuthService; secure: boolean; publicUrl: string; sessionTtlMs: number },
+  opts: {
+    auth: AuthService;
+    apiTokens: ApiTokenService;
+    /** Runs after a bearer token was accepted (the per-token rate limit). */
+    onBearer?: (request: FastifyRequest, reply: FastifyReply) => Promise<void>;
+    secure: boolean;
+    publicUrl: string;
+    sessionTtlMs: number;
+  },
 ): CookieNames {
   const names = cookieNames(opts.secure);
   const publicOrigin = new URL(opts.publicUrl).origin;
@@ -61,6 +74,29 @@ export function registerSession(
       request.auth = {};
       return;
     }
+    // An API token: the account and scopes come from it alone. No cookie is read or set, and no
+    // CSRF check applies (a browser never sends this header by itself).
+    const authorization = request.headers.authorization;
+    const scope = request.routeOptions.config?.apiScope;
+    if (authorization !== undefined && scope !== 'public' && /^bearer\b/i.test(authorization)) {
+      const bearer = BEARER.exec(authorization)?.[1] ?? '';
+      let resolved;
+      try {
+        resolved = await opts.apiTokens.resolve(bearer);
+      } catch (err) {
+        reply.header('WWW-Authenticate', 'Bearer realm="foyer", error="invalid_token"');
+        throw err;
+      }
+      if (!scope) throw new AppError('token_not_accepted');
+      if (!resolved.token.scopes.includes(scope)) {
+        reply.header('WWW-Authenticate', `Bearer realm="foyer", error="insufficient_scope", scope="${scope}"`);
+        throw new AppError('insufficient_scope', { message: `This API token does not have the “${scope}” scope this request needs.`, details: { scope } });
+      }
+      request.auth = { user: resolved.user, token: resolved.token };
+      await opts.onBearer?.(request, reply);
+      return;
+    }
+
     const cookies = request.cookies;
     request.deviceId = cookies[names.device] && /^[A-Za-z0-9_-]{43}$/.test(cookies[names.device]!) ? cookies[names.device]! : '';
     if (!request.deviceId) {

@@ -14,12 +14,14 @@ export const actionLabel: Record<AuditActionName, string> = {
   'invite.code_sent': 'Lobby code emailed',
   'settings.changed': 'Settings changed',
   'media.deleted': 'Media deleted',
+  'token.created': 'API token created',
+  'token.revoked': 'API token revoked',
 };
 
 export const actionTone = (action: string): 'success' | 'warning' | 'danger' | 'neutral' =>
   action === 'invite.redeemed' ? 'success'
   : action === 'invite.refused' ? 'warning'
-  : action === 'invite.revoked' || action === 'media.deleted' ? 'danger'
+  : action === 'invite.revoked' || action === 'media.deleted' || action === 'token.revoked' ? 'danger'
   : 'neutral';
 
 export const labelOf = (action: string) => actionLabel[action as AuditActionName] ?? action;

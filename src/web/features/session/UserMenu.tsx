@@ -5,7 +5,7 @@ import type { UserDto } from '../../../contracts/api.js';
 import { endpoints } from '../../api/endpoints.js';
 import { EmailAddress } from '../../ui/EmailAddress.js';
 import { initials } from '../../ui/format.js';
-import { ActivityIcon, ChevronDownIcon, InboxIcon, LogOutIcon, SettingsIcon } from '../../ui/icons.js';
+import { ActivityIcon, ChevronDownIcon, InboxIcon, LockIcon, LogOutIcon, SettingsIcon } from '../../ui/icons.js';
 
 /** Avatar button opening a small panel: who you are, admin links, log out. */
 export function UserMenu({ user }: { user: UserDto }) {
@@ -90,6 +90,11 @@ export function UserMenu({ user }: { user: UserDto }) {
                 </li>
               </>
             )}
+            <li>
+              <Link to="/account/tokens" className="user-menu-item">
+                <LockIcon size={18} /> API tokens
+              </Link>
+            </li>
             <li>
               <button type="button" className="user-menu-item" onClick={() => logOut.mutate()} disabled={logOut.isPending}>
                 <LogOutIcon size={18} /> {logOut.isPending ? 'Logging out…' : 'Log out'}
