@@ -17,6 +17,7 @@ export interface SettingsForm {
   maxLinkDurationDays: string;
   maxReuse: 'any' | 'limit';
   maxUses: string;
+  accountLobby: SiteSettings['accountLobby'];
 }
 
 export function toForm(s: SiteSettings): SettingsForm {
@@ -35,6 +36,7 @@ export function toForm(s: SiteSettings): SettingsForm {
     maxLinkDurationDays: String(Math.round((s.maxLinkDurationMinutes / 1440) * 100) / 100),
     maxReuse: s.maxLinkReusability === -1 ? 'any' : 'limit',
     maxUses: s.maxLinkReusability === -1 ? '10' : String(s.maxLinkReusability),
+    accountLobby: s.accountLobby,
   };
 }
 
@@ -57,6 +59,7 @@ export function fromForm(f: SettingsForm): SiteSettings {
     endedEventsGoToRecording: f.endedEventsGoToRecording,
     maxLinkDurationMinutes: days(f.maxLinkDurationDays),
     maxLinkReusability: f.maxReuse === 'any' ? -1 : num(f.maxUses),
+    accountLobby: f.accountLobby,
   };
 }
 
