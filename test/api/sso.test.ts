@@ -350,6 +350,9 @@ describe.each(testDialects())('SSO with OpenID Connect on %s', (dialect) => {
       expect(a.info.autoEnter).toBe(true);
       expect(a.info.ssoProviders).toEqual([]);
       expect((await enter(ann, {})).json()).toMatchObject({ next: 'enter', url: `/media/${mediaId}` });
+      // the rotated session still knows it signed in at the provider: the next invite goes straight in too, and logout goes on to the provider
+      expect((await lobbyInfo(ann, 'ann@corp.test')).info.autoEnter).toBe(true);
+      expect((await ann.post('/api/auth/logout')).json().redirect).toMatch(new RegExp(`^${idp.issuer}/`));
 
       const dan = new Agent(t.app);
       await ssoSignIn(dan, 'dan');

@@ -198,7 +198,8 @@ export class LobbyService {
       // Rotate the session: accounts keep their login; a guest session holds every media this device
       // passed the lobby for, so what the old one held (other media too, each with its own expiry) moves along.
       const created = await this.deps.auth.createSession(
-        user ? { userId: user.id, deviceId: visitor.deviceId, kind: 'user' } : { userId: null, deviceId: visitor.deviceId, kind: 'guest', ttlMs: accessMs },
+        // an account's session keeps how it signed in (an SSO identity decides its lobby and its logout)
+        user ? { userId: user.id, deviceId: visitor.deviceId, kind: 'user', identityId: oldSession?.identity_id ?? undefined } : { userId: null, deviceId: visitor.deviceId, kind: 'guest', ttlMs: accessMs },
         trx,
       );
       if (oldSession) {
