@@ -138,7 +138,8 @@ export class SsoService {
     let config: oidc.Configuration;
     try {
       const issuer = new URL(p.issuer);
-      config = await oidc.discovery(issuer, p.client_id, p.client_secret, undefined, {
+      // client_secret_basic: OpenID Connect's default method, the one every provider accepts
+      config = await oidc.discovery(issuer, p.client_id, p.client_secret, oidc.ClientSecretBasic(p.client_secret), {
         timeout: Math.ceil((this.deps.timeoutMs ?? 5_000) / 1000),
         // plain http only for a provider on this machine (development, tests)
         execute: isLoopback(issuer) ? [oidc.allowInsecureRequests] : [],
@@ -163,6 +164,8 @@ export class SsoService {
       if (err.error === 'invalid_client' || err.error === 'unauthorized_client' || err.status >= 500) return this.unavailable(p, err);
       return refused(`${p.name} refused this sign-in (${err.error}). Start again from the sign-in page.`);
     }
+    // a 401 with a challenge: the provider does not accept Foyer's client credentials
+    if (err instanceof oidc.WWWAuthenticateChallengeError) return this.unavailable(p, err);
     if (err instanceof oidc.AuthorizationResponseError) return refused(`${p.name} did not sign you in (${err.error}).`);
     if (isNetworkError(err)) return this.unavailable(p, err);
     this.deps.logger.info({ provider: p.id, err: messageOf(err) }, 'SSO answer refused');
