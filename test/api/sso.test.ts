@@ -102,6 +102,7 @@ describe.each(testDialects())('SSO with OpenID Connect on %s', (dialect) => {
       expect(q.get('redirect_uri')).toBe(callbackFor('corp'));
       expect(location).toBe('/library');
       // the email came from userinfo: this provider's ID tokens carry no email claims
+      expect(idp.requests).toContain(idp.userinfoPath);
       const me = await session(agent);
       expect(me).toMatchObject({ email: 'ann@corp.test', emailVerified: true, name: 'Ann Able' });
       const identity = await t.db.database.db.selectFrom('user_identities').selectAll().where('user_id', '=', me!.id).executeTakeFirstOrThrow();
@@ -142,6 +143,24 @@ describe.each(testDialects())('SSO with OpenID Connect on %s', (dialect) => {
       await ssoSignIn(agent, 'dan');
       expect(await session(agent)).toMatchObject({ email: 'dan@corp.test', emailVerified: false });
     });
+  });
+
+  it('takes the email from the ID token when it is there, without asking userinfo', async () => {
+    const direct = await startOidcProvider({ redirectUris: [callbackFor('direct')], postLogoutRedirectUris: [], emailInIdToken: true });
+    try {
+      direct.accounts.set('ida', { email: 'ida@direct.test', email_verified: true, name: 'Ida Direct' });
+      await addProvider({ id: 'direct', name: 'Direct ID', issuer: direct.issuer, clientId: direct.clientId, clientSecret: direct.clientSecret, emailDomains: ['direct.test'] });
+      const agent = new Agent(t.app);
+      const start = await agent.get('/api/auth/sso/direct/start');
+      const back = await new ProviderBrowser().signIn(String(start.headers.location), 'ida', site);
+      const res = await agent.get(back.slice(site.length));
+      expect(res.headers.location).toBe('/');
+      expect(await session(agent)).toMatchObject({ email: 'ida@direct.test', emailVerified: true });
+      expect(direct.requests).not.toContain(direct.userinfoPath);
+    } finally {
+      await admin.agent.delete('/api/admin/sso-providers/direct');
+      await direct.close();
+    }
   });
 
   describe('linking to a local account with the same email', () => {

@@ -17,6 +17,10 @@ export interface TestOidcProvider {
   /** Another client registered at the same provider, with Foyer's redirect URIs (tokens for it must not sign anyone in to Foyer). */
   other: { clientId: string; clientSecret: string };
   accounts: Map<string, OidcAccount>;
+  /** The path of every request the provider got, in order (e.g. to see whether userinfo was asked). */
+  requests: string[];
+  /** The provider's userinfo path. */
+  userinfoPath: string;
   provider: Provider;
   close(): Promise<void>;
 }
@@ -57,7 +61,9 @@ export async function startOidcProvider(opts: { redirectUris: string[]; postLogo
     },
   });
   const callback = provider.callback();
+  const requests: string[] = [];
   server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+    requests.push((req.url ?? '').split('?')[0]!);
     if (req.url?.startsWith('/interaction/')) {
       interaction(provider, accounts, req, res).catch((err: unknown) => {
         res.statusCode = 500;
@@ -72,6 +78,8 @@ export async function startOidcProvider(opts: { redirectUris: string[]; postLogo
     ...client,
     other,
     accounts,
+    requests,
+    userinfoPath: '/me',
     provider,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
