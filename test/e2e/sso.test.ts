@@ -83,5 +83,12 @@ describe('SSO with OpenID Connect in Chromium', () => {
     await g.getByRole('button', { name: 'Log out' }).click();
     await g.waitForURL((u) => u.href.startsWith(idp.issuer));
     expect((await (await guest.context.request.get(`${site.url}/api/session`)).json()).user).toBeNull();
+
+    // the login page offers the provider; a provider that does not exist (an old bookmark) gets a page saying so
+    await g.goto('/login');
+    expect(await g.getByRole('link', { name: 'Sign in with Corp ID' }).getAttribute('href')).toBe('/api/auth/sso/corp/start?returnTo=%2F');
+    await g.goto('/api/auth/sso/gone/start');
+    await g.getByRole('heading', { name: 'Unknown sign-in provider' }).waitFor();
+    await g.getByRole('link', { name: 'Back to the sign-in page' }).waitFor();
   });
 });

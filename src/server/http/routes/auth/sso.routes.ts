@@ -45,7 +45,11 @@ export async function ssoRoutes(app: FastifyInstance, opts: SsoRouteOpts) {
 
   r.get(
     '/auth/sso/:id/start',
-    { schema: { tags: ['accounts'], summary: 'Go to the provider to sign in (a redirect)', params, querystring: z.object({ returnTo: singleLine().max(2000).optional() }) } },
+    {
+      schema: { tags: ['accounts'], summary: 'Go to the provider to sign in (a redirect)', params, querystring: z.object({ returnTo: singleLine().max(2000).optional() }) },
+      // each start stores a sign-in on its way: enough for an office behind one address, not for filling the table
+      config: { rateLimit: { max: 120, timeWindow: 10 * 60_000, errorResponseBuilder: (_req: unknown, ctx: { after: string }) => new AppError('rate_limited', { message: `Too many sign-ins from your network. Try again in ${ctx.after}.` }) } },
+    },
     async (request, reply) => {
       noStore(reply);
       try {
