@@ -30,18 +30,24 @@ const issuerUrl = () =>
     .max(500)
     .refine((v) => URL.canParse(v) && /^https?:$/.test(new URL(v).protocol), 'Enter the issuer URL, e.g. https://login.example.com/realms/staff.');
 
-export const ssoProviderCreateBody = z.object({
-  id: ssoProviderId(),
+const providerFields = {
   name: singleLine().trim().min(1, 'Enter the name people see on the sign-in button.').max(80),
   issuer: issuerUrl(),
   clientId: singleLine().trim().min(1, 'Enter the client id the provider gave Foyer.').max(300),
   clientSecret: secret().min(1, 'Enter the client secret the provider gave Foyer.').max(1000),
-  emailDomains: domainListInput.default([]),
-  createAccounts: z.boolean().default(false),
-  requireLobby: z.boolean().default(false),
+  emailDomains: domainListInput,
+  createAccounts: z.boolean(),
+  requireLobby: z.boolean(),
+};
+export const ssoProviderCreateBody = z.object({
+  id: ssoProviderId(),
+  ...providerFields,
+  emailDomains: providerFields.emailDomains.default([]),
+  createAccounts: providerFields.createAccounts.default(false),
+  requireLobby: providerFields.requireLobby.default(false),
 });
-/** A change; a missing `clientSecret` keeps the stored one. */
-export const ssoProviderPatchBody = ssoProviderCreateBody.omit({ id: true }).partial();
+/** A change: only what is sent changes (no defaults here); a missing `clientSecret` keeps the stored one. */
+export const ssoProviderPatchBody = z.object(providerFields).partial();
 
 export const ssoProviderListSchema = z.object({ providers: z.array(ssoProviderSchema) });
 

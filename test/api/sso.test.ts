@@ -36,7 +36,7 @@ describe.each(testDialects())('SSO with OpenID Connect on %s', (dialect) => {
     idp.accounts.set('lee', { email: 'lee@corp.test', email_verified: true });
     admin = await signUp(t, { name: 'Ada Admin' });
     await addProvider({ id: 'corp' });
-    await addProvider({ id: 'strict', name: 'Strict ID', createAccounts: false });
+    await addProvider({ id: 'strict', name: 'Strict ID', createAccounts: false, emailDomains: ['strict.test'] });
   });
   afterAll(async () => {
     await t?.close();
@@ -67,8 +67,12 @@ describe.each(testDialects())('SSO with OpenID Connect on %s', (dialect) => {
       const renamed = await admin.agent.patch('/api/admin/sso-providers/strict', { name: 'Strict Corp' });
       expect(renamed.statusCode, renamed.body).toBe(200);
       expect(renamed.body).not.toContain(idp.clientSecret);
+      // only what was sent changed
+      expect(renamed.json().provider).toMatchObject({ name: 'Strict Corp', emailDomains: ['strict.test'], createAccounts: false });
       const row = await t.db.database.db.selectFrom('sso_providers').selectAll().where('id', '=', 'strict').executeTakeFirstOrThrow();
       expect(row.client_secret).toBe(idp.clientSecret);
+      const opened = await admin.agent.patch('/api/admin/sso-providers/corp', { requireLobby: false });
+      expect(opened.json().provider).toMatchObject({ emailDomains: ['corp.test'], createAccounts: true });
       await admin.agent.patch('/api/admin/sso-providers/strict', { name: 'Strict ID' });
     });
 
