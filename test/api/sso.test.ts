@@ -122,6 +122,22 @@ describe.each(testDialects())('SSO with OpenID Connect on %s', (dialect) => {
       expect(errorCode(login)).toBe('invalid_credentials');
     });
 
+    it('makes one account when the same new person comes back twice at once', async () => {
+      idp.accounts.set('zed', { email: 'zed@corp.test', email_verified: true });
+      const agents = [new Agent(t.app), new Agent(t.app)];
+      const backs = await Promise.all(
+        agents.map(async (agent) => {
+          const start = await agent.get('/api/auth/sso/corp/start');
+          return new ProviderBrowser().signIn(String(start.headers.location), 'zed', site);
+        }),
+      );
+      const results = await Promise.all(agents.map((agent, i) => agent.get(backs[i]!.slice(site.length))));
+      expect(results.map((r) => r.headers.location)).toEqual(['/', '/']);
+      const [a, b] = await Promise.all(agents.map(session));
+      expect(a!.id).toBe(b!.id);
+      expect(await usersWith('zed@corp.test')).toHaveLength(1);
+    });
+
     it('never returns to another site', async () => {
       const agent = new Agent(t.app);
       const { location } = await ssoSignIn(agent, 'lee', { returnTo: '//evil.test/x' });

@@ -12,7 +12,7 @@ import type { Visitor } from '../domain/visitor.js';
 import { AppError } from '../errors.js';
 import type { SsoRepository } from '../repositories/sso.repository.js';
 import type { Transactor } from '../repositories/transaction.js';
-import type { AuthService, NewSession } from './auth.service.js';
+import { isUniqueViolation, type AuthService, type NewSession } from './auth.service.js';
 
 const LOGIN_TTL_MS = 10 * 60_000;
 const LINK_TTL_MS = 15 * 60_000;
@@ -237,6 +237,20 @@ export class SsoService {
   }
 
   private async signIn(
+    p: SsoProviderRow,
+    who: { issuer: string; subject: string; email?: string; emailVerified: boolean; name: string },
+    opts: { deviceId: string; returnTo: string },
+  ): Promise<SsoOutcome> {
+    try {
+      return await this.signInOnce(p, who, opts);
+    } catch (err) {
+      // the same new person signing in twice at once (two tabs): the other request made the account; use it
+      if (isUniqueViolation(err)) return this.signInOnce(p, who, opts);
+      throw err;
+    }
+  }
+
+  private async signInOnce(
     p: SsoProviderRow,
     who: { issuer: string; subject: string; email?: string; emailVerified: boolean; name: string },
     opts: { deviceId: string; returnTo: string },
