@@ -49,6 +49,11 @@ export const siteSettingsSchema = z.object({
   maxLinkReusability: z.number().int().min(-1).max(10_000).refine((v) => v !== 0, 'Use -1 for no limit, or 1 or more.'),
   /** Which logged-in accounts with the invited email go straight in (the rest see the lobby). */
   accountLobby: accountLobbySchema,
+  /**
+   * Invites to an address of an SSO provider's domains: `link` sends a link as to anyone (the lobby offers
+   * the provider's sign-in); `refuse` refuses them, naming the provider (its people sign in there instead).
+   */
+  ssoDomainInvites: z.enum(['link', 'refuse']),
 });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 /** The settings as an admin sends them (the form checks with it too). */
@@ -69,6 +74,7 @@ export const defaultSiteSettings: SiteSettings = {
   maxLinkDurationMinutes: 43_200,
   maxLinkReusability: -1,
   accountLobby: defaultAccountLobby,
+  ssoDomainInvites: 'link',
 };
 
 /** Is `uses` (-1 unlimited) within `max` (-1 any)? */
@@ -103,7 +109,7 @@ export const createInvitesBody = z.object({
 });
 export type CreateInvitesBody = z.input<typeof createInvitesBody>;
 
-export const refusalReasons = ['malformed', 'domain_blocked', 'domain_not_allowed', 'duplicate'] as const;
+export const refusalReasons = ['malformed', 'domain_blocked', 'domain_not_allowed', 'duplicate', 'sso_domain'] as const;
 export const createInvitesResponse = z.object({
   created: z.array(z.object({ id: z.string(), email: z.string(), replaced: z.boolean(), link: z.string().optional() })),
   refused: z.array(z.object({ email: z.string(), reason: z.enum(refusalReasons), message: z.string() })),

@@ -188,6 +188,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     events,
     clock,
     publicUrl: config.publicUrl,
+    sso,
   });
   const lobby = new LobbyService({
     links: repos.invites,

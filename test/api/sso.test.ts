@@ -359,6 +359,27 @@ describe.each(testDialects())('SSO with OpenID Connect on %s', (dialect) => {
     });
   });
 
+  describe('invites to SSO domains', () => {
+    it('sends links by default, and with the setting refuses them naming the provider', async () => {
+      const doc = await mediaRow(t, admin.user.id, 'document', 'Handbook');
+      const people = [{ email: 'Sam@Corp.test' }, { email: 'sub@eu.corp.test' }, { email: 'pat@partner.test' }];
+      const byLink = await admin.agent.post(`/api/media/${doc.id}/invites`, { people, role: 'viewer', sendEmail: false });
+      expect(byLink.json().refused).toEqual([]);
+      try {
+        await setSettings(t, { ssoDomainInvites: 'refuse' });
+        const res = await admin.agent.post(`/api/media/${doc.id}/invites`, { people: [{ email: 'sam2@corp.test' }, { email: 'sub2@eu.corp.test' }, { email: 'pat2@partner.test' }], role: 'viewer', sendEmail: false });
+        expect(res.statusCode, res.body).toBe(201);
+        expect(res.json().created.map((c: { email: string }) => c.email)).toEqual(['pat2@partner.test']);
+        expect(res.json().refused).toEqual([
+          { email: 'sam2@corp.test', reason: 'sso_domain', message: expect.stringContaining('sign in with Corp ID') },
+          { email: 'sub2@eu.corp.test', reason: 'sso_domain', message: expect.stringContaining('Corp ID') },
+        ]);
+      } finally {
+        await setSettings(t, { ssoDomainInvites: 'link' });
+      }
+    });
+  });
+
   describe('account types decide the lobby', () => {
     let mediaId: string;
     beforeAll(async () => {

@@ -379,6 +379,11 @@ export class SsoService {
     };
   }
 
+  /** Each provider's name and email domains (invites to SSO domains). */
+  async domainOwners(): Promise<Array<{ name: string; domains: string[] }>> {
+    return (await this.deps.repo.listProviders()).map((p) => ({ name: p.name, domains: domainsOf(p) }));
+  }
+
   /** Providers an invited address belongs to, whose verified sign-ins may skip the lobby. */
   async providersForEmail(emailCanonical: string, returnTo: string): Promise<Array<{ id: string; name: string; startUrl: string }>> {
     return (await this.deps.repo.listProviders())

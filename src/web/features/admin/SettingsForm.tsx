@@ -241,6 +241,17 @@ export function SettingsForm({ settings }: { settings: SiteSettings }) {
             ))}
           </tbody>
         </table>
+        <RadioGroup
+          legend="Invites to SSO domains"
+          name="ssoDomainInvites"
+          value={form.ssoDomainInvites}
+          onChange={(v) => set('ssoDomainInvites', v)}
+          hint={<>Addresses of a sign-in provider’s email domains (Sign-in providers, below). <Default>send a link</Default></>}
+          options={[
+            { value: 'link', label: 'Send a link', hint: 'As to anyone; the lobby offers “Sign in with <provider> to go straight in”.' },
+            { value: 'refuse', label: 'Refuse, naming the provider', hint: 'People of that organisation sign in with its provider instead of getting links.' },
+          ]}
+        />
       </Section>
 
       <Section title="People and events" description="Who may invite, and where links lead after a live event.">

@@ -18,6 +18,7 @@ export interface SettingsForm {
   maxReuse: 'any' | 'limit';
   maxUses: string;
   accountLobby: SiteSettings['accountLobby'];
+  ssoDomainInvites: SiteSettings['ssoDomainInvites'];
 }
 
 export function toForm(s: SiteSettings): SettingsForm {
@@ -37,6 +38,7 @@ export function toForm(s: SiteSettings): SettingsForm {
     maxReuse: s.maxLinkReusability === -1 ? 'any' : 'limit',
     maxUses: s.maxLinkReusability === -1 ? '10' : String(s.maxLinkReusability),
     accountLobby: s.accountLobby,
+    ssoDomainInvites: s.ssoDomainInvites,
   };
 }
 
@@ -60,6 +62,7 @@ export function fromForm(f: SettingsForm): SiteSettings {
     maxLinkDurationMinutes: days(f.maxLinkDurationDays),
     maxLinkReusability: f.maxReuse === 'any' ? -1 : num(f.maxUses),
     accountLobby: f.accountLobby,
+    ssoDomainInvites: f.ssoDomainInvites,
   };
 }
 
