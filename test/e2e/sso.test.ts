@@ -89,6 +89,7 @@ describe('SSO with OpenID Connect in Chromium', () => {
     expect(await g.getByRole('link', { name: 'Sign in with Corp ID' }).getAttribute('href')).toBe('/api/auth/sso/corp/start?returnTo=%2F');
     await g.goto('/api/auth/sso/gone/start');
     await g.getByRole('heading', { name: 'Unknown sign-in provider' }).waitFor();
+    await g.getByText('This site has no such sign-in provider.').waitFor();
     await g.getByRole('link', { name: 'Back to the sign-in page' }).waitFor();
   });
 });

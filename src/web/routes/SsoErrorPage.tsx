@@ -1,15 +1,26 @@
+import { useQuery } from '@tanstack/react-query';
 import { Link, useSearchParams } from 'react-router';
+import { endpoints, queryKeys } from '../api/endpoints.js';
 import type { SsoErrorReason } from '../../contracts/sso.js';
 import { AuthCard } from '../features/auth/AuthCard.js';
 import { Alert } from '../ui/Alert.js';
 
-const titles: Record<SsoErrorReason, string> = {
-  unavailable: 'The sign-in provider is not available',
-  refused: 'This sign-in could not be completed',
-  unverified_email: 'Your email is not confirmed by your provider',
-  no_account: 'No Foyer account for you',
-  domain_not_allowed: 'No Foyer account for this address',
-  unknown_provider: 'Unknown sign-in provider',
+const titles: Record<SsoErrorReason, (provider: string) => string> = {
+  unavailable: (p) => `${p} is not available`,
+  refused: () => 'This sign-in could not be completed',
+  unverified_email: (p) => `${p} did not confirm your email`,
+  no_account: () => 'No Foyer account for you',
+  domain_not_allowed: () => 'No Foyer account for this address',
+  unknown_provider: () => 'Unknown sign-in provider',
+};
+
+const explanations: Record<SsoErrorReason, (provider: string) => string> = {
+  unavailable: (p) => `${p} could not be reached or is not set up correctly.`,
+  refused: (p) => `The answer from ${p} did not pass Foyer’s checks, was already used, or was started in another browser.`,
+  unverified_email: (p) => `There is a Foyer account with your email address, but ${p} did not confirm that the address is yours, so your sign-in cannot be joined to that account.`,
+  no_account: (p) => `There is no Foyer account for you, and ${p} sign-ins do not create one.`,
+  domain_not_allowed: (p) => `${p} creates Foyer accounts only for its own email domains, and yours is not one of them.`,
+  unknown_provider: () => 'This site has no such sign-in provider.',
 };
 
 const nextSteps: Record<SsoErrorReason, string> = {
@@ -26,11 +37,13 @@ export function SsoErrorPage() {
   const [params] = useSearchParams();
   const raw = params.get('reason') ?? 'refused';
   const reason: SsoErrorReason = raw in titles ? (raw as SsoErrorReason) : 'refused';
-  const message = params.get('message');
+  const id = params.get('provider') ?? '';
+  const buttons = useQuery({ queryKey: queryKeys.ssoButtons('/'), queryFn: () => endpoints.ssoButtons() });
+  const provider = buttons.data?.providers.find((p) => p.id === id)?.name ?? 'Your sign-in provider';
   return (
-    <AuthCard title={titles[reason]} footer={<Link to="/login">Back to the sign-in page</Link>}>
+    <AuthCard title={titles[reason](provider)} footer={<Link to="/login">Back to the sign-in page</Link>}>
       <div className="form-stack" data-sso-error={reason}>
-        {message && <Alert tone={reason === 'unavailable' ? 'warning' : 'error'}>{message}</Alert>}
+        <Alert tone={reason === 'unavailable' ? 'warning' : 'error'}>{explanations[reason](provider)}</Alert>
         <p>{nextSteps[reason]}</p>
       </div>
     </AuthCard>

@@ -24,21 +24,21 @@ export async function ssoProviderRoutes(app: FastifyInstance, opts: { services: 
     const admin = requireAdmin(request);
     const { id, ...input } = request.body;
     const provider = await sso.createProvider(id, input);
-    await audit.record({ action: 'settings.changed', actor: { kind: 'user', id: admin.id, label: admin.email }, details: { changed: ['ssoProviders'], to: { added: id } } });
+    await audit.record({ action: 'settings.changed', actor: { kind: 'user', id: admin.id, label: admin.email }, details: { changed: [`SSO provider “${id}” added`] } });
     return reply.code(201).send({ provider: present(provider) });
   });
 
   r.patch('/admin/sso-providers/:id', { schema: { tags: ['admin'], summary: 'Change an SSO provider (no clientSecret: keep it)', params, body: ssoProviderPatchBody, response: { 200: one } } }, async (request) => {
     const admin = requireAdmin(request);
     const provider = await sso.updateProvider(request.params.id, request.body);
-    await audit.record({ action: 'settings.changed', actor: { kind: 'user', id: admin.id, label: admin.email }, details: { changed: ['ssoProviders'], to: { changed: request.params.id, fields: Object.keys(request.body) } } });
+    await audit.record({ action: 'settings.changed', actor: { kind: 'user', id: admin.id, label: admin.email }, details: { changed: [`SSO provider “${request.params.id}” (${Object.keys(request.body).filter((k) => k !== 'clientSecret' || request.body.clientSecret).join(', ')})`] } });
     return { provider: present(provider) };
   });
 
   r.delete('/admin/sso-providers/:id', { schema: { tags: ['admin'], summary: 'Remove an SSO provider', params, response: { 200: okSchema } } }, async (request) => {
     const admin = requireAdmin(request);
     await sso.deleteProvider(request.params.id);
-    await audit.record({ action: 'settings.changed', actor: { kind: 'user', id: admin.id, label: admin.email }, details: { changed: ['ssoProviders'], to: { removed: request.params.id } } });
+    await audit.record({ action: 'settings.changed', actor: { kind: 'user', id: admin.id, label: admin.email }, details: { changed: [`SSO provider “${request.params.id}” removed`] } });
     return { ok: true as const };
   });
 }

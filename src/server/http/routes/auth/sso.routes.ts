@@ -25,11 +25,14 @@ export async function ssoRoutes(app: FastifyInstance, opts: SsoRouteOpts) {
   const params = z.object({ id: ssoProviderId() });
   const noStore = (reply: FastifyReply) => reply.header('Cache-Control', 'no-store').header('Referrer-Policy', 'no-referrer');
 
-  const errorPage = (reply: FastifyReply, err: unknown, providerId: string) => {
+  const errorPage = (request: FastifyRequest, reply: FastifyReply, err: unknown, providerId: string) => {
     const e = AppError.from(err);
     if (e.code === 'internal_error') throw err;
     const reason = (e.details as { reason?: string } | undefined)?.reason ?? (e.code === 'not_found' ? 'unknown_provider' : 'refused');
-    const q = new URLSearchParams({ reason, provider: providerId, message: e.message });
+    // only the reason and the provider travel in the address: the page has its own words for each (a message in
+    // the URL would let any link put text on this site's page)
+    const q = new URLSearchParams({ reason, provider: providerId });
+    request.log.info({ provider: providerId, code: e.code, reason }, e.message);
     return reply.redirect(`/sso/error?${q}`, 303);
   };
 
@@ -55,7 +58,7 @@ export async function ssoRoutes(app: FastifyInstance, opts: SsoRouteOpts) {
       try {
         return reply.redirect(await sso.start(request.params.id, { deviceId: request.deviceId, returnTo: request.query.returnTo }), 303);
       } catch (err) {
-        return errorPage(reply, err, request.params.id);
+        return errorPage(request, reply, err, request.params.id);
       }
     },
   );
@@ -69,7 +72,7 @@ export async function ssoRoutes(app: FastifyInstance, opts: SsoRouteOpts) {
       await signedIn(request, reply, outcome.token);
       return reply.redirect(outcome.returnTo, 303);
     } catch (err) {
-      return errorPage(reply, err, request.params.id);
+      return errorPage(request, reply, err, request.params.id);
     }
   });
 
