@@ -38,6 +38,14 @@ export const errorCodes = [
   'invalid_credentials',
   'email_not_verified',
   'verification_invalid',
+  // SSO (docs/decisions.md, "SSO with OpenID Connect"): the provider cannot be reached or is misconfigured;
+  // a sign-in answer that fails its checks (state, nonce, code, audience); an unverified email meeting a local
+  // account; no account and none to be made; a link step that expired or does not exist
+  'sso_unavailable',
+  'sso_refused',
+  'sso_unverified_email',
+  'sso_no_account',
+  'sso_link_invalid',
   // media
   'unsupported_media',
   'unsupported_content_type',

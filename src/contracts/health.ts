@@ -30,6 +30,8 @@ export const healthResponseSchema = z.object({
     redis: dependencyCheckSchema,
     storage: dependencyCheckSchema,
     mail: dependencyCheckSchema.extend({ mode: z.enum(['smtp', 'outbox']) }),
+    /** SSO providers: `down` names each provider whose last sign-in or discovery failed (docs/operations.md). */
+    sso: dependencyCheckSchema,
   }),
 });
 export type HealthResponse = z.infer<typeof healthResponseSchema>;

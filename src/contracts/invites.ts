@@ -12,6 +12,24 @@ export const domainListSchema = z.array(z.string().trim().min(1).max(253)).max(5
 /** Email domains as an admin sends them. */
 export const domainListInput = z.array(singleLine().trim().min(1).max(253)).max(500);
 
+/**
+ * Account types decide the lobby (PRODUCT.md, "Account types"; docs/decisions.md): a logged-in person
+ * whose email is the invited one goes straight in, or sees the lobby, by how their email is known.
+ * An email nobody confirmed (a local account not yet confirmed, a provider that did not assert it,
+ * a guest session of another invite) always sees the lobby: letting it in would let anyone claim any
+ * address. For the other two the admin may require the lobby.
+ */
+export const accountLobbySchema = z.object({
+  localConfirmed: z.enum(['straight_in', 'lobby']),
+  localUnconfirmed: z.literal('lobby'),
+  ssoVerified: z.enum(['straight_in', 'lobby']),
+  ssoUnverified: z.literal('lobby'),
+  guest: z.literal('lobby'),
+});
+export type AccountLobby = z.infer<typeof accountLobbySchema>;
+export type AccountType = keyof AccountLobby;
+export const defaultAccountLobby: AccountLobby = { localConfirmed: 'straight_in', localUnconfirmed: 'lobby', ssoVerified: 'straight_in', ssoUnverified: 'lobby', guest: 'lobby' };
+
 /** Site settings with Kaltura's defaults (PRODUCT.md). */
 export const siteSettingsSchema = z.object({
   linkDurationMinutes: z.number().int().min(1).max(525_600),
@@ -29,10 +47,17 @@ export const siteSettingsSchema = z.object({
   maxLinkDurationMinutes: z.number().int().min(1).max(525_600),
   /** The most uses an owner may give one invite's link; -1: any, unlimited included. */
   maxLinkReusability: z.number().int().min(-1).max(10_000).refine((v) => v !== 0, 'Use -1 for no limit, or 1 or more.'),
+  /** Which logged-in accounts with the invited email go straight in (the rest see the lobby). */
+  accountLobby: accountLobbySchema,
+  /**
+   * Invites to an address of an SSO provider's domains: `link` sends a link as to anyone (the lobby offers
+   * the provider's sign-in); `refuse` refuses them, naming the provider (its people sign in there instead).
+   */
+  ssoDomainInvites: z.enum(['link', 'refuse']),
 });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 /** The settings as an admin sends them (the form checks with it too). */
-export const siteSettingsInput = siteSettingsSchema.extend({ blockedEmailDomains: domainListInput, allowedEmailDomains: domainListInput });
+export const siteSettingsInput = siteSettingsSchema.extend({ blockedEmailDomains: domainListInput, allowedEmailDomains: domainListInput, accountLobby: accountLobbySchema.partial() });
 export const siteSettingsPatch = siteSettingsInput.partial();
 
 export const defaultSiteSettings: SiteSettings = {
@@ -48,6 +73,8 @@ export const defaultSiteSettings: SiteSettings = {
   endedEventsGoToRecording: true,
   maxLinkDurationMinutes: 43_200,
   maxLinkReusability: -1,
+  accountLobby: defaultAccountLobby,
+  ssoDomainInvites: 'link',
 };
 
 /** Is `uses` (-1 unlimited) within `max` (-1 any)? */
@@ -82,7 +109,7 @@ export const createInvitesBody = z.object({
 });
 export type CreateInvitesBody = z.input<typeof createInvitesBody>;
 
-export const refusalReasons = ['malformed', 'domain_blocked', 'domain_not_allowed', 'duplicate'] as const;
+export const refusalReasons = ['malformed', 'domain_blocked', 'domain_not_allowed', 'duplicate', 'sso_domain'] as const;
 export const createInvitesResponse = z.object({
   created: z.array(z.object({ id: z.string(), email: z.string(), replaced: z.boolean(), link: z.string().optional() })),
   refused: z.array(z.object({ email: z.string(), reason: z.enum(refusalReasons), message: z.string() })),
@@ -144,6 +171,11 @@ export const lobbyInfoSchema = z.object({
   autoEnter: z.boolean(),
   /** This device already holds access through this invite: go straight there. */
   alreadyIn: z.object({ url: z.string() }).nullable(),
+  /**
+   * Providers whose sign-in would take this person straight in (the invited email's domain belongs to
+   * them and the site lets their verified accounts skip the lobby): "Sign in with <name> to go straight in".
+   */
+  ssoProviders: z.array(z.object({ id: z.string(), name: z.string(), startUrl: z.string() })),
 });
 export type LobbyInfo = z.infer<typeof lobbyInfoSchema>;
 

@@ -20,6 +20,8 @@ import { tokenRoutes } from './http/routes/tokens/tokens.routes.js';
 import { registerSpa } from './http/plugins/spa.js';
 import { adminRoutes } from './http/routes/admin/admin.routes.js';
 import { authRoutes } from './http/routes/auth/auth.routes.js';
+import { ssoRoutes } from './http/routes/auth/sso.routes.js';
+import { ssoProviderRoutes } from './http/routes/admin/sso-providers.routes.js';
 import { eventRoutes } from './http/routes/events/events.routes.js';
 import { healthRoutes } from './http/routes/health/health.routes.js';
 import { deliveryRoutes } from './http/routes/media/delivery.routes.js';
@@ -212,6 +214,8 @@ export async function buildApp(deps: AppDeps): Promise<App> {
     async (api) => {
       await api.register(healthRoutes, { health: services.health });
       await api.register(authRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
+      await api.register(ssoRoutes, { services, cookies, secure: config.secureCookies, sessionTtlMs: config.sessionTtlMs });
+      await api.register(ssoProviderRoutes, { services });
       await api.register(mediaRoutes, { services, uploadLimitBytes: config.uploadLimitBytes });
       await api.register(playbackRoutes, { services });
       await api.register(quizRoutes, { services });

@@ -48,6 +48,11 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   live_capacity: 503,
   stream_unreadable: 422,
   codec_unsupported: 415,
+  sso_unavailable: 502,
+  sso_refused: 400,
+  sso_unverified_email: 403,
+  sso_no_account: 403,
+  sso_link_invalid: 400,
 };
 
 /** Default human message per code; services may pass a more specific one. */
@@ -98,6 +103,11 @@ export const defaultMessageOf: Record<ErrorCode, string> = {
   live_capacity: 'This server is already running as many live broadcasts as it is set up for. Try again later, or ask the site admin.',
   stream_unreadable: 'The broadcast data could not be read.',
   codec_unsupported: 'This video format cannot be broadcast.',
+  sso_unavailable: 'The sign-in provider could not be reached or is not set up correctly. Try again later, or sign in with your password.',
+  sso_refused: 'This sign-in could not be completed. Start again from the sign-in page.',
+  sso_unverified_email: 'Your sign-in provider did not confirm your email address, so it cannot be joined to the Foyer account with that address.',
+  sso_no_account: 'There is no Foyer account for you, and this provider does not create accounts.',
+  sso_link_invalid: 'This step has expired. Start again from the sign-in page.',
 };
 
 export class AppError extends Error {

@@ -39,6 +39,7 @@ import { QuizService } from './services/quiz.service.js';
 import { RecordingAccessRule } from './services/recording-access.rule.js';
 import { RoomService } from './services/room.service.js';
 import { SettingsService } from './services/settings.service.js';
+import { SsoService } from './services/sso.service.js';
 import { TranscodeService } from './services/transcode/transcode.service.js';
 import { ViewerDirectory } from './services/viewers.js';
 import { ViewingService } from './services/viewing.service.js';
@@ -63,6 +64,8 @@ export interface Services {
   /** After an event: attendance, transcript, poll results (and their CSVs). */
   eventReports: EventReportService;
   apiTokens: ApiTokenService;
+  /** SSO with OpenID Connect: providers, sign-in, linking, the lobby's account types. */
+  sso: SsoService;
   transcode: TranscodeService;
   delivery: DeliveryService;
   captions: CaptionService;
@@ -158,6 +161,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     sessionTtlMs: config.sessionTtlMs,
   });
   const settings = new SettingsService({ repo: repos.settings, clock });
+  const sso = new SsoService({ repo: repos.sso, tx, auth, clock, publicUrl: config.publicUrl, logger });
 
   // media and who may open it: ownership, then invite grants, then recordings of ended events
   const media = new MediaService({ repo: repos.media, userNames: (ids) => auth.describeUsers(ids), tx, storage, events, clock, countPages: countPdfPages });
@@ -184,6 +188,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     events,
     clock,
     publicUrl: config.publicUrl,
+    sso,
   });
   const lobby = new LobbyService({
     links: repos.invites,
@@ -191,6 +196,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     tx,
     invites,
     auth,
+    sso,
     media,
     settings,
     audit,
@@ -269,9 +275,9 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
     const state = monitored === 'down' || (remoteBus && bus.state === 'down') ? 'down' : monitored === 'up' && (!remoteBus || bus.state === 'up') ? 'up' : 'connecting';
     return { state, lastError: redisMonitor.lastError, since: redisMonitor.since };
   };
-  const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, clock });
+  const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, sso: () => sso.health(), clock });
 
-  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, eventReports, apiTokens, transcode, delivery, captions, quiz, viewing, viewers, health };
+  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, eventReports, apiTokens, sso, transcode, delivery, captions, quiz, viewing, viewers, health };
 
   let closed: Promise<void> | undefined;
   return {

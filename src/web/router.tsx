@@ -25,6 +25,8 @@ export const router = createBrowserRouter([
       { path: '/login', lazy: page(pages.login, (m) => m.LoginPage) },
       { path: '/signup', lazy: page(pages.signUp, (m) => m.SignUpPage) },
       { path: '/verify-email', lazy: page(pages.verifyEmail, (m) => m.VerifyEmailPage) },
+      { path: '/sso/error', lazy: page(pages.ssoError, (m) => m.SsoErrorPage) },
+      { path: '/sso/link', lazy: page(pages.ssoLink, (m) => m.SsoLinkPage) },
       // Where an invite link lands: the server moved the token into a cookie and redirected here.
       { path: '/lobby', element: <LobbyPage /> },
       {

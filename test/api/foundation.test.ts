@@ -20,7 +20,7 @@ describe.each(testDialects())('foundation API on %s', (dialect) => {
     expect(res.statusCode).toBe(200);
     expect(res.json()).toEqual({
       status: 'ok',
-      checks: { database: { state: 'up', dialect }, redis: { state: 'not_configured' }, storage: { state: 'up' }, mail: { state: 'up', mode: 'outbox' } },
+      checks: { database: { state: 'up', dialect }, redis: { state: 'not_configured' }, storage: { state: 'up' }, mail: { state: 'up', mode: 'outbox' }, sso: { state: 'not_configured' } },
     });
   });
 

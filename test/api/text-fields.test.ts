@@ -259,6 +259,23 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
       noFields('GET', '/api/tokens'),
       { method: 'POST', route: '/api/tokens', who: o, input: () => ({ body: { name: 'LMS import', scopes: ['media:read', 'invites:write'], expiresInDays: 30 } }) },
       { method: 'DELETE', route: '/api/tokens/:id', who: o, input: media(ids.apiToken) },
+      // SSO: the sign-in buttons, the way out and back (an unknown provider: no network), the link step, the admin's providers
+      { method: 'GET', route: '/api/auth/sso/providers', who: anonymous, input: () => ({ query: { returnTo: '/lobby' } }) },
+      { method: 'GET', route: '/api/auth/sso/:id/start', who: anonymous, input: () => ({ params: { id: 'nope' }, query: { returnTo: '/lobby' } }) },
+      { method: 'GET', route: '/api/auth/sso/:id/callback', who: anonymous, input: () => ({ params: { id: 'nope' } }) },
+      { method: 'GET', route: '/api/auth/sso/link', who: anonymous, input: () => ({ query: { link: 'x'.repeat(43) } }) },
+      { method: 'POST', route: '/api/auth/sso/link', who: anonymous, input: () => ({ body: { link: 'x'.repeat(43), password: 'a password' } }), free: ['body.password'], runs: 10 },
+      noFields('GET', '/api/admin/sso-providers'),
+      {
+        method: 'POST',
+        route: '/api/admin/sso-providers',
+        who: o,
+        input: () => ({ body: { id: 'fuzz', name: 'Fuzz ID', issuer: 'http://127.0.0.1:9', clientId: 'foyer', clientSecret: 'a secret', emailDomains: ['fuzz.test'], createAccounts: true, requireLobby: false } }),
+        // a secret is sent to the provider as given
+        free: ['body.clientSecret'],
+      },
+      { method: 'PATCH', route: '/api/admin/sso-providers/:id', who: o, input: () => ({ params: { id: 'fuzz' }, body: { name: 'Fuzz ID', emailDomains: ['fuzz.test'] } }) },
+      { method: 'DELETE', route: '/api/admin/sso-providers/:id', who: o, input: () => ({ params: { id: 'fuzz-gone' } }) },
       // live events
       { method: 'POST', route: '/api/events', who: o, input: () => ({ body: eventBody() }) },
       { method: 'GET', route: '/api/events/:id', who: o, input: media(ids.event) },

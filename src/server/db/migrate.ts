@@ -11,6 +11,7 @@ import * as liveStreams from './migrations/20261203010000_live_streams.js';
 import * as pageCount from './migrations/20261204000000_page_count.js';
 import * as eventCover from './migrations/20261204010000_event_cover.js';
 import * as apiTokens from './migrations/20261205000000_api_tokens.js';
+import * as sso from './migrations/20261206000000_sso.js';
 
 /**
  * Migrations are listed here rather than read from a folder, so the same list works from
@@ -29,6 +30,7 @@ export const migrations: Record<string, Migration> = {
   '20261204000000_page_count': pageCount,
   '20261204010000_event_cover': eventCover,
   '20261205000000_api_tokens': apiTokens,
+  '20261206000000_sso': sso,
 };
 
 class StaticProvider implements MigrationProvider {

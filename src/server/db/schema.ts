@@ -22,6 +22,8 @@ export interface SessionsTable {
   created_at: number;
   expires_at: number;
   last_seen_at: number;
+  /** The identity this session signed in with (migration 20261206000000); null for a password sign-in or a guest. */
+  identity_id: string | null;
 }
 
 export interface EmailTokensTable {
@@ -198,7 +200,65 @@ export interface ApiTokensTable {
   revoked_at: number | null;
 }
 
+/** SSO (migration 20261206000000). `email_domains` is a JSON array of canonical domains; booleans are 0/1. */
+export interface SsoProvidersTable {
+  id: string;
+  name: string;
+  issuer: string;
+  client_id: string;
+  client_secret: string;
+  email_domains: string;
+  create_accounts: number;
+  require_lobby: number;
+  created_at: number;
+  updated_at: number;
+  last_ok_at: number | null;
+  last_error: string | null;
+  last_error_at: number | null;
+}
+
+export interface UserIdentitiesTable {
+  id: string;
+  user_id: string;
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  email: string;
+  email_verified: number;
+  created_at: number;
+  last_login_at: number;
+}
+
+export interface SsoLoginsTable {
+  id: string;
+  provider_id: string;
+  device_hash: string;
+  nonce: string;
+  code_verifier: string;
+  return_to: string;
+  created_at: number;
+  expires_at: number;
+}
+
+export interface SsoLinksTable {
+  id: string;
+  user_id: string;
+  provider_id: string;
+  issuer: string;
+  subject: string;
+  email: string;
+  device_hash: string;
+  return_to: string;
+  attempts: number;
+  created_at: number;
+  expires_at: number;
+}
+
 export interface DB extends PipelineTables, LiveTables {
+  sso_providers: SsoProvidersTable;
+  user_identities: UserIdentitiesTable;
+  sso_logins: SsoLoginsTable;
+  sso_links: SsoLinksTable;
   api_tokens: ApiTokensTable;
   site_settings: SiteSettingsTable;
   invites: InvitesTable;
@@ -214,6 +274,10 @@ export interface DB extends PipelineTables, LiveTables {
 
 export type User = Selectable<UsersTable>;
 export type ApiTokenRow = Selectable<ApiTokensTable>;
+export type SsoProviderRow = Selectable<SsoProvidersTable>;
+export type UserIdentity = Selectable<UserIdentitiesTable>;
+export type SsoLogin = Selectable<SsoLoginsTable>;
+export type SsoLink = Selectable<SsoLinksTable>;
 export type NewUser = Insertable<UsersTable>;
 export type Session = Selectable<SessionsTable>;
 export type Media = Selectable<MediaTable>;

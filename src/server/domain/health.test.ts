@@ -7,12 +7,15 @@ const allUp = (): HealthChecks => ({
   redis: { state: 'up' },
   storage: { state: 'up' },
   mail: { state: 'up', mode: 'smtp' },
+  sso: { state: 'not_configured' },
 });
 
 describe('overall health', () => {
   it('is ok when everything configured is up, whatever is not configured', () => {
     expect(overallHealth(allUp())).toBe('ok');
     expect(overallHealth({ ...allUp(), redis: { state: 'not_configured' } })).toBe('ok');
+    // a failing SSO provider is a warning: local login keeps working
+    expect(overallHealth({ ...allUp(), sso: { state: 'down', message: 'Okta (okta): fetch failed' } })).toBe('degraded');
   });
 
   it('is degraded, not down, when Redis or mail is down', () => {

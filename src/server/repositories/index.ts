@@ -17,6 +17,7 @@ import { RoomContentRepository } from './room-content.repository.js';
 import { RoomLogRepository } from './room-log.repository.js';
 import { RoomParticipantRepository } from './room-participant.repository.js';
 import { SessionRepository } from './session.repository.js';
+import { SsoRepository } from './sso.repository.js';
 import { SettingsRepository } from './settings.repository.js';
 import { StreamKeyRepository } from './stream-key.repository.js';
 import { Transactor } from './transaction.js';
@@ -49,6 +50,7 @@ export function createRepositories(db: Kysely<DB>) {
     streamKeys: new StreamKeyRepository(db),
     eventReports: new EventReportRepository(db),
     apiTokens: new ApiTokenRepository(db),
+    sso: new SsoRepository(db),
   };
 }
 

@@ -142,7 +142,7 @@ export class AuthService {
   }
 
   async createSession(
-    opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number },
+    opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number; identityId?: string },
     trx?: Tx,
   ): Promise<NewSession> {
     const created = this.newSession(opts);
@@ -151,7 +151,7 @@ export class AuthService {
   }
 
   /** A new session's token and row, not yet stored (the lobby stores it together with the redemption). */
-  newSession(opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number }): NewSession {
+  newSession(opts: { userId: string | null; deviceId?: string; kind?: 'user' | 'guest'; ttlMs?: number; identityId?: string }): NewSession {
     const token = newToken();
     const now = this.deps.clock();
     const session: Session = {
@@ -162,6 +162,7 @@ export class AuthService {
       created_at: now,
       expires_at: now + (opts.ttlMs ?? this.deps.sessionTtlMs),
       last_seen_at: now,
+      identity_id: opts.identityId ?? null,
     };
     return { token, session };
   }
@@ -195,6 +196,44 @@ export class AuthService {
     const now = this.deps.clock();
     if (!session || session.expires_at <= now) return undefined;
     return this.visitorOf(session, now);
+  }
+
+  findUserByEmail(email: string): Promise<User | undefined> {
+    const canonical = canonicalEmail(email);
+    return canonical ? this.users.findByCanonicalEmail(canonical) : Promise.resolve(undefined);
+  }
+
+  /** Is this the account's password? (SSO's "link your account" step.) Accounts made by SSO have none. */
+  async checkPassword(user: User, password: string): Promise<boolean> {
+    const ok = await verifyPassword(user.password_hash || (await dummyHash()), password);
+    return ok && user.password_hash !== '';
+  }
+
+  /** A provider asserted the address and the person proved the account: it counts as confirmed. */
+  async markEmailVerified(userId: string, trx?: Tx): Promise<void> {
+    await this.users.markVerified(userId, this.deps.clock(), trx);
+  }
+
+  /**
+   * An account made at its first SSO sign-in: no password (it signs in at its provider), its email
+   * confirmed when the provider asserted it. The first account on a site still becomes its admin.
+   */
+  async createSsoAccount(input: { email: string; name: string; emailVerified: boolean }, trx: Tx): Promise<User> {
+    const canonical = canonicalEmail(input.email);
+    if (!canonical) throw new AppError('validation_failed', { message: 'The sign-in provider gave no valid email address.' });
+    const now = this.deps.clock();
+    const user: User = {
+      id: randomUUID(),
+      email: input.email.trim(),
+      email_canonical: canonical,
+      name: input.name.trim() || input.email.trim(),
+      password_hash: '',
+      email_verified_at: input.emailVerified ? now : null,
+      is_admin: (await this.users.any(trx)) ? 0 : 1,
+      created_at: now,
+    };
+    await this.users.insert(user, trx);
+    return user;
   }
 
   /** For the CLI: creates a verified admin account, or promotes an existing one. */

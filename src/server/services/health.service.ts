@@ -22,6 +22,8 @@ export interface HealthDeps {
   mail: MailService;
   /** Redis as seen now; undefined (or answering undefined) when this process runs without Redis. */
   redis?: () => RedisHealth | undefined;
+  /** SSO providers as last seen (a warning, never a reason to stop serving: local login keeps working). */
+  sso?: () => Promise<DependencyCheck>;
   clock: () => number;
   /** How long the database and storage checks may take before they count as down (default 2 s). */
   timeoutMs?: number;
@@ -54,12 +56,18 @@ export class HealthService {
   }
 
   private async run(): Promise<HealthResponse> {
-    const [database, storage, mail] = await Promise.all([this.probe(() => this.deps.repo.ping()), this.probe(() => this.writeProbe()), this.mail()]);
+    const [database, storage, mail, sso] = await Promise.all([
+      this.probe(() => this.deps.repo.ping()),
+      this.probe(() => this.writeProbe()),
+      this.mail(),
+      (this.deps.sso?.() ?? Promise.resolve<DependencyCheck>({ state: 'not_configured' })).catch((err: unknown): DependencyCheck => ({ state: 'down', message: messageOf(err) })),
+    ]);
     const checks: HealthResponse['checks'] = {
       database: { ...database, dialect: this.deps.dialect },
       redis: this.redis(),
       storage,
       mail: { ...mail, mode: this.deps.mail.mode },
+      sso,
     };
     return { status: overallHealth(checks), checks };
   }

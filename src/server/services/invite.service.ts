@@ -5,6 +5,8 @@ import type { Grant, Invite, InviteRole, Media, User } from '../db/schema.js';
 import { canonicalEmail } from '../domain/email.js';
 import type { EmailDelivery } from '../domain/mail-delivery.js';
 import { inviteStatus, domainRefusal, rolesFor } from '../domain/invite-rules.js';
+import { emailBelongsTo } from '../domain/account-lobby.js';
+import type { SsoService } from './sso.service.js';
 import { hashToken, looksLikeToken, newToken } from '../domain/tokens.js';
 import type { Visitor } from '../domain/visitor.js';
 import { AppError } from '../errors.js';
@@ -34,6 +36,8 @@ export interface InviteDeps {
   events: DomainEvents;
   clock: () => number;
   publicUrl: string;
+  /** Which SSO provider an address belongs to (the "invites to SSO domains" setting). */
+  sso: SsoService;
 }
 
 /** One row of "People with access": the current link to a person, as the rules judge it now. */
@@ -269,6 +273,8 @@ export class InviteService {
     const refused: CreateInvitesResponse['refused'] = [];
     const accepted: Array<{ email: string; canonical: string; firstName: string; lastName: string }> = [];
     const seen = new Set<string>();
+    // looked up once for the whole list (up to 10,000 addresses)
+    const ssoOwners = settings.ssoDomainInvites === 'refuse' ? await this.deps.sso.domainOwners() : [];
     for (const p of body.people) {
       const canonical = canonicalEmail(p.email);
       const shown = p.email.trim();
@@ -276,7 +282,9 @@ export class InviteService {
       else if (seen.has(canonical)) refused.push({ email: shown, reason: 'duplicate', message: refusalMessages.duplicate });
       else {
         const d = domainRefusal(canonical, settings);
+        const provider = d ? undefined : ssoOwners.find((o) => emailBelongsTo(canonical, o.domains));
         if (d) refused.push({ email: shown, reason: d, message: refusalMessages[d] });
+        else if (provider) refused.push({ email: shown, reason: 'sso_domain', message: `This address belongs to ${provider.name}: people there sign in with ${provider.name}, and this site sends them no invite links.` });
         else {
           seen.add(canonical);
           accepted.push({ email: shown, canonical, firstName: p.firstName?.trim() ?? '', lastName: p.lastName?.trim() ?? '' });

@@ -15,6 +15,8 @@ import type { InviteService } from './invite.service.js';
 import type { MailService } from './mail.service.js';
 import type { MediaService } from './media.service.js';
 import type { SettingsService } from './settings.service.js';
+import type { SsoService } from './sso.service.js';
+import { goesStraightIn } from '../domain/account-lobby.js';
 import { isoOrNull } from '../domain/time.js';
 
 const CODE_TTL_MS = 10 * 60_000;
@@ -26,6 +28,8 @@ export interface LobbyDeps {
   tx: Transactor;
   invites: InviteService;
   auth: AuthService;
+  /** How a logged-in visitor's session knows its email (the account types that decide the lobby). */
+  sso: SsoService;
   media: MediaService;
   settings: SettingsService;
   audit: AuditService;
@@ -57,10 +61,16 @@ export class LobbyService {
     return this.deps.invites.byToken(token);
   }
 
-  /** A logged-in account whose verified email is the invited one. */
-  private verifiedInvitee(auth: Visitor, invite: Invite): User | undefined {
+  /**
+   * A logged-in account whose email is the invited one and whose account type goes straight in
+   * (domain/account-lobby.ts: confirmed local accounts and provider-verified SSO sign-ins, unless the
+   * admin requires the lobby for them).
+   */
+  private async verifiedInvitee(auth: Visitor, invite: Invite): Promise<User | undefined> {
     const u = auth.user;
-    return u && u.email_verified_at !== null && u.email_canonical === invite.email_canonical ? u : undefined;
+    if (!u || u.email_canonical !== invite.email_canonical) return undefined;
+    const [facts, settings] = await Promise.all([this.deps.sso.signInFacts(auth), this.deps.settings.get()]);
+    return goesStraightIn(facts, settings.accountLobby) ? u : undefined;
   }
 
   private actor(visitor: LobbyVisitor, invite: Invite): AuditActor {
@@ -71,7 +81,7 @@ export class LobbyService {
   /** Grants this visitor already holds on the media through this person's invites. */
   private async heldGrants(visitor: LobbyVisitor, invite: Invite, trx?: Tx): Promise<Grant[]> {
     const sessionId = visitor.auth.session?.id;
-    const userId = this.verifiedInvitee(visitor.auth, invite)?.id;
+    const userId = (await this.verifiedInvitee(visitor.auth, invite))?.id;
     // A visitor with no session holds nothing: no query (the common first pass through the lobby).
     if (!sessionId && !userId) return [];
     const held = await this.deps.grants.liveFor({ mediaId: invite.media_id, sessionId, userId, activeAt: this.deps.clock() }, trx);
@@ -96,13 +106,17 @@ export class LobbyService {
     // A newer link with a higher role must go through the lobby (or auto-enter) to upgrade.
     const alreadyIn = heldRole && higherRole(heldRole, invite.role) === heldRole ? { url: await this.deps.invites.landingUrl(media, heldRole) } : null;
     const eventStart = await this.deps.invites.eventStart(media);
+    const autoEnter = Boolean(await this.verifiedInvitee(visitor.auth, invite));
+    // "Sign in with <provider> to go straight in": only where such a sign-in would skip the lobby
+    const ssoProviders = autoEnter || alreadyIn || settings.accountLobby.ssoVerified !== 'straight_in' ? [] : await this.deps.sso.providersForEmail(invite.email_canonical, '/lobby');
     return {
       media: { title: media.title, type: media.type, ownerName: await this.deps.invites.ownerName(media), startsAt: isoOrNull(eventStart) },
       verification: settings.lobbyVerification,
       selfServiceNewLink: settings.selfServiceNewLink,
       codePending: invite.code_hash !== null && (invite.code_expires_at ?? 0) > now && invite.code_device_hash === hashToken(visitor.deviceId),
-      autoEnter: Boolean(this.verifiedInvitee(visitor.auth, invite)),
+      autoEnter,
       alreadyIn,
+      ssoProviders,
     };
   }
 
@@ -116,7 +130,7 @@ export class LobbyService {
     const settings = await this.deps.settings.get();
     const now = this.deps.clock();
     const deviceHash = hashToken(visitor.deviceId);
-    const account = this.verifiedInvitee(visitor.auth, invite);
+    const account = await this.verifiedInvitee(visitor.auth, invite);
     const typed = input.email !== undefined ? canonicalEmail(input.email) : account?.email_canonical;
     if (input.email === undefined && !account) throw new AppError('validation_failed', { message: 'Enter the email address the invite was sent to.', details: { email: 'required' } });
 
@@ -184,7 +198,8 @@ export class LobbyService {
       // Rotate the session: accounts keep their login; a guest session holds every media this device
       // passed the lobby for, so what the old one held (other media too, each with its own expiry) moves along.
       const created = await this.deps.auth.createSession(
-        user ? { userId: user.id, deviceId: visitor.deviceId, kind: 'user' } : { userId: null, deviceId: visitor.deviceId, kind: 'guest', ttlMs: accessMs },
+        // an account's session keeps how it signed in (an SSO identity decides its lobby and its logout)
+        user ? { userId: user.id, deviceId: visitor.deviceId, kind: 'user', identityId: oldSession?.identity_id ?? undefined } : { userId: null, deviceId: visitor.deviceId, kind: 'guest', ttlMs: accessMs },
         trx,
       );
       if (oldSession) {

@@ -22,7 +22,10 @@ export class SettingsService {
     return value;
   }
 
-  async update(patch: Partial<SiteSettings>, actorId: string): Promise<SiteSettings> {
+  async update(input: Omit<Partial<SiteSettings>, 'accountLobby'> & { accountLobby?: Partial<SiteSettings['accountLobby']> }, actorId: string): Promise<SiteSettings> {
+    const current = await this.get();
+    let patch: Partial<SiteSettings> = { ...input, accountLobby: input.accountLobby ? { ...current.accountLobby, ...input.accountLobby } : undefined };
+    if (!patch.accountLobby) delete patch.accountLobby;
     const domainFields = ['blockedEmailDomains', 'allowedEmailDomains'] as const;
     const details: Record<string, string> = {};
     for (const f of domainFields) {
@@ -37,7 +40,7 @@ export class SettingsService {
       patch = { ...patch, [f]: normalized };
     }
     if (Object.keys(details).length) throw new AppError('validation_failed', { message: 'Some domains are not valid.', details });
-    const next = { ...(await this.get()), ...patch };
+    const next = { ...current, ...patch };
     // The defaults must be choices an owner could make: within the maximums.
     if (next.linkDurationMinutes > next.maxLinkDurationMinutes) {
       details[patch.maxLinkDurationMinutes !== undefined ? 'maxLinkDurationMinutes' : 'linkDurationMinutes'] = 'The link duration cannot be longer than the longest link owners may choose.';

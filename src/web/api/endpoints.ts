@@ -11,7 +11,14 @@ import type {
   LobbyInfo,
   SiteSettings,
 } from '../../contracts/invites.js';
+import type { SsoProviderDto } from '../../contracts/sso.js';
 import { api } from './client.js';
+
+export interface SsoButton {
+  id: string;
+  name: string;
+  startUrl: string;
+}
 
 const mediaPath = (id: string) => `/api/media/${encodeURIComponent(id)}`;
 const invitePath = (mediaId: string, inviteId: string) => `${mediaPath(mediaId)}/invites/${encodeURIComponent(inviteId)}`;
@@ -38,7 +45,14 @@ export const endpoints = {
   session: () => api<SessionInfo>('/api/session'),
   signUp: (body: SignUpBody) => api<{ user: UserDto }>('/api/auth/signup', { method: 'POST', body }),
   logIn: (body: LogInBody) => api<{ user: UserDto }>('/api/auth/login', { method: 'POST', body }),
-  logOut: () => api<{ ok: true }>('/api/auth/logout', { method: 'POST', body: {} }),
+  logOut: () => api<{ ok: true; redirect: string | null }>('/api/auth/logout', { method: 'POST', body: {} }),
+  ssoButtons: (returnTo?: string) => api<{ providers: SsoButton[] }>(`/api/auth/sso/providers${returnTo ? `?returnTo=${encodeURIComponent(returnTo)}` : ''}`),
+  ssoLinkInfo: (link: string) => api<{ providerName: string; email: string }>(`/api/auth/sso/link?link=${encodeURIComponent(link)}`),
+  ssoLink: (body: { link: string; password: string }) => api<{ returnTo: string }>('/api/auth/sso/link', { method: 'POST', body }),
+  ssoProviders: () => api<{ providers: SsoProviderDto[] }>('/api/admin/sso-providers'),
+  createSsoProvider: (body: Record<string, unknown>) => api<{ provider: SsoProviderDto }>('/api/admin/sso-providers', { method: 'POST', body }),
+  updateSsoProvider: (id: string, body: Record<string, unknown>) => api<{ provider: SsoProviderDto }>(`/api/admin/sso-providers/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
+  deleteSsoProvider: (id: string) => api<{ ok: true }>(`/api/admin/sso-providers/${encodeURIComponent(id)}`, { method: 'DELETE' }),
   verifyEmail: (token: string) => api<{ user: UserDto }>('/api/auth/verify-email', { method: 'POST', body: { token } }),
   resendVerification: () => api<{ ok: true }>('/api/auth/resend-verification', { method: 'POST', body: {} }),
   listMedia: () => api<{ items: MediaDto[] }>('/api/media'),
@@ -88,6 +102,8 @@ export const queryKeys = {
   inviteLimits: (mediaId: string) => ['invites', mediaId, 'limits'] as const,
   inviteMailStatus: (mediaId: string) => ['invites', mediaId, 'mail-status'] as const,
   settings: ['admin', 'settings'] as const,
+  ssoProviders: ['admin', 'sso-providers'] as const,
+  ssoButtons: (returnTo: string) => ['sso-buttons', returnTo] as const,
   adminAudit: (f: AuditFilters) => ['admin', 'audit', f] as const,
   adminAuditMedia: ['admin', 'audit-media'] as const,
   mediaAudit: (mediaId: string, limit: number) => ['audit', mediaId, limit] as const,

@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { endpoints, queryKeys } from '../api/endpoints.js';
 import { SettingsForm } from '../features/admin/SettingsForm.js';
+import { SsoProvidersSection } from '../features/admin/SsoProvidersSection.js';
 import { ErrorState } from '../ui/ErrorState.js';
 import { PageTitle } from '../ui/PageTitle.js';
 import { LoadingBlock } from '../ui/Spinner.js';
@@ -23,6 +24,7 @@ export function AdminSettingsPage() {
       ) : (
         <SettingsForm key={JSON.stringify(settings.data.settings)} settings={settings.data.settings} />
       )}
+      <SsoProvidersSection />
     </div>
   );
 }

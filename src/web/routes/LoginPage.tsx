@@ -7,6 +7,7 @@ import { endpoints } from '../api/endpoints.js';
 import { AuthCard } from '../features/auth/AuthCard.js';
 import { fieldErrorsOf, safeNext } from '../features/auth/validation.js';
 import { RedirectIfUser } from '../features/session/guards.js';
+import { SsoButtons } from '../features/sso/SsoButtons.js';
 import { useSetSessionUser } from '../features/session/useSession.js';
 import { Alert } from '../ui/Alert.js';
 import { Button } from '../ui/Button.js';
@@ -44,6 +45,7 @@ export function LoginPage() {
           </>
         }
       >
+        <SsoButtons returnTo={next} />
         <form className="form-stack" onSubmit={onSubmit} noValidate>
           {err &&
             (err.code === 'rate_limited' ? (

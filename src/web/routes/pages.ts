@@ -17,4 +17,6 @@ export const pages = {
   adminSettings: () => import('./AdminSettingsPage.js'),
   adminAudit: () => import('./AdminAuditPage.js'),
   apiTokens: () => import('./ApiTokensPage.js'),
+  ssoError: () => import('./SsoErrorPage.js'),
+  ssoLink: () => import('./SsoLinkPage.js'),
 };

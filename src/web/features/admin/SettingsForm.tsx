@@ -24,6 +24,14 @@ function Section({ title, description, children }: { title: string; description:
   );
 }
 
+const accountRows: Array<{ type: keyof SiteSettings['accountLobby']; label: string; adjustable: boolean }> = [
+  { type: 'localConfirmed', label: 'Local account, email confirmed', adjustable: true },
+  { type: 'localUnconfirmed', label: 'Local account, email not confirmed', adjustable: false },
+  { type: 'ssoVerified', label: 'SSO, the provider asserted the email as verified', adjustable: true },
+  { type: 'ssoUnverified', label: 'SSO, the provider did not assert it', adjustable: false },
+  { type: 'guest', label: 'Guest session of another invite', adjustable: false },
+];
+
 const Default = ({ children }: { children: ReactNode }) => <span className="setting-default">Default: {children}</span>;
 
 /** Every site setting with its meaning and default. Saves only what changed. */
@@ -197,6 +205,52 @@ export function SettingsForm({ settings }: { settings: SiteSettings }) {
           checked={form.selfServiceNewLink}
           onChange={(e) => set('selfServiceNewLink', e.target.checked)}
           hint={<>The new link goes only to the invited address, the old one stops working, and the owner sees it in the activity. <Default>on</Default></>}
+        />
+      </Section>
+
+      <Section
+        title="Account types and the lobby"
+        description="A logged-in person whose email is the invited one goes straight in or sees the lobby, by how their email is known. An email nobody confirmed always sees the lobby."
+      >
+        <table className="account-lobby-table">
+          <thead>
+            <tr>
+              <th scope="col">Account</th>
+              <th scope="col">With a matching invite</th>
+              <th scope="col">Default</th>
+            </tr>
+          </thead>
+          <tbody>
+            {accountRows.map((row) => (
+              <tr key={row.type}>
+                <th scope="row">{row.label}</th>
+                <td>
+                  {row.adjustable ? (
+                    <CheckboxField
+                      label="Require the lobby"
+                      name={`accountLobby.${row.type}`}
+                      checked={form.accountLobby[row.type] === 'lobby'}
+                      onChange={(e) => set('accountLobby', { ...form.accountLobby, [row.type]: e.target.checked ? 'lobby' : 'straight_in' })}
+                    />
+                  ) : (
+                    'Lobby, always'
+                  )}
+                </td>
+                <td>{defaultSiteSettings.accountLobby[row.type] === 'lobby' ? 'lobby' : 'straight in'}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <RadioGroup
+          legend="Invites to SSO domains"
+          name="ssoDomainInvites"
+          value={form.ssoDomainInvites}
+          onChange={(v) => set('ssoDomainInvites', v)}
+          hint={<>Addresses of a sign-in provider’s email domains (Sign-in providers, below). <Default>send a link</Default></>}
+          options={[
+            { value: 'link', label: 'Send a link', hint: 'As to anyone; the lobby offers “Sign in with <provider> to go straight in”.' },
+            { value: 'refuse', label: 'Refuse, naming the provider', hint: 'People of that organisation sign in with its provider instead of getting links.' },
+          ]}
         />
       </Section>
 

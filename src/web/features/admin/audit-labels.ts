@@ -42,6 +42,8 @@ export const settingLabel: Record<keyof SiteSettings, string> = {
   endedEventsGoToRecording: 'Ended events go to the recording',
   maxLinkDurationMinutes: 'Longest link owners may choose',
   maxLinkReusability: 'Most uses owners may choose',
+  accountLobby: 'Account types and the lobby',
+  ssoDomainInvites: 'Invites to SSO domains',
 };
 
 /** 1440 → "24 h", 4320 → "3 d", 90 → "1 h 30 min": short, as a log line wants it. */

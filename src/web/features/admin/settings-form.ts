@@ -17,6 +17,8 @@ export interface SettingsForm {
   maxLinkDurationDays: string;
   maxReuse: 'any' | 'limit';
   maxUses: string;
+  accountLobby: SiteSettings['accountLobby'];
+  ssoDomainInvites: SiteSettings['ssoDomainInvites'];
 }
 
 export function toForm(s: SiteSettings): SettingsForm {
@@ -35,6 +37,8 @@ export function toForm(s: SiteSettings): SettingsForm {
     maxLinkDurationDays: String(Math.round((s.maxLinkDurationMinutes / 1440) * 100) / 100),
     maxReuse: s.maxLinkReusability === -1 ? 'any' : 'limit',
     maxUses: s.maxLinkReusability === -1 ? '10' : String(s.maxLinkReusability),
+    accountLobby: s.accountLobby,
+    ssoDomainInvites: s.ssoDomainInvites,
   };
 }
 
@@ -57,6 +61,8 @@ export function fromForm(f: SettingsForm): SiteSettings {
     endedEventsGoToRecording: f.endedEventsGoToRecording,
     maxLinkDurationMinutes: days(f.maxLinkDurationDays),
     maxLinkReusability: f.maxReuse === 'any' ? -1 : num(f.maxUses),
+    accountLobby: f.accountLobby,
+    ssoDomainInvites: f.ssoDomainInvites,
   };
 }
 

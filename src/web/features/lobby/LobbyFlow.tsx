@@ -85,6 +85,14 @@ export function LobbyFlow({ info }: { info: LobbyInfo }) {
     <div className="lobby-step">
       <h2 className="lobby-step-title">{codeStep ? 'Check your email' : 'Confirm it’s you'}</h2>
       <p className="lobby-step-text">{codeStep ? step.message : 'This link opens only for the person it was sent to.'}</p>
+      {!codeStep &&
+        info.ssoProviders.map((p) => (
+          <p key={p.id} className="lobby-sso">
+            <a className="btn btn-secondary btn-block" href={p.startUrl}>
+              Sign in with {p.name} to go straight in
+            </a>
+          </p>
+        ))}
       <form className="form-stack" onSubmit={onSubmit} noValidate aria-label={codeStep ? 'Enter the code' : 'Open the invite'}>
         {alertError && (
           <Alert tone={alertError.code === 'rate_limited' ? 'warning' : 'error'} title={alertError.code === 'rate_limited' ? outcomes.rate_limited.title({}) : undefined}>

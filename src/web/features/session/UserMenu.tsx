@@ -18,9 +18,11 @@ export function UserMenu({ user }: { user: UserDto }) {
   const qc = useQueryClient();
   const logOut = useMutation({
     mutationFn: endpoints.logOut,
-    onSuccess: async () => {
+    onSuccess: async (res) => {
       qc.clear();
-      await navigate('/login');
+      // after an SSO sign-in: end the provider's session too, where it offers that
+      if (res.redirect) window.location.assign(res.redirect);
+      else await navigate('/login');
     },
   });
 

@@ -52,4 +52,5 @@ export const refusalLabel: Record<(typeof refusalReasons)[number], string> = {
   domain_blocked: 'Domain blocked',
   domain_not_allowed: 'Domain not allowed',
   duplicate: 'Duplicate',
+  sso_domain: 'Signs in with SSO',
 };

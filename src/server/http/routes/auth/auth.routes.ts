@@ -20,6 +20,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOpts) {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { auth, mail } = opts.services;
   const userResponse = z.object({ user: userSchema });
+  const logOutResponse = okSchema.extend({ redirect: z.string().nullable() });
 
   r.get('/session', { schema: { tags: ['accounts'], summary: 'Who is visiting', response: { 200: sessionInfoSchema } } }, async (request) => {
     const user = request.auth.user;
@@ -61,11 +62,17 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOpts) {
     },
   );
 
-  r.post('/auth/logout', { schema: { tags: ['accounts'], summary: 'Log out', response: { 200: okSchema } } }, async (request, reply) => {
-    if (request.auth.session) await auth.logOut(request.auth.session.id);
-    clearSessionCookie(reply, opts.cookies, opts.secure);
-    return { ok: true as const };
-  });
+  r.post(
+    '/auth/logout',
+    { schema: { tags: ['accounts'], summary: 'Log out (after an SSO sign-in: `redirect` is the provider\'s end-session address, when it has one)', response: { 200: logOutResponse } } },
+    async (request, reply) => {
+      // asked before the session ends: which provider it signed in at
+      const redirect = await opts.services.sso.endSessionUrl(request.auth);
+      if (request.auth.session) await auth.logOut(request.auth.session.id);
+      clearSessionCookie(reply, opts.cookies, opts.secure);
+      return { ok: true as const, redirect };
+    },
+  );
 
   r.post('/auth/verify-email', { schema: { tags: ['accounts'], summary: 'Confirm an email address', body: verifyEmailBody, response: { 200: userResponse } } }, async (request) => {
     const user = await auth.verifyEmail(request.body.token);
