@@ -66,6 +66,15 @@ const envSchema = z.object({
   ),
   /** Path to ffmpeg; empty uses the system ffmpeg when installed, else the bundled one. */
   FFMPEG_PATH: z.preprocess(emptyToUndefined, z.string().optional()),
+  /**
+   * Where media bytes live: empty for DATA_DIR/media on local disk, or S3-compatible object storage as
+   * s3://bucket?endpoint=http://host:port&region=us-east-1&prefix=foyer/ (credentials from the usual
+   * AWS variables). docs/operations.md, "Object storage".
+   */
+  STORAGE_URL: z.preprocess(
+    emptyToUndefined,
+    z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|\?|$)/, { message: 'must be s3://bucket?endpoint=…&region=… (or empty for local disk)' }).optional(),
+  ),
   /** Largest upload accepted, in megabytes. */
   UPLOAD_LIMIT_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(2048)),
   /** Requests per minute one API token may make (docs/api.md, "API tokens"). */
@@ -117,6 +126,8 @@ export interface Config {
   secureCookies: boolean;
   dataDir: string;
   mediaDir: string;
+  /** Object storage for media (STORAGE_URL), or undefined for mediaDir on local disk. */
+  storageUrl?: string;
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   redisUrl?: string;
   smtpUrl?: string;
@@ -176,6 +187,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     secureCookies: publicUrl.startsWith('https://'),
     dataDir,
     mediaDir: path.join(dataDir, 'media'),
+    storageUrl: e.STORAGE_URL,
     database,
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,

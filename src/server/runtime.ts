@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { MemoryBus, type Bus } from './adapters/bus/bus.js';
@@ -8,6 +9,7 @@ import { OutboxMailer, SmtpMailer, type Mailer } from './adapters/mail/mailer.js
 import { resolveFfmpegPath } from './adapters/media/ffmpeg-path.js';
 import type { RtmpServer } from './adapters/rtmp/rtmp-server.js';
 import { DiskStorage } from './adapters/storage/disk-storage.js';
+import { parseS3Url, s3Client, S3Storage } from './adapters/storage/s3-storage.js';
 import type { Storage } from './adapters/storage/storage.js';
 import { diskUploadStore, type UploadStore } from './adapters/storage/upload-store.js';
 import { loadConfig, type Config } from './config.js';
@@ -133,7 +135,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const clock = opts.clock ?? Date.now;
 
   // adapters: the outside world
-  const storage = opts.storage ?? new DiskStorage(config.mediaDir);
+  const storage = opts.storage ?? openStorage(config);
   const uploadStore = opts.uploadStore ?? diskUploadStore(config.uploadsDir);
   const mailer: Mailer = opts.mailer ?? (config.smtpUrl ? new SmtpMailer(config.smtpUrl) : new OutboxMailer(logger));
   const redisMonitor = new RedisMonitor(logger);
@@ -349,4 +351,12 @@ export async function openRuntime(opts: { env?: NodeJS.ProcessEnv; logger?: (con
   await migrateToLatest(database.db);
   // Redis (REDIS_URL) is opened by createRuntime, which also closes it
   return createRuntime({ config, database, logger, owns: { database: true } });
+}
+
+/** Media storage as configured: S3-compatible object storage (STORAGE_URL), else DATA_DIR/media on disk. */
+function openStorage(config: Config): Storage {
+  if (!config.storageUrl) return new DiskStorage(config.mediaDir);
+  const loc = parseS3Url(config.storageUrl);
+  // ffmpeg and the live packager write into local scratch folders; only finished files go to the bucket
+  return new S3Storage(s3Client(loc), loc, path.join(config.dataDir, 'work'));
 }

@@ -88,12 +88,7 @@ export class DiskStorage implements Storage {
   }
 
   async workspace(label: string): Promise<Workspace> {
-    const safe = label.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120);
-    const dir = path.join(this.root, WORK_DIR, safe);
-    // Leftovers of an attempt whose process died carry the same label.
-    await rm(dir, { recursive: true, force: true, maxRetries: 3 });
-    await mkdir(dir, { recursive: true });
-    return new DiskWorkspace(dir);
+    return freshWorkspace(path.join(this.root, WORK_DIR), label);
   }
 
   async localFile(key: string): Promise<string> {
@@ -108,7 +103,17 @@ export class DiskStorage implements Storage {
   }
 }
 
-class DiskWorkspace implements Workspace {
+/** An empty scratch folder for `label` under `parent`; leftovers of an attempt whose process died carry the same label. */
+export async function freshWorkspace(parent: string, label: string): Promise<DiskWorkspace> {
+  const safe = label.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 120);
+  const dir = path.join(parent, safe);
+  await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+  await mkdir(dir, { recursive: true });
+  return new DiskWorkspace(dir);
+}
+
+/** A scratch folder on local disk (disk storage's, and object storage's local scratch). */
+export class DiskWorkspace implements Workspace {
   constructor(readonly dir: string) {}
 
   path(relative: string): string {
