@@ -40,20 +40,8 @@ export class ApiTokenRepository {
       .executeTakeFirst();
     if (!row) return undefined;
     const { t_id, t_user_id, t_name, t_token_hash, t_last4, t_scopes, t_created_at, t_expires_at, t_last_used_at, t_revoked_at, ...user } = row;
-    const num = (v: number | string | null) => (v === null ? null : Number(v));
     return {
-      token: {
-        id: t_id,
-        user_id: t_user_id,
-        name: t_name,
-        token_hash: t_token_hash,
-        last4: t_last4,
-        scopes: t_scopes,
-        created_at: Number(t_created_at),
-        expires_at: num(t_expires_at),
-        last_used_at: num(t_last_used_at),
-        revoked_at: num(t_revoked_at),
-      },
+      token: { id: t_id, user_id: t_user_id, name: t_name, token_hash: t_token_hash, last4: t_last4, scopes: t_scopes, created_at: t_created_at, expires_at: t_expires_at, last_used_at: t_last_used_at, revoked_at: t_revoked_at },
       user: user as User,
     };
   }

@@ -58,8 +58,8 @@ const isFull = (err: unknown) => ['QuotaExceeded', 'EntityTooLarge'].includes(er
 /** The same error a file system gives for a missing file, so callers need not know the store. */
 const notFound = (key: string, cause: unknown) => Object.assign(new Error(`no such stored object: ${key}`, { cause }), { code: 'ENOENT' });
 
-/** Playlists that point at everything else in a rendition folder go up last, so they never name a missing file. */
-const lastFirst = (a: string, b: string) => Number(a.endsWith('.m3u8')) - Number(b.endsWith('.m3u8')) || Number(path.basename(a) === 'master.m3u8') - Number(path.basename(b) === 'master.m3u8') || a.localeCompare(b);
+/** Rendition playlists before the master playlist, which names them (so it never names a missing one). */
+const masterLast = (a: string, b: string) => Number(path.basename(a) === 'master.m3u8') - Number(path.basename(b) === 'master.m3u8') || a.localeCompare(b);
 
 async function filesUnder(dir: string, rel = ''): Promise<string[]> {
   const entries = await readdir(path.join(dir, rel), { withFileTypes: true }).catch(() => []);
@@ -168,9 +168,9 @@ export class S3Storage implements Storage {
 
   async publish(ws: Workspace, prefix: string): Promise<void> {
     const base = prefix.endsWith('/') ? prefix : `${prefix}/`;
-    const files = (await filesUnder(ws.dir)).filter((f) => !f.startsWith('_download/')).sort(lastFirst);
-    // segments and pictures in parallel (a few at a time), playlists after them in order
-    const playlists = files.filter((f) => f.endsWith('.m3u8'));
+    const files = (await filesUnder(ws.dir)).filter((f) => !f.startsWith('_download/'));
+    // segments and pictures first (a few at a time), then the playlists that name them, the master last
+    const playlists = files.filter((f) => f.endsWith('.m3u8')).sort(masterLast);
     const rest = files.filter((f) => !f.endsWith('.m3u8'));
     for (let i = 0; i < rest.length; i += 4) await Promise.all(rest.slice(i, i + 4).map((f) => this.put(`${base}${f}`, createReadStream(ws.path(f)))));
     for (const f of playlists) await this.put(`${base}${f}`, createReadStream(ws.path(f)));

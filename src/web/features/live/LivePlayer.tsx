@@ -6,8 +6,7 @@ import { isApiError } from '../../api/client.js';
 import { BEHIND_LIVE_SECONDS, isRefusalStatus, nativeLatency, playlistBase, withLatestBase } from './livePlayback.js';
 import { liveLatencyConfig } from './live-hls-config.js';
 import { useLivePlayback } from './useLivePlayback.js';
-import { PlayerControls, runShortcut, type QualityOption } from '../player/PlayerControls.js';
-import { shortcutFor } from '../player/player-format.js';
+import { handlePlayerKey, PlayerControls, type QualityOption } from '../player/PlayerControls.js';
 import '../player/player.css';
 
 export interface LivePlayerProps {
@@ -259,16 +258,7 @@ export function LivePlayer({ playbackUrl, status, serverOffsetMs, recordingUrl }
     if (hlsRef.current) hlsRef.current.nextLevel = level;
   };
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const el = videoRef.current;
-    if (!el || !active || e.altKey || e.ctrlKey || e.metaKey) return;
-    const target = e.target as HTMLElement;
-    if ((e.key === ' ' || e.key === 'Enter') && target.closest('button, a, [role=menuitemradio]')) return;
-    if (target instanceof HTMLInputElement) return;
-    const action = shortcutFor(e.key);
-    if (!action) return;
-    if (action === 'toggle-play') togglePlay();
-    else if (!runShortcut(action, el, root, true)) return;
-    e.preventDefault();
+    if (active) handlePlayerKey(e, videoRef.current, root, { live: true, onTogglePlay: togglePlay });
   };
 
   const message = refusal ?? engineError ?? stateMessage(status, playlistUrl !== null);

@@ -5,8 +5,8 @@ import { isApiError } from '../../api/client.js';
 import { playerApi } from './playerApi.js';
 import { ProcessingStatus } from './ProcessingStatus.js';
 import { ProgressTracker } from './progressTracker.js';
-import { PlayerControls, runShortcut, type QualityOption } from './PlayerControls.js';
-import { SHORTCUT_HELP, shortcutFor, thumbnailAt } from './player-format.js';
+import { handlePlayerKey, PlayerControls, runShortcut, type QualityOption } from './PlayerControls.js';
+import { SHORTCUT_HELP, thumbnailAt } from './player-format.js';
 import { signedPrefixOf, withLatestSignature } from './signedUrl.js';
 import './player.css';
 
@@ -223,17 +223,7 @@ export function HlsPlayer({ mediaId, title, ref, cues, doneCues, onCue, onEnded,
     if (hlsRef.current) hlsRef.current.currentLevel = index;
   };
 
-  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
-    const el = mediaRef.current;
-    if (!el || e.altKey || e.ctrlKey || e.metaKey) return;
-    const target = e.target as HTMLElement;
-    // a focused button or link takes Space and Enter itself; fields and menus keep their keys
-    if ((e.key === ' ' || e.key === 'Enter') && target.closest('button, a, [role=menuitemradio]')) return;
-    if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
-    const action = shortcutFor(e.key);
-    if (!action || !runShortcut(action, el, stage)) return;
-    e.preventDefault();
-  };
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => handlePlayerKey(e, mediaRef.current, stage);
 
   if (!playback) {
     return <div className="player player-loading" aria-busy="true">{error ?? 'Loading…'}</div>;

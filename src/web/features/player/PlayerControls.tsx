@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type PointerEvent as ReactPointerEvent, type ReactNode } from 'react';
 import { PlayerMenu } from './PlayerMenu.js';
-import { formatClock, formatSpeed, nextSpeed, SPEEDS, spokenClock, type PlayerShortcut } from './player-format.js';
+import { formatClock, formatSpeed, nextSpeed, shortcutFor, SPEEDS, spokenClock, type PlayerShortcut } from './player-format.js';
 
 /** A rendition of the stream the viewer may pick (hls.js level index). */
 export interface QualityOption {
@@ -168,6 +168,23 @@ export function runShortcut(action: PlayerShortcut, media: HTMLMediaElement, sta
       return percent && duration ? seekTo((duration * Number(percent[1])) / 100) : false;
     }
   }
+}
+
+/**
+ * A key pressed on a player region: runs its shortcut, unless a focused control keeps the key (Space
+ * and Enter press a focused button; fields and open menus keep theirs). `onTogglePlay` replaces
+ * play/pause (live: a pause on purpose, play from the edge).
+ */
+export function handlePlayerKey(e: KeyboardEvent<HTMLElement>, media: HTMLMediaElement | null, stage: HTMLElement | null, opts: { live?: boolean; onTogglePlay?: () => void } = {}): void {
+  if (!media || e.altKey || e.ctrlKey || e.metaKey) return;
+  const target = e.target as HTMLElement;
+  if ((e.key === ' ' || e.key === 'Enter') && target.closest('button, a, [role=menuitemradio]')) return;
+  if (target instanceof HTMLInputElement || target instanceof HTMLSelectElement || target instanceof HTMLTextAreaElement) return;
+  const action = shortcutFor(e.key);
+  if (!action) return;
+  if (action === 'toggle-play' && opts.onTogglePlay) opts.onTogglePlay();
+  else if (!runShortcut(action, media, stage, opts.live)) return;
+  e.preventDefault();
 }
 
 const Icon = ({ d }: { d: string }) => (
