@@ -51,6 +51,8 @@ export const errorCodes = [
   'unsupported_content_type',
   'upload_incomplete',
   'storage_full',
+  // the account's storage quota (docs/decisions.md, "Storage quotas")
+  'quota_exceeded',
   // signed media URLs (the player asks for fresh ones on signature_expired)
   'signature_invalid',
   'signature_expired',

@@ -54,6 +54,8 @@ export const siteSettingsSchema = z.object({
    * the provider's sign-in); `refuse` refuses them, naming the provider (its people sign in there instead).
    */
   ssoDomainInvites: z.enum(['link', 'refuse']),
+  /** Storage each account may use, in bytes, unless an admin set the account's own; null: no limit. */
+  defaultQuotaBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable(),
 });
 export type SiteSettings = z.infer<typeof siteSettingsSchema>;
 /** The settings as an admin sends them (the form checks with it too). */
@@ -75,6 +77,7 @@ export const defaultSiteSettings: SiteSettings = {
   maxLinkReusability: -1,
   accountLobby: defaultAccountLobby,
   ssoDomainInvites: 'link',
+  defaultQuotaBytes: null,
 };
 
 /** Is `uses` (-1 unlimited) within `max` (-1 any)? */
@@ -207,6 +210,7 @@ export const auditActions = [
   'media.deleted',
   'token.created',
   'token.revoked',
+  'user.quota_changed',
 ] as const;
 export type AuditActionName = (typeof auditActions)[number];
 

@@ -37,6 +37,7 @@ import { LiveStreamService } from './services/live-video/live-stream.service.js'
 import { LobbyService } from './services/lobby.service.js';
 import { MailService } from './services/mail.service.js';
 import { MediaService } from './services/media.service.js';
+import { QuotaService } from './services/quota.service.js';
 import { QuizService } from './services/quiz.service.js';
 import { RecordingAccessRule } from './services/recording-access.rule.js';
 import { RoomService } from './services/room.service.js';
@@ -51,6 +52,7 @@ export interface Services {
   auth: AuthService;
   mail: MailService;
   media: MediaService;
+  quotas: QuotaService;
   access: AccessService;
   settings: SettingsService;
   audit: AuditService;
@@ -166,7 +168,8 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   const sso = new SsoService({ repo: repos.sso, tx, auth, clock, publicUrl: config.publicUrl, logger });
 
   // media and who may open it: ownership, then invite grants, then recordings of ended events
-  const media = new MediaService({ repo: repos.media, userNames: (ids) => auth.describeUsers(ids), tx, storage, events, clock, countPages: countPdfPages });
+  const quotas = new QuotaService({ repo: repos.quotas, settings });
+  const media = new MediaService({ repo: repos.media, userNames: (ids) => auth.describeUsers(ids), tx, storage, events, clock, countPages: countPdfPages, quota: quotas });
   const access = new AccessService({
     media,
     rules: [new InviteAccessRule({ grants: repos.grants, clock }), new RecordingAccessRule({ events: repos.liveEvents, settings, clock })],
@@ -279,7 +282,7 @@ export function createRuntime(opts: RuntimeOptions): Runtime {
   };
   const health = new HealthService({ repo: repos.health, dialect: database.dialect, storage, mail, redis: redisHealth, sso: () => sso.health(), clock });
 
-  const services: Services = { auth, mail, media, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, eventReports, apiTokens, sso, transcode, delivery, captions, quiz, viewing, viewers, health };
+  const services: Services = { auth, mail, media, quotas, access, settings, audit, invites, lobby, liveEvents, streamKeys, liveStreams, liveDelivery, room, eventReports, apiTokens, sso, transcode, delivery, captions, quiz, viewing, viewers, health };
 
   let closed: Promise<void> | undefined;
   return {

@@ -12,6 +12,8 @@ export interface UsersTable {
   email_verified_at: number | null;
   is_admin: number;
   created_at: number;
+  /** Storage quota in bytes (migration 20261207020000): null the site default, -1 no limit. */
+  quota_bytes: Generated<number | null>;
 }
 
 export interface SessionsTable {

@@ -34,6 +34,7 @@ const rules: Array<[RegExp, (method: string) => RouteScope]> = [
   // media, uploads
   [/^\/api\/media(\/|$)/, (m) => (read(m) ? 'media:read' : 'media:write')],
   [/^\/api\/uploads(\/|$)/, () => 'media:write'],
+  [/^\/api\/storage$/, () => 'media:read'],
 ];
 
 export function scopeOfRoute(method: string, url: string): RouteScope {

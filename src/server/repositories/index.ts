@@ -13,6 +13,7 @@ import { MailRepository } from './mail.repository.js';
 import { MediaRepository } from './media.repository.js';
 import { ProcessingRepository } from './processing.repository.js';
 import { QuizRepository } from './quiz.repository.js';
+import { QuotaRepository } from './quota.repository.js';
 import { RoomContentRepository } from './room-content.repository.js';
 import { RoomLogRepository } from './room-log.repository.js';
 import { RoomParticipantRepository } from './room-participant.repository.js';
@@ -51,6 +52,7 @@ export function createRepositories(db: Kysely<DB>) {
     eventReports: new EventReportRepository(db),
     apiTokens: new ApiTokenRepository(db),
     sso: new SsoRepository(db),
+    quotas: new QuotaRepository(db),
   };
 }
 

@@ -68,6 +68,7 @@ export class AuthService {
       email_verified_at: null,
       is_admin: 0,
       created_at: now,
+      quota_bytes: null,
     };
     let created: NewSession;
     try {
@@ -231,6 +232,7 @@ export class AuthService {
       email_verified_at: input.emailVerified ? now : null,
       is_admin: (await this.users.any(trx)) ? 0 : 1,
       created_at: now,
+      quota_bytes: null,
     };
     await this.users.insert(user, trx);
     return user;
@@ -255,6 +257,7 @@ export class AuthService {
       email_verified_at: now,
       is_admin: 1,
       created_at: now,
+      quota_bytes: null,
     };
     await this.users.insert(user);
     return { user, created: true };

@@ -22,6 +22,8 @@ export interface MediaDeps {
   clock: () => number;
   /** Pages of a stored PDF (adapters/media/pdf-pages.ts); null when they cannot be counted. */
   countPages?: (bytes: Readable, size: number) => Promise<number | null>;
+  /** The owner's storage quota (quota.service.ts): refuses with `quota_exceeded` when the bytes do not fit. */
+  quota?: { ensureRoom(ownerId: string, bytes: number, trx?: Tx): Promise<void> };
 }
 
 /**
@@ -83,6 +85,13 @@ export class MediaService {
    * `isTruncated` tells whether the transport cut the file at the size limit.
    */
   async upload(owner: Pick<User, 'id'>, file: { stream: Readable; fileName: string; isTruncated: () => boolean; limitBytes: number }): Promise<Media> {
+    // a full account is refused before a byte is stored
+    try {
+      await this.deps.quota?.ensureRoom(owner.id, 1);
+    } catch (err) {
+      file.stream.resume();
+      throw err;
+    }
     const sniffed = await fileTypeStream(file.stream, { sampleSize: 4100 });
     const type = mediaTypeForMime(sniffed.fileType?.mime);
     if (!type || !sniffed.fileType) {
@@ -130,7 +139,11 @@ export class MediaService {
       page_count: pages,
     };
     try {
-      await this.repo.insert(media);
+      // counted again with the real size, one upload at a time per account, as the row is written
+      await this.deps.tx.run(async (trx) => {
+        await this.deps.quota?.ensureRoom(owner.id, size, trx);
+        await this.repo.insert(media, trx);
+      });
     } catch (err) {
       await this.deps.storage.removePrefix(mediaPrefix(id));
       throw err;

@@ -1,3 +1,4 @@
+import type { StorageDto } from '../../contracts/quotas.js';
 import type { LogInBody, MailNoticeDto, MediaDto, MediaPatchBody, OutboxItemDto, SessionInfo, SignUpBody, UserDto } from '../../contracts/api.js';
 import type {
   AuditEntryDto,
@@ -56,6 +57,7 @@ export const endpoints = {
   verifyEmail: (token: string) => api<{ user: UserDto }>('/api/auth/verify-email', { method: 'POST', body: { token } }),
   resendVerification: () => api<{ ok: true }>('/api/auth/resend-verification', { method: 'POST', body: {} }),
   listMedia: () => api<{ items: MediaDto[] }>('/api/media'),
+  storage: () => api<StorageDto>('/api/storage'),
   getMedia: (id: string) => api<{ media: MediaDto; role: string }>(`/api/media/${encodeURIComponent(id)}`),
   updateMedia: (id: string, body: MediaPatchBody) =>
     api<{ media: MediaDto }>(`/api/media/${encodeURIComponent(id)}`, { method: 'PATCH', body }),
@@ -94,6 +96,7 @@ export const endpoints = {
 export const queryKeys = {
   session: ['session'] as const,
   media: ['media'] as const,
+  storage: ['storage'] as const,
   mediaItem: (id: string) => ['media', id] as const,
   outbox: ['admin', 'outbox'] as const,
   adminMailStatus: ['admin', 'mail-status'] as const,

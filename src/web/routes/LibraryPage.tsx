@@ -4,6 +4,7 @@ import { mediaTypes, type MediaDto, type MediaTypeDto } from '../../contracts/ap
 import { librarySorts, sortLabels, viewLibrary, type LibraryQuery, type LibrarySort } from '../features/media/library-view.js';
 import { mediaTypeLabel } from '../features/media/MediaThumb.js';
 import { MediaCard } from '../features/media/MediaCard.js';
+import { StorageMeter } from '../features/media/StorageMeter.js';
 import { UploadDialog } from '../features/media/UploadDialog.js';
 import { useAddUploadedMedia, useMediaList } from '../features/media/useMedia.js';
 import { Button, ButtonLink } from '../ui/Button.js';
@@ -69,6 +70,7 @@ export function LibraryPage() {
                 : `${list.data.length} ${list.data.length === 1 ? 'item' : 'items'}`
               : 'Your videos, audio and documents'}
           </p>
+          <StorageMeter />
         </div>
         <div className="page-header-actions">
           <ButtonLink to="/events/new" icon={<LiveIcon size={18} />}>

@@ -275,6 +275,23 @@ export function SettingsForm({ settings }: { settings: SiteSettings }) {
         />
       </Section>
 
+      <Section title="Storage" description="How much each account may store: the files it uploads and its events’ recordings. Renditions the site makes are not counted. An admin can give one account its own limit on the users page.">
+        <RadioGroup
+          legend="Storage per account"
+          name="quota"
+          value={form.quota}
+          onChange={(v) => set('quota', v)}
+          hint={<><Default>no limit</Default></>}
+          options={[
+            { value: 'none', label: 'No limit' },
+            { value: 'limit', label: 'Limit each account', hint: 'Uploads that do not fit are refused; nothing stored is removed.' },
+          ]}
+        />
+        {form.quota === 'limit' && (
+          <TextField label="Storage per account (GB)" name="quotaGb" inputMode="decimal" value={form.quotaGb} onChange={text('quotaGb')} error={errors.quotaGb} />
+        )}
+      </Section>
+
       <div className={`settings-actions ${dirty ? 'settings-actions-dirty' : ''}`}>
         <Button type="submit" variant="primary" busy={save.isPending} disabled={!dirty}>
           Save settings

@@ -1,3 +1,4 @@
+import { formatBytes } from '../../../contracts/bytes.js';
 import type { AuditActionName, AuditEntryDto, SiteSettings } from '../../../contracts/invites.js';
 import { isLobbyErrorCode, outcomes } from '../lobby/outcomes.js';
 
@@ -16,6 +17,7 @@ export const actionLabel: Record<AuditActionName, string> = {
   'media.deleted': 'Media deleted',
   'token.created': 'API token created',
   'token.revoked': 'API token revoked',
+  'user.quota_changed': 'Storage quota changed',
 };
 
 export const actionTone = (action: string): 'success' | 'warning' | 'danger' | 'neutral' =>
@@ -44,6 +46,7 @@ export const settingLabel: Record<keyof SiteSettings, string> = {
   maxLinkReusability: 'Most uses owners may choose',
   accountLobby: 'Account types and the lobby',
   ssoDomainInvites: 'Invites to SSO domains',
+  defaultQuotaBytes: 'Storage per account',
 };
 
 /** 1440 → "24 h", 4320 → "3 d", 90 → "1 h 30 min": short, as a log line wants it. */
@@ -68,6 +71,8 @@ export function settingValue(key: string, v: unknown): string {
       return typeof v === 'number' ? uses(v, 'any') : String(v);
     case 'lobbyVerification':
       return v === 'email_code' ? 'email and a code' : 'email';
+    case 'defaultQuotaBytes':
+      return typeof v === 'number' ? formatBytes(v) : 'no limit';
     case 'whoMayInvite':
       return v === 'admins_only' ? 'admins only' : 'owners and admins';
     case 'blockedEmailDomains':
@@ -126,6 +131,8 @@ export function describeAudit(e: AuditEntryDto): string {
       return 'from the lobby; sent to the invited address';
     case 'settings.changed':
       return describeSettings(d);
+    case 'user.quota_changed':
+      return `${str(d.account) ?? 'An account'}: ${str(d.from) ?? '?'} → ${str(d.to) ?? '?'}`;
     default:
       return '';
   }

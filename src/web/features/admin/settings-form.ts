@@ -19,7 +19,12 @@ export interface SettingsForm {
   maxUses: string;
   accountLobby: SiteSettings['accountLobby'];
   ssoDomainInvites: SiteSettings['ssoDomainInvites'];
+  quota: 'none' | 'limit';
+  /** Storage per account in GB (1 GB = 1024³ bytes, as the library shows sizes), decimals allowed. */
+  quotaGb: string;
 }
+
+const GB = 1024 ** 3;
 
 export function toForm(s: SiteSettings): SettingsForm {
   return {
@@ -39,6 +44,8 @@ export function toForm(s: SiteSettings): SettingsForm {
     maxUses: s.maxLinkReusability === -1 ? '10' : String(s.maxLinkReusability),
     accountLobby: s.accountLobby,
     ssoDomainInvites: s.ssoDomainInvites,
+    quota: s.defaultQuotaBytes === null ? 'none' : 'limit',
+    quotaGb: s.defaultQuotaBytes === null ? '5' : String(Math.round((s.defaultQuotaBytes / GB) * 1000) / 1000),
   };
 }
 
@@ -63,7 +70,14 @@ export function fromForm(f: SettingsForm): SiteSettings {
     maxLinkReusability: f.maxReuse === 'any' ? -1 : num(f.maxUses),
     accountLobby: f.accountLobby,
     ssoDomainInvites: f.ssoDomainInvites,
+    defaultQuotaBytes: f.quota === 'none' ? null : gigabytes(f.quotaGb),
   };
+}
+
+/** GB as typed ("5", "0.5") to whole bytes; NaN when it is not a positive number. */
+function gigabytes(v: string): number {
+  const t = v.trim().replace(',', '.');
+  return /^\d+(\.\d+)?$/.test(t) && Number(t) > 0 ? Math.max(1, Math.round(Number(t) * GB)) : Number.NaN;
 }
 
 /** Days as typed ("30", "0.5") to whole minutes; NaN when it is not a number. */
@@ -75,7 +89,7 @@ function days(v: string): number {
 /** Where a setting's error shows: reusability's number lives in the `uses` box. */
 const fieldOf = (key: string): string => {
   const top = key.split('.')[0];
-  return top === 'linkReusability' ? 'uses' : top === 'maxLinkReusability' ? 'maxUses' : top === 'maxLinkDurationMinutes' ? 'maxLinkDurationDays' : top;
+  return top === 'linkReusability' ? 'uses' : top === 'maxLinkReusability' ? 'maxUses' : top === 'maxLinkDurationMinutes' ? 'maxLinkDurationDays' : top === 'defaultQuotaBytes' ? 'quotaGb' : top;
 };
 
 const friendly: Record<string, string> = {
@@ -84,6 +98,7 @@ const friendly: Record<string, string> = {
   lobbyAttempts: 'Enter a whole number from 1 to 100.',
   maxLinkDurationDays: 'Enter a number of days from 1 minute up to 365 days.',
   maxUses: 'Enter a whole number of uses from 1 to 10,000.',
+  quotaGb: 'Enter a size in GB greater than 0, such as 5 or 0.5.',
 };
 
 /** Field errors from the shared schema (before sending) or from the server's `details` (after). */

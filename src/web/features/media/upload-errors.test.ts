@@ -18,4 +18,8 @@ describe('upload error headings', () => {
     expect(uploadErrorTitle(networkError())).toBe('The connection was lost');
     expect(uploadErrorTitle(new Error('boom'))).toBe('Upload failed');
   });
+
+  it('tells an account out of storage apart from a file over the size limit (both are 413)', () => {
+    expect(uploadErrorTitle(answer(413, 'quota_exceeded'))).toBe('Not enough storage');
+  });
 });

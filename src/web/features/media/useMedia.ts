@@ -37,6 +37,7 @@ function useMediaCache() {
   const qc = useQueryClient();
   return {
     put(media: MediaDto) {
+      void qc.invalidateQueries({ queryKey: queryKeys.storage });
       qc.setQueryData<{ media: MediaDto; role: string }>(queryKeys.mediaItem(media.id), (prev) => ({ media, role: prev?.role ?? 'owner' }));
       qc.setQueryData<{ items: MediaDto[] }>(queryKeys.media, (prev) =>
         prev ? { items: prev.items.some((m) => m.id === media.id) ? prev.items.map((m) => (m.id === media.id ? media : m)) : [media, ...prev.items] } : prev,
@@ -44,6 +45,7 @@ function useMediaCache() {
     },
     /** Drops it from the list; the page showing it removes its own entry once it has navigated away. */
     remove(id: string) {
+      void qc.invalidateQueries({ queryKey: queryKeys.storage });
       qc.setQueryData<{ items: MediaDto[] }>(queryKeys.media, (prev) => (prev ? { items: prev.items.filter((m) => m.id !== id) } : prev));
     },
   };
@@ -69,4 +71,9 @@ export function useForgetMedia() {
 export function useAddUploadedMedia() {
   const cache = useMediaCache();
   return (media: MediaDto) => cache.put(media);
+}
+
+/** What the account's media take and its limit (shown in the library). */
+export function useStorage() {
+  return useQuery({ queryKey: queryKeys.storage, queryFn: endpoints.storage });
 }

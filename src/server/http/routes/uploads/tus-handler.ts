@@ -6,9 +6,12 @@ import type { UploadStore } from '../../../adapters/storage/upload-store.js';
 import type { Media, User } from '../../../db/schema.js';
 import { AppError, isAppError } from '../../../errors.js';
 import type { MediaService } from '../../../services/media.service.js';
+import type { QuotaService } from '../../../services/quota.service.js';
 
 export interface TusHandlerDeps {
   media: MediaService;
+  /** Refuses an upload that would not fit in the account's quota as soon as its size is known. */
+  quotas: Pick<QuotaService, 'ensureRoom'>;
   store: UploadStore;
   limitBytes: number;
   logger: Logger;
@@ -50,6 +53,13 @@ export class TusHandler {
       relativeLocation: true,
       onUploadCreate: async (req, upload) => {
         const user = this.userOf(req);
+        // Checked again when the last byte is stored; this answers before the client sends any.
+        try {
+          await this.deps.quotas.ensureRoom(user.id, upload.size ?? 1);
+        } catch (err) {
+          if (isAppError(err)) throw refusal(err);
+          throw err;
+        }
         // The owner comes from the session, never from client metadata.
         return { metadata: { filename: nameOf(upload), ownerId: user.id } };
       },

@@ -4,11 +4,13 @@ import { z } from 'zod';
 import { singleLine } from '../../../../contracts/text.js';
 import type { UploadStore } from '../../../adapters/storage/upload-store.js';
 import type { MediaService } from '../../../services/media.service.js';
+import type { QuotaService } from '../../../services/quota.service.js';
 import { requireUser } from '../../plugins/session.js';
 import { TusHandler } from './tus-handler.js';
 
 export interface UploadRouteOpts {
   media: MediaService;
+  quotas: QuotaService;
   store: UploadStore;
   limitBytes: number;
   logger: Logger;
@@ -19,7 +21,7 @@ export interface UploadRouteOpts {
  * X-CSRF-Token header through their `headers` option); the tus server then answers on the raw response.
  */
 export async function uploadsRoutes(app: FastifyInstance, opts: UploadRouteOpts) {
-  const tus = new TusHandler({ media: opts.media, store: opts.store, limitBytes: opts.limitBytes, logger: opts.logger, path: `${app.prefix}/uploads` });
+  const tus = new TusHandler({ media: opts.media, quotas: opts.quotas, store: opts.store, limitBytes: opts.limitBytes, logger: opts.logger, path: `${app.prefix}/uploads` });
   app.addHook('onClose', async () => tus.close());
 
   // PATCH bodies are streamed to disk by the tus server: Fastify must not read them.
