@@ -39,6 +39,18 @@ describe('settings form', () => {
     expect(settingsErrors({ maxLinkReusability: 'bad' })).toEqual({ maxUses: 'bad' });
   });
 
+  it('edits the storage per account in GB, or no limit', () => {
+    const f = toForm(defaultSiteSettings);
+    expect(f.quota).toBe('none');
+    expect(fromForm({ ...f, quota: 'limit', quotaGb: '5' }).defaultQuotaBytes).toBe(5 * 1024 ** 3);
+    expect(fromForm({ ...f, quota: 'limit', quotaGb: '0,5' }).defaultQuotaBytes).toBe(1024 ** 3 / 2);
+    expect(toForm({ ...defaultSiteSettings, defaultQuotaBytes: 1536 * 1024 ** 2 })).toMatchObject({ quota: 'limit', quotaGb: '1.5' });
+    for (const bad of ['0', '-1', 'lots', '']) expect(settingsErrors({ ...f, quota: 'limit', quotaGb: bad }), bad).toHaveProperty('quotaGb');
+    // a limit the field cannot hold is not an error while "no limit" is chosen
+    expect(settingsErrors({ ...f, quota: 'none', quotaGb: 'x' })).toEqual({});
+    expect(settingsErrors({ defaultQuotaBytes: 'too small' })).toEqual({ quotaGb: 'too small' });
+  });
+
   it('sends only what changed', () => {
     expect(changedSettings(defaultSiteSettings, { ...defaultSiteSettings, lobbyAttempts: 3, blockedEmailDomains: ['x.example'] })).toEqual({ lobbyAttempts: 3, blockedEmailDomains: ['x.example'] });
   });
