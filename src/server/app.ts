@@ -223,7 +223,7 @@ export async function buildApp(deps: AppDeps): Promise<App> {
       await api.register(quizRoutes, { services });
       await api.register(viewingRoutes, { services });
       await api.register(uploadsRoutes, { media: services.media, quotas: services.quotas, store: runtime.uploadStore, limitBytes: config.uploadLimitBytes, logger });
-      await api.register(deliveryRoutes, { delivery: services.delivery, storage, clock });
+      await api.register(deliveryRoutes, { delivery: services.delivery, storage, clock, redirect: config.mediaDelivery === 'redirect' });
       await api.register(adminRoutes, { services });
       await api.register(inviteRoutes, { services });
       await api.register(settingsRoutes, { services });

@@ -47,4 +47,11 @@ describe('loadConfig', () => {
     expect(problems).toMatch(/at least 32 characters/);
     expect((err as Error).message).toMatch(/^Foyer cannot start/);
   });
+
+  it('redirects to presigned URLs only with object storage, and says so', () => {
+    expect(loadConfig({ DATA_DIR: dataDir() }).mediaDelivery).toBe('proxy');
+    expect(loadConfig({ DATA_DIR: dataDir(), STORAGE_URL: 's3://media-bucket?region=eu-west-1', MEDIA_DELIVERY: 'redirect' }).mediaDelivery).toBe('redirect');
+    expect(() => loadConfig({ DATA_DIR: dataDir(), MEDIA_DELIVERY: 'redirect' })).toThrow(/MEDIA_DELIVERY="redirect": needs object storage/);
+    expect(() => loadConfig({ DATA_DIR: dataDir(), MEDIA_DELIVERY: 'cdn' })).toThrow(/MEDIA_DELIVERY="cdn"/);
+  });
 });

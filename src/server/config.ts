@@ -75,6 +75,12 @@ const envSchema = z.object({
     emptyToUndefined,
     z.string().regex(/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/|\?|$)/, { message: 'must be s3://bucket?endpoint=…&region=… (or empty for local disk)' }).optional(),
   ),
+  /**
+   * How signed media URLs reach the bytes: `proxy` Foyer streams them (from disk or S3, with Range);
+   * `redirect` (object storage only) answers segments and files with a 302 to a short-lived presigned
+   * URL of the bucket, so the bytes never pass through Foyer. docs/delivery.md.
+   */
+  MEDIA_DELIVERY: z.preprocess(emptyToUndefined, z.enum(['proxy', 'redirect']).default('proxy')),
   /** Largest upload accepted, in megabytes. */
   UPLOAD_LIMIT_MB: z.preprocess(emptyToUndefined, z.coerce.number().int().positive().default(2048)),
   /** Requests per minute one API token may make (docs/api.md, "API tokens"). */
@@ -128,6 +134,8 @@ export interface Config {
   mediaDir: string;
   /** Object storage for media (STORAGE_URL), or undefined for mediaDir on local disk. */
   storageUrl?: string;
+  /** MEDIA_DELIVERY: Foyer streams the bytes, or redirects to presigned object storage URLs. */
+  mediaDelivery: 'proxy' | 'redirect';
   database: { kind: 'sqlite'; file: string } | { kind: 'postgres'; url: string };
   redisUrl?: string;
   smtpUrl?: string;
@@ -170,6 +178,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(problems);
   }
   const e = parsed.data;
+  if (e.MEDIA_DELIVERY === 'redirect' && !e.STORAGE_URL) {
+    throw new ConfigError(['MEDIA_DELIVERY="redirect": needs object storage (STORAGE_URL=s3://…); with media on local disk Foyer serves the files itself, or nginx does (docs/delivery.md)']);
+  }
   const dataDir = path.resolve(e.DATA_DIR);
   ensureDir(dataDir);
   const publicUrl = (e.PUBLIC_URL ?? `http://localhost:${e.PORT}`).replace(/\/+$/, '');
@@ -188,6 +199,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     dataDir,
     mediaDir: path.join(dataDir, 'media'),
     storageUrl: e.STORAGE_URL,
+    mediaDelivery: e.MEDIA_DELIVERY,
     database,
     redisUrl: e.REDIS_URL,
     smtpUrl: e.SMTP_URL,

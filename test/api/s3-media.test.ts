@@ -90,4 +90,66 @@ describe.skipIf(missing !== null)('media on S3-compatible object storage', () =>
     const health = (await t.app.inject({ method: 'GET', url: '/api/health' })).json();
     expect(health.checks.storage.state).toBe('up');
   });
+
+  it('with MEDIA_DELIVERY=redirect, segments and files answer with a short-lived presigned URL of the bucket; playlists stay on Foyer', async () => {
+    const direct = await createTestApp({ env: { STORAGE_URL: bucket.url, MEDIA_DELIVERY: 'redirect' } });
+    try {
+      const { agent } = await signUp(direct);
+      const form = multipart('clip.mp4', makeSizedVideo({ width: 640, height: 360, seconds: 2 }).bytes);
+      const id = (await agent.request('POST', '/api/media', form.body, form.headers)).json().media.id as string;
+      await waitFor(async () => ((await agent.get(`/api/media/${id}`)).json().media.status === 'ready' ? true : undefined), { what: 'the transcode', timeoutMs: 90_000, everyMs: 200 });
+      const pb = (await agent.get(`/api/media/${id}/playback`)).json();
+
+      // playlists: served by Foyer, so their relative URIs resolve to signed Foyer URLs
+      const master = await direct.app.inject({ method: 'GET', url: pb.hlsUrl });
+      expect(master.statusCode).toBe(200);
+      const base = pb.hlsUrl.replace(/master\.m3u8$/, '');
+      const rendition = master.body.split('\n').find((l: string) => l.endsWith('.m3u8'))!;
+      const playlist = await direct.app.inject({ method: 'GET', url: base + rendition });
+      expect(playlist.statusCode).toBe(200);
+      const segmentPath = base + rendition.replace(/index\.m3u8$/, '') + playlist.body.split('\n').find((l: string) => l.endsWith('.ts'))!;
+
+      // a segment: 302 to the bucket, not cached; the bucket serves the bytes, with ranges, as video/mp2t
+      const seg = await direct.app.inject({ method: 'GET', url: segmentPath });
+      expect(seg.statusCode).toBe(302);
+      expect(seg.headers['cache-control']).toBe('no-store');
+      const target = String(seg.headers.location);
+      expect(target.startsWith(`${server.endpoint}/${bucket.loc.bucket}/media/${id}/play/`)).toBe(true);
+      expect(new URL(target).searchParams.get('X-Amz-Expires')).toBe('300');
+      const fromBucket = await fetch(target);
+      expect(fromBucket.status).toBe(200);
+      expect(fromBucket.headers.get('content-type')).toBe('video/mp2t');
+      expect(fromBucket.headers.get('cache-control')).toBe('private, max-age=300');
+      const bytes = Buffer.from(await fromBucket.arrayBuffer());
+      expect(bytes[0]).toBe(0x47);
+      const key = new URL(target).pathname.replace(`/${bucket.loc.bucket}/`, '');
+      const stored = await new Promise<Buffer>((resolve, reject) => {
+        const chunks: Buffer[] = [];
+        bucket.storage.get(key).on('data', (c: Buffer) => chunks.push(c)).on('end', () => resolve(Buffer.concat(chunks))).on('error', reject);
+      });
+      expect(bytes.equals(stored)).toBe(true);
+      const part = await fetch(target, { headers: { range: 'bytes=188-375' } });
+      expect(part.status).toBe(206);
+      expect(Buffer.from(await part.arrayBuffer()).equals(bytes.subarray(188, 376))).toBe(true);
+
+      // the presigned URL is the grant only as signed: a changed signature is refused by the bucket
+      const forged = new URL(target);
+      forged.searchParams.set('X-Amz-Signature', '0'.repeat(64));
+      expect((await fetch(forged)).status).toBe(403);
+      // and Foyer still checks its own signature first: no redirect for a bad one
+      const bad = await direct.app.inject({ method: 'GET', url: segmentPath.replace(/\/stream\/(\d+)\/[A-Za-z0-9_-]{43}\//, '/stream/$1/' + 'A'.repeat(43) + '/') });
+      expect(bad.statusCode).toBe(403);
+      expect(bad.json().error.code).toBe('signature_invalid');
+
+      // a download: the bucket answers with Foyer's attachment name
+      const dl = await direct.app.inject({ method: 'GET', url: pb.downloadUrl });
+      expect(dl.statusCode).toBe(302);
+      const file = await fetch(String(dl.headers.location));
+      expect(file.status).toBe(200);
+      expect(file.headers.get('content-disposition')).toMatch(/^attachment; filename="clip\.mp4"/);
+      expect(file.headers.get('content-type')).toBe('video/mp4');
+    } finally {
+      await direct.close();
+    }
+  }, 120_000);
 });

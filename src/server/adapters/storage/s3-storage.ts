@@ -1,12 +1,13 @@
 import { DeleteObjectCommand, DeleteObjectsCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client, type S3ClientConfig } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { PassThrough, Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { freshWorkspace } from './disk-storage.js';
-import { StorageFullError, type ByteRange, type Storage, type Workspace } from './storage.js';
+import { StorageFullError, type ByteRange, type PresignOptions, type Storage, type Workspace } from './storage.js';
 
 /** Where the objects are: `s3://bucket?endpoint=…&region=…&prefix=…` (STORAGE_URL; docs/operations.md). */
 export interface S3Location {
@@ -128,6 +129,18 @@ export class S3Storage implements Storage {
       })
       .catch((err: unknown) => out.destroy(isMissing(err) ? notFound(key, err) : (err as Error)));
     return out;
+  }
+
+  /** A presigned GET of the object (Signature V4, computed locally: no request to the server). */
+  presignGet(key: string, opts: PresignOptions): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.loc.bucket,
+      Key: this.keyOf(key),
+      ResponseContentType: opts.contentType,
+      ResponseContentDisposition: opts.contentDisposition,
+      ResponseCacheControl: opts.cacheControl,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: opts.expiresInSeconds });
   }
 
   async size(key: string): Promise<number | undefined> {

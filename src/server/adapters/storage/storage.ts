@@ -10,6 +10,14 @@ export class StorageFullError extends Error {
 
 export const isStorageFull = (err: unknown): err is StorageFullError => err instanceof StorageFullError;
 
+/** What a presigned URL answers with (S3's response-* overrides). */
+export interface PresignOptions {
+  expiresInSeconds: number;
+  contentType: string;
+  contentDisposition: string;
+  cacheControl: string;
+}
+
 /** A byte range, both ends inclusive (as in HTTP Range). */
 export interface ByteRange {
   start: number;
@@ -60,6 +68,11 @@ export interface Storage {
   get(key: string, range?: ByteRange): Readable;
   /** Size in bytes, or undefined when the key does not exist. */
   size(key: string): Promise<number | undefined>;
+  /**
+   * Object storage only: a URL that serves the key directly for `expiresInSeconds`, answering with the
+   * given headers (MEDIA_DELIVERY=redirect). Absent on stores that cannot (local disk).
+   */
+  presignGet?(key: string, opts: PresignOptions): Promise<string>;
   /** Removes one key (nothing happens when it does not exist). */
   remove(key: string): Promise<void>;
   /** Removes every key under a prefix ("media/<id>/"). */
