@@ -255,6 +255,9 @@ describe.each(testDialects())('text at the edge on %s', (dialect) => {
       noFields('GET', '/api/admin/audit/media'),
       { method: 'GET', route: '/api/audit', who: o, input: audit, free: ['query.limit'] },
       noFields('GET', '/api/openapi.json', anonymous),
+      // storage quotas
+      noFields('GET', '/api/storage'),
+      { method: 'PUT', route: '/api/admin/users/:userId/quota', who: o, input: () => ({ params: { userId: owner.user.id }, body: { quota: 'unlimited' } }) },
       // API tokens
       noFields('GET', '/api/tokens'),
       { method: 'POST', route: '/api/tokens', who: o, input: () => ({ body: { name: 'LMS import', scopes: ['media:read', 'invites:write'], expiresInDays: 30 } }) },

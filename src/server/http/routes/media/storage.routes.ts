@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { idText } from '../../../../contracts/api.js';
 import { accountQuotaBody, accountStorageSchema, storageSchema } from '../../../../contracts/quotas.js';
 import type { Services } from '../../../runtime.js';
 import { requireAdmin, requireUser } from '../../plugins/session.js';
@@ -21,7 +22,7 @@ export async function storageRoutes(app: FastifyInstance, opts: { services: Serv
       schema: {
         tags: ['admin'],
         summary: "Set an account's storage quota: \"default\" (the site's), \"unlimited\", or bytes",
-        params: z.object({ userId: z.string().min(1).max(100) }),
+        params: z.object({ userId: idText() }),
         body: accountQuotaBody,
         response: { 200: accountStorageSchema },
       },
