@@ -198,6 +198,24 @@ describe.each(testDialects())('storage quotas on %s', (dialect) => {
     }
   });
 
+  it("reads the site's default inside the transaction that stores an upload, even when its cache has expired", async () => {
+    const { user } = await signUp(t);
+    await setSiteDefault(10_000);
+    try {
+      const { Transactor } = await import('../../src/server/repositories/transaction.js');
+      // the two-second settings cache expired between the upload's first check and its transaction
+      (t.services.settings as unknown as { cached?: unknown }).cached = undefined;
+      const inside = new Transactor(t.db.database.db).run(async (trx) => {
+        await t.services.quotas.ensureRoom(user.id, 20_000, trx);
+      });
+      // a read outside the transaction would wait for it forever on SQLite's one connection
+      const timeout = new Promise((_, reject) => setTimeout(() => reject(new Error('the check waited on its own transaction')), 5_000).unref());
+      await expect(Promise.race([inside, timeout])).rejects.toMatchObject({ code: 'quota_exceeded' });
+    } finally {
+      await setSiteDefault(null);
+    }
+  });
+
   it('refuses bad quotas and non-admins with clear errors, changing nothing', async () => {
     const { agent, user } = await signUp(t);
     for (const quota of [0, -1, 1.5, 'lots', null]) {

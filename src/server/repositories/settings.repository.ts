@@ -5,8 +5,9 @@ import type { DB } from '../db/schema.js';
 export class SettingsRepository {
   constructor(private readonly db: Kysely<DB>) {}
 
-  async find(key: string): Promise<string | undefined> {
-    const row = await this.db.selectFrom('site_settings').select('value_json').where('key', '=', key).executeTakeFirst();
+  /** `db`: a transaction to read in (a query outside it would wait for it on SQLite's one connection). */
+  async find(key: string, db: Kysely<DB> = this.db): Promise<string | undefined> {
+    const row = await db.selectFrom('site_settings').select('value_json').where('key', '=', key).executeTakeFirst();
     return row?.value_json;
   }
 

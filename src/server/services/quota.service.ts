@@ -28,7 +28,7 @@ export class QuotaService {
   constructor(private readonly deps: { repo: QuotaRepository; settings: SettingsService }) {}
 
   async storageOf(userId: string, db?: Tx): Promise<StorageUse> {
-    const [own, used, site] = await Promise.all([this.deps.repo.accountQuota(userId, db), this.deps.repo.usedBytes(userId, db), this.deps.settings.get()]);
+    const [own, used, site] = await Promise.all([this.deps.repo.accountQuota(userId, db), this.deps.repo.usedBytes(userId, db), this.deps.settings.get(db)]);
     return limitOf(own ?? null, site.defaultQuotaBytes, used);
   }
 

@@ -2,6 +2,7 @@ import { defaultSiteSettings, siteSettingsSchema, usesWithin, type SiteSettings 
 import { canonicalDomain } from '../domain/email.js';
 import { AppError } from '../errors.js';
 import type { SettingsRepository } from '../repositories/settings.repository.js';
+import type { Tx } from '../repositories/transaction.js';
 
 const KEY = 'site';
 // Several processes may serve the site: a short cache keeps reads cheap and changes visible within seconds.
@@ -12,10 +13,11 @@ export class SettingsService {
 
   constructor(private readonly deps: { repo: SettingsRepository; clock: () => number }) {}
 
-  async get(): Promise<SiteSettings> {
+  /** `trx`: the transaction the caller is in, when it reads settings inside one. */
+  async get(trx?: Tx): Promise<SiteSettings> {
     const now = Date.now();
     if (this.cached && now - this.cached.at < CACHE_MS) return this.cached.value;
-    const json = await this.deps.repo.find(KEY);
+    const json = await this.deps.repo.find(KEY, trx);
     const stored = json ? siteSettingsSchema.partial().safeParse(JSON.parse(json)) : undefined;
     const value = { ...defaultSiteSettings, ...(stored?.success ? stored.data : {}) };
     this.cached = { at: now, value };
