@@ -46,6 +46,8 @@ export const errorCodes = [
   'sso_unverified_email',
   'sso_no_account',
   'sso_link_invalid',
+  // an invite shared with the person's account at an SSO provider, opened without signing in there
+  'sso_sign_in_required',
   // media
   'unsupported_media',
   'unsupported_content_type',

@@ -50,10 +50,11 @@ export const siteSettingsSchema = z.object({
   /** Which logged-in accounts with the invited email go straight in (the rest see the lobby). */
   accountLobby: accountLobbySchema,
   /**
-   * Invites to an address of an SSO provider's domains: `link` sends a link as to anyone (the lobby offers
-   * the provider's sign-in); `refuse` refuses them, naming the provider (its people sign in there instead).
+   * Invites to an address of an SSO provider's domains: `account` shares the media with the person's account
+   * at that provider (only its verified sign-in opens the invite); `link` sends a link as to anyone (the lobby
+   * offers the provider's sign-in); `refuse` refuses them, naming the provider.
    */
-  ssoDomainInvites: z.enum(['link', 'refuse']),
+  ssoDomainInvites: z.enum(['account', 'link', 'refuse']),
   /** Storage each account may use, in bytes, unless an admin set the account's own; null: no limit. */
   defaultQuotaBytes: z.number().int().min(1).max(Number.MAX_SAFE_INTEGER).nullable(),
 });
@@ -76,7 +77,7 @@ export const defaultSiteSettings: SiteSettings = {
   maxLinkDurationMinutes: 43_200,
   maxLinkReusability: -1,
   accountLobby: defaultAccountLobby,
-  ssoDomainInvites: 'link',
+  ssoDomainInvites: 'account',
   defaultQuotaBytes: null,
 };
 
@@ -139,6 +140,8 @@ export const inviteRowSchema = z.object({
   lastAccessAt: z.string().nullable(),
   createdAt: z.string(),
   sentByEmail: z.boolean(),
+  /** Shared with the person's account at an SSO provider: only its verified sign-in opens it (docs/invites.md). */
+  sharedWithAccount: z.boolean(),
   /** How the email with this link stands; null when the link was not emailed (or was before this was tracked). */
   emailDelivery: z
     .object({
@@ -179,6 +182,8 @@ export const lobbyInfoSchema = z.object({
    * them and the site lets their verified accounts skip the lobby): "Sign in with <name> to go straight in".
    */
   ssoProviders: z.array(z.object({ id: z.string(), name: z.string(), startUrl: z.string() })),
+  /** Shared with the person's account at this provider: only signing in there opens it (no email to type). */
+  accountShare: z.object({ providerName: z.string(), startUrl: z.string() }).nullable(),
 });
 export type LobbyInfo = z.infer<typeof lobbyInfoSchema>;
 

@@ -54,6 +54,7 @@ export const httpStatusOf: Record<ErrorCode, number> = {
   sso_unverified_email: 403,
   sso_no_account: 403,
   sso_link_invalid: 400,
+  sso_sign_in_required: 403,
 };
 
 /** Default human message per code; services may pass a more specific one. */
@@ -110,6 +111,7 @@ export const defaultMessageOf: Record<ErrorCode, string> = {
   sso_unverified_email: 'Your sign-in provider did not confirm your email address, so it cannot be joined to the Foyer account with that address.',
   sso_no_account: 'There is no Foyer account for you, and this provider does not create accounts.',
   sso_link_invalid: 'This step has expired. Start again from the sign-in page.',
+  sso_sign_in_required: 'This was shared with your organisation account. Sign in with your organisation to open it.',
 };
 
 export class AppError extends Error {

@@ -37,6 +37,8 @@ describe.each(testDialects())('SSO with OpenID Connect on %s', (dialect) => {
     admin = await signUp(t, { name: 'Ada Admin' });
     await addProvider({ id: 'corp' });
     await addProvider({ id: 'strict', name: 'Strict ID', createAccounts: false, emailDomains: ['strict.test'] });
+    // these tests are about links to SSO domains; sharing with the account (the default) is test/api/sso-shares.test.ts
+    await setSettings(t, { ssoDomainInvites: 'link' });
   });
   afterAll(async () => {
     await t?.close();
@@ -361,7 +363,7 @@ describe.each(testDialects())('SSO with OpenID Connect on %s', (dialect) => {
   });
 
   describe('invites to SSO domains', () => {
-    it('sends links by default, and with the setting refuses them naming the provider', async () => {
+    it('sends links in `link` mode, and with `refuse` refuses them naming the provider', async () => {
       const doc = await mediaRow(t, admin.user.id, 'document', 'Handbook');
       const people = [{ email: 'Sam@Corp.test' }, { email: 'sub@eu.corp.test' }, { email: 'pat@partner.test' }];
       const byLink = await admin.agent.post(`/api/media/${doc.id}/invites`, { people, role: 'viewer', sendEmail: false });

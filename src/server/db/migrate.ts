@@ -12,6 +12,7 @@ import * as pageCount from './migrations/20261204000000_page_count.js';
 import * as eventCover from './migrations/20261204010000_event_cover.js';
 import * as apiTokens from './migrations/20261205000000_api_tokens.js';
 import * as sso from './migrations/20261206000000_sso.js';
+import * as accountShares from './migrations/20261207010000_account_shares.js';
 import * as quotas from './migrations/20261207020000_quotas.js';
 
 /**
@@ -32,6 +33,7 @@ export const migrations: Record<string, Migration> = {
   '20261204010000_event_cover': eventCover,
   '20261205000000_api_tokens': apiTokens,
   '20261206000000_sso': sso,
+  '20261207010000_account_shares': accountShares,
   '20261207020000_quotas': quotas,
 };
 

@@ -156,6 +156,8 @@ export interface InvitesTable {
   revoked_at: number | null;
   replaced_by: string | null;
   replaced_at: number | null;
+  /** Shared with the account of this SSO provider (migration 20261207010000): only its verified sign-in opens it. */
+  sso_provider_id: Generated<string | null>;
 }
 
 export interface GrantsTable {

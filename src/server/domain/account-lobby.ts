@@ -6,7 +6,7 @@ import { domainCoveredBy, emailDomain } from './email.js';
 export interface SignInFacts {
   user?: Pick<User, 'email_canonical' | 'email_verified_at'>;
   /** Set when the session signed in at an SSO provider: what the provider said, and whether the provider's accounts must see the lobby. */
-  sso?: { emailCanonical: string | null; emailVerified: boolean; providerRequiresLobby: boolean };
+  sso?: { emailCanonical: string | null; emailVerified: boolean; providerRequiresLobby: boolean; providerId?: string };
 }
 
 /** The account type of a visitor, one row of the lobby table. */

@@ -211,6 +211,8 @@ export class InviteService {
     settings: SiteSettings;
     /** This invite's own duration and uses; the site's defaults when absent. */
     lifetime?: { durationMinutes: number; maxUses: number };
+    /** Shared with the person's account at this SSO provider. */
+    ssoProviderId?: string | null;
   }): { row: Invite; token: string } {
     const now = this.deps.clock();
     const token = newToken();
@@ -248,6 +250,7 @@ export class InviteService {
       revoked_at: null,
       replaced_by: null,
       replaced_at: null,
+      sso_provider_id: opts.ssoProviderId ?? null,
     };
     return { row, token };
   }
@@ -271,10 +274,15 @@ export class InviteService {
     const settings = await this.deps.settings.get();
     const lifetime = this.lifetimeFor(settings, body);
     const refused: CreateInvitesResponse['refused'] = [];
-    const accepted: Array<{ email: string; canonical: string; firstName: string; lastName: string }> = [];
+    const accepted: Array<{ email: string; canonical: string; firstName: string; lastName: string; provider?: { id: string; name: string } }> = [];
     const seen = new Set<string>();
     // looked up once for the whole list (up to 10,000 addresses)
-    const ssoOwners = settings.ssoDomainInvites === 'refuse' ? await this.deps.sso.domainOwners() : [];
+    const ssoOwners = settings.ssoDomainInvites === 'link' ? [] : await this.deps.sso.domainOwners();
+    // shared with the account only where the provider's verified sign-in goes straight in; else a link as to anyone
+    const sharesWith = (canonical: string) =>
+      settings.ssoDomainInvites === 'account' && settings.accountLobby.ssoVerified === 'straight_in'
+        ? ssoOwners.find((o) => !o.requireLobby && emailBelongsTo(canonical, o.domains))
+        : undefined;
     for (const p of body.people) {
       const canonical = canonicalEmail(p.email);
       const shown = p.email.trim();
@@ -282,12 +290,13 @@ export class InviteService {
       else if (seen.has(canonical)) refused.push({ email: shown, reason: 'duplicate', message: refusalMessages.duplicate });
       else {
         const d = domainRefusal(canonical, settings);
-        const provider = d ? undefined : ssoOwners.find((o) => emailBelongsTo(canonical, o.domains));
+        const provider = d || settings.ssoDomainInvites !== 'refuse' ? undefined : ssoOwners.find((o) => emailBelongsTo(canonical, o.domains));
         if (d) refused.push({ email: shown, reason: d, message: refusalMessages[d] });
         else if (provider) refused.push({ email: shown, reason: 'sso_domain', message: `This address belongs to ${provider.name}: people there sign in with ${provider.name}, and this site sends them no invite links.` });
         else {
           seen.add(canonical);
-          accepted.push({ email: shown, canonical, firstName: p.firstName?.trim() ?? '', lastName: p.lastName?.trim() ?? '' });
+          const share = d ? undefined : sharesWith(canonical);
+          accepted.push({ email: shown, canonical, firstName: p.firstName?.trim() ?? '', lastName: p.lastName?.trim() ?? '', provider: share && { id: share.id, name: share.name } });
         }
       }
     }
@@ -305,13 +314,13 @@ export class InviteService {
         const mails: MailToSend[] = [];
         const audits: Array<Parameters<AuditService['record']>[0]> = [];
         for (const person of batch) {
-          const { row, token } = this.newInviteRow({ media, person, role: body.role, message: body.message, sendEmail: body.sendEmail, createdBy: actor.id, settings, lifetime });
+          const { row, token } = this.newInviteRow({ media, person, role: body.role, message: body.message, sendEmail: body.sendEmail, createdBy: actor.id, settings, lifetime, ssoProviderId: person.provider?.id });
           rows.push(row);
           const old = existing.get(person.canonical);
           created.push({ id: row.id, email: row.email, replaced: Boolean(old), ...(body.sendEmail ? {} : { link: this.linkFor(token) }) });
-          audits.push({ action: 'invite.created', actor: actorInfo, mediaId: media.id, inviteId: row.id, details: { email: row.email, role: row.role, sendEmail: body.sendEmail, replaces: old?.id ?? null, durationMinutes: row.duration_minutes, maxUses: row.max_uses } });
+          audits.push({ action: 'invite.created', actor: actorInfo, mediaId: media.id, inviteId: row.id, details: { email: row.email, role: row.role, sendEmail: body.sendEmail, replaces: old?.id ?? null, durationMinutes: row.duration_minutes, maxUses: row.max_uses, ...(person.provider ? { account: person.provider.name } : {}) } });
           if (body.sendEmail) {
-            mails.push({ kind: 'invite', to: row.email, inviteId: row.id, ...inviteEmail({ invite: row, media, ownerName, link: this.linkFor(token), event }) });
+            mails.push({ kind: 'invite', to: row.email, inviteId: row.id, ...inviteEmail({ invite: row, media, ownerName, link: this.linkFor(token), event, provider: person.provider?.name }) });
             audits.push({ action: 'invite.sent', actor: actorInfo, mediaId: media.id, inviteId: row.id, details: { email: row.email } });
           }
         }

@@ -16,7 +16,7 @@ import type { MailService } from './mail.service.js';
 import type { MediaService } from './media.service.js';
 import type { SettingsService } from './settings.service.js';
 import type { SsoService } from './sso.service.js';
-import { goesStraightIn } from '../domain/account-lobby.js';
+import { accountTypeOf, goesStraightIn } from '../domain/account-lobby.js';
 import { isoOrNull } from '../domain/time.js';
 
 const CODE_TTL_MS = 10 * 60_000;
@@ -70,6 +70,8 @@ export class LobbyService {
     const u = auth.user;
     if (!u || u.email_canonical !== invite.email_canonical) return undefined;
     const [facts, settings] = await Promise.all([this.deps.sso.signInFacts(auth), this.deps.settings.get()]);
+    // Shared with the account at a provider: only that provider's sign-in, with this email asserted as verified.
+    if (invite.sso_provider_id) return facts.sso?.providerId === invite.sso_provider_id && accountTypeOf(facts) === 'ssoVerified' ? u : undefined;
     return goesStraightIn(facts, settings.accountLobby) ? u : undefined;
   }
 
@@ -108,7 +110,8 @@ export class LobbyService {
     const eventStart = await this.deps.invites.eventStart(media);
     const autoEnter = Boolean(await this.verifiedInvitee(visitor.auth, invite));
     // "Sign in with <provider> to go straight in": only where such a sign-in would skip the lobby
-    const ssoProviders = autoEnter || alreadyIn || settings.accountLobby.ssoVerified !== 'straight_in' ? [] : await this.deps.sso.providersForEmail(invite.email_canonical, '/lobby');
+    const accountShare = invite.sso_provider_id ? await this.shareProvider(invite.sso_provider_id) : null;
+    const ssoProviders = accountShare || autoEnter || alreadyIn || settings.accountLobby.ssoVerified !== 'straight_in' ? [] : await this.deps.sso.providersForEmail(invite.email_canonical, '/lobby');
     return {
       media: { title: media.title, type: media.type, ownerName: await this.deps.invites.ownerName(media), startsAt: isoOrNull(eventStart) },
       verification: settings.lobbyVerification,
@@ -117,7 +120,13 @@ export class LobbyService {
       autoEnter,
       alreadyIn,
       ssoProviders,
+      accountShare: accountShare && { providerName: accountShare.name, startUrl: accountShare.startUrl },
     };
+  }
+
+  /** The provider an account share opens through; a removed provider still names the way (its people sign in as the admin arranges). */
+  private async shareProvider(providerId: string): Promise<{ name: string; startUrl: string }> {
+    return (await this.deps.sso.shareProvider(providerId, '/lobby')) ?? { name: 'your organisation', startUrl: '/login' };
   }
 
   /**
@@ -132,6 +141,12 @@ export class LobbyService {
     const deviceHash = hashToken(visitor.deviceId);
     const account = await this.verifiedInvitee(visitor.auth, invite);
     const typed = input.email !== undefined ? canonicalEmail(input.email) : account?.email_canonical;
+    if (invite.sso_provider_id && !account) {
+      // the link alone opens nothing: no email, no code, only the provider's verified sign-in
+      const { name } = await this.shareProvider(invite.sso_provider_id);
+      await this.refused(invite, visitor, 'sso_sign_in_required');
+      throw new AppError('sso_sign_in_required', { message: `This was shared with your ${name} account. Sign in with ${name} to open it.`, details: { provider: name } });
+    }
     if (input.email === undefined && !account) throw new AppError('validation_failed', { message: 'Enter the email address the invite was sent to.', details: { email: 'required' } });
 
     if (typed !== invite.email_canonical) {

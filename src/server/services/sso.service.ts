@@ -375,13 +375,19 @@ export class SsoService {
     const p = identity ? await this.deps.repo.findProvider(identity.provider_id) : undefined;
     return {
       user,
-      sso: { emailCanonical: identity ? canonicalEmail(identity.email) : null, emailVerified: identity?.email_verified === 1, providerRequiresLobby: !p || p.require_lobby === 1 },
+      sso: { emailCanonical: identity ? canonicalEmail(identity.email) : null, emailVerified: identity?.email_verified === 1, providerRequiresLobby: !p || p.require_lobby === 1, providerId: p?.id },
     };
   }
 
   /** Each provider's name and email domains (invites to SSO domains). */
-  async domainOwners(): Promise<Array<{ name: string; domains: string[] }>> {
-    return (await this.deps.repo.listProviders()).map((p) => ({ name: p.name, domains: domainsOf(p) }));
+  async domainOwners(): Promise<Array<{ id: string; name: string; domains: string[]; requireLobby: boolean }>> {
+    return (await this.deps.repo.listProviders()).map((p) => ({ id: p.id, name: p.name, domains: domainsOf(p), requireLobby: p.require_lobby === 1 }));
+  }
+
+  /** The provider an invite is shared through (its name and sign-in address), if it still exists. */
+  async shareProvider(providerId: string, returnTo: string): Promise<{ id: string; name: string; startUrl: string } | undefined> {
+    const p = await this.deps.repo.findProvider(providerId);
+    return p ? { id: p.id, name: p.name, startUrl: this.startUrl(p.id, returnTo) } : undefined;
   }
 
   /** Providers an invited address belongs to, whose verified sign-ins may skip the lobby. */

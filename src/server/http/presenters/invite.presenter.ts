@@ -30,6 +30,7 @@ export const presentInviteRow = ({ invite: i, status, lastAccessAt, emailDeliver
   lastAccessAt: isoOrNull(lastAccessAt),
   createdAt: iso(i.created_at),
   sentByEmail: i.sent_by_email === 1,
+  sharedWithAccount: i.sso_provider_id !== null,
   emailDelivery: presentDelivery(emailDelivery),
 });
 

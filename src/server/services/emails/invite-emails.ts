@@ -21,6 +21,8 @@ export interface InviteMailInput {
   ownerName: string;
   link: string;
   event?: EventExtras;
+  /** Shared with the person's account at this SSO provider: the email says to sign in there. */
+  provider?: string;
 }
 
 function greeting(firstName: string) {
@@ -41,18 +43,20 @@ export function inviteEmail(i: InviteMailInput) {
   if (i.event) paragraphs.push(`The event starts ${when(i.event.startsAt)}.`);
   if (i.invite.message) paragraphs.push(`Message from ${i.ownerName}:\n${i.invite.message}`);
   paragraphs.push(
-    `This link is personal: when you open it, enter this email address (${i.invite.email}). It is valid until ${when(i.invite.expires_at)}.${usesLine(i.invite.max_uses)}`,
+    i.provider
+      ? `Sign in with ${i.provider} to open it: it is shared with your ${i.provider} account (${i.invite.email}), and the link below takes you there. Open it before ${when(i.invite.expires_at)}.`
+      : `This link is personal: when you open it, enter this email address (${i.invite.email}). It is valid until ${when(i.invite.expires_at)}.${usesLine(i.invite.max_uses)}`,
   );
   const body = renderEmail({
     heading: `${i.ownerName} invited you to “${i.media.title}”`,
     paragraphs,
-    button: { label: i.media.type === 'live' ? 'Join the event' : `Open the ${noun}`, url: i.link },
+    button: { label: i.provider ? `Sign in with ${i.provider} to open it` : i.media.type === 'live' ? 'Join the event' : `Open the ${noun}`, url: i.link },
     footer: 'Do not forward this email: the link works only for the address it was sent to. If you did not expect it, you can ignore it.',
   });
   const attachments: MailAttachment[] | undefined = i.event?.ics
     ? [{ filename: 'event.ics', contentType: 'text/calendar; charset=utf-8; method=REQUEST', content: i.event.ics }]
     : undefined;
-  return { subject: `${i.ownerName} invited you to “${i.media.title}”`, ...body, attachments };
+  return { subject: i.provider ? `${i.ownerName} shared “${i.media.title}” with you` : `${i.ownerName} invited you to “${i.media.title}”`, ...body, attachments };
 }
 
 /** A fresh link the invitee asked for in the lobby. */

@@ -246,8 +246,9 @@ export function SettingsForm({ settings }: { settings: SiteSettings }) {
           name="ssoDomainInvites"
           value={form.ssoDomainInvites}
           onChange={(v) => set('ssoDomainInvites', v)}
-          hint={<>Addresses of a sign-in provider’s email domains (Sign-in providers, below). <Default>send a link</Default></>}
+          hint={<>Addresses of a sign-in provider’s email domains (Sign-in providers, below). <Default>share with their account</Default></>}
           options={[
+            { value: 'account', label: 'Share with their account', hint: 'The email says “Sign in with <provider> to open it”; the link alone opens nothing. Providers whose accounts always see the lobby get a link instead.' },
             { value: 'link', label: 'Send a link', hint: 'As to anyone; the lobby offers “Sign in with <provider> to go straight in”.' },
             { value: 'refuse', label: 'Refuse, naming the provider', hint: 'People of that organisation sign in with its provider instead of getting links.' },
           ]}

@@ -80,6 +80,22 @@ export function LobbyFlow({ info }: { info: LobbyInfo }) {
     );
   }
 
+  if (info.accountShare) {
+    return (
+      <div className="lobby-step">
+        <h2 className="lobby-step-title">Sign in with {info.accountShare.providerName} to open it</h2>
+        <p className="lobby-step-text">
+          This was shared with your {info.accountShare.providerName} account. Sign in there with the address it was sent to, and it opens straight away.
+        </p>
+        <p className="lobby-sso">
+          <a className="btn btn-primary btn-block" href={info.accountShare.startUrl}>
+            Sign in with {info.accountShare.providerName}
+          </a>
+        </p>
+      </div>
+    );
+  }
+
   const codeStep = step.kind === 'code';
   return (
     <div className="lobby-step">

@@ -99,6 +99,11 @@ export function PeopleTable({
                   <span className={name ? 'person-email' : 'person-name'}>
                     <EmailAddress value={r.email} />
                   </span>
+                  {r.sharedWithAccount && (
+                    <span className="person-email muted small" title="Only their organisation’s sign-in (SSO) opens it">
+                      Shared with their account (SSO sign-in)
+                    </span>
+                  )}
                 </td>
                 <td data-label="Role">
                   {roles.length > 1 && !revoked ? (
