@@ -7,8 +7,10 @@ import { ownerSession } from './setup.js';
 
 /**
  * Issue 14 in Chromium: the admin adds an OpenID provider (a real oidc-provider on a local port) in the
- * settings page; an invitee of the provider's domain is offered its sign-in in the lobby, signs in at
- * the provider's own page and lands straight in the media; logging out goes on to the provider.
+ * settings page; an invite to the provider's domain is shared with the person's account: the lobby asks
+ * only for the provider's sign-in, the invitee signs in at the provider's own page and lands straight in
+ * the media; with "Send a link", a guest of the domain is offered the provider's sign-in beside the email;
+ * logging out goes on to the provider.
  */
 describe('SSO with OpenID Connect in Chromium', () => {
   let browser: Browser;
@@ -52,12 +54,18 @@ describe('SSO with OpenID Connect in Chromium', () => {
     await uploadPdf(a, 'Board pack');
     const link = await inviteLink(a, { email: 'ann@corp.test', firstName: 'Ann' });
 
-    // the invitee, not logged in, opens the link: the lobby offers the provider
+    // an address of the provider's domain: shared with the person's account there (the default)
+    await a.getByText('Shared with their account (SSO sign-in)').waitFor();
+
+    // the invitee, not logged in, opens the link: the lobby asks only for the provider's sign-in
     const guest = await site.open(browser, { viewport: { width: 1280, height: 860 } });
     const g = guest.page;
     await g.goto(link);
-    await g.getByRole('heading', { name: 'Confirm it’s you' }).waitFor();
-    await g.getByRole('link', { name: 'Sign in with Corp ID to go straight in' }).click();
+    await g.getByRole('heading', { name: 'Sign in with Corp ID to open it' }).waitFor();
+    await g.getByText('This was shared with your Corp ID account.', { exact: false }).waitFor();
+    expect(await g.getByLabel('Email address this invite was sent to').count()).toBe(0);
+    await screenshot(g, 'sso-account-share-lobby');
+    await g.getByRole('link', { name: 'Sign in with Corp ID', exact: true }).click();
 
     // the provider's own sign-in page
     await g.waitForURL((u) => u.href.startsWith(idp.issuer));
@@ -73,6 +81,19 @@ describe('SSO with OpenID Connect in Chromium', () => {
     const me = await (await guest.context.request.get(`${site.url}/api/session`)).json();
     expect(me.user).toMatchObject({ email: 'ann@corp.test', emailVerified: true, name: 'Ann Able' });
     await screenshot(g, 'sso-invite-straight-in');
+
+    // with "Send a link" for SSO domains, a guest of the domain gets the usual lobby, and the provider is offered
+    await a.goto('/admin/settings');
+    await a.getByRole('radio', { name: 'Send a link' }).check();
+    await a.getByRole('button', { name: 'Save settings' }).click();
+    await a.getByText('Settings saved.').waitFor();
+    await uploadPdf(a, 'Town notes');
+    const plainLink = await inviteLink(a, { email: 'lin@corp.test', firstName: 'Lin' });
+    const other = await site.open(browser, { viewport: { width: 390, height: 800 } });
+    await other.page.goto(plainLink);
+    await other.page.getByRole('heading', { name: 'Confirm it’s you' }).waitFor();
+    await other.page.getByRole('link', { name: 'Sign in with Corp ID to go straight in' }).waitFor();
+    await other.page.getByLabel('Email address this invite was sent to').waitFor();
 
     // (checked before the provider's own logout page, which is not Foyer's)
     expect(site.problems()).toEqual([]);

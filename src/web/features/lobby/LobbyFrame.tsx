@@ -43,11 +43,18 @@ export function LobbyFrame({ info, title, children, footer = true }: { info?: Lo
       {footer && (
         <aside className="lobby-notes" aria-label="Good to know">
           <h2 className="lobby-notes-title">Good to know</h2>
-          <ul>
-            <li>Your link may only work once or for a limited time, depending on site settings.</li>
-            <li>If you switch devices, you’ll need a new link.</li>
-            <li>The invite gives you access only to the media you were invited to, not to other areas of the site.</li>
-          </ul>
+          {info?.accountShare ? (
+            <ul>
+              <li>It opens on any device where you sign in with {info.accountShare.providerName}, until the invite expires or the owner removes it.</li>
+              <li>The invite gives you access only to the media you were invited to, not to other areas of the site.</li>
+            </ul>
+          ) : (
+            <ul>
+              <li>Your link may only work once or for a limited time, depending on site settings.</li>
+              <li>If you switch devices, you’ll need a new link.</li>
+              <li>The invite gives you access only to the media you were invited to, not to other areas of the site.</li>
+            </ul>
+          )}
         </aside>
       )}
     </div>
