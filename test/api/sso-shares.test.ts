@@ -174,4 +174,18 @@ describe.each(testDialects())('invites shared with SSO accounts on %s', (dialect
       await setSettings(t, { ssoDomainInvites: 'account', blockedEmailDomains: [] });
     }
   });
+
+  it('removing a provider signs out everyone signed in through it, at once, and nobody else', async () => {
+    const wes = new Agent(t.app);
+    const start = await wes.get('/api/auth/sso/wary/start');
+    const back = await new ProviderBrowser().signIn(String(start.headers.location), 'wes', site);
+    await wes.get(back.slice(site.length));
+    expect((await wes.get('/api/session')).json().user).toMatchObject({ email: 'wes@wary.test' });
+    const removed = await owner.agent.delete('/api/admin/sso-providers/wary');
+    expect(removed.statusCode, removed.body).toBe(200);
+    expect((await wes.get('/api/session')).json().user).toBeNull();
+    expect((await owner.agent.get('/api/session')).json().user).toMatchObject({ email: owner.email });
+    const log = (await owner.agent.get('/api/admin/audit?action=settings.changed')).json().items as Array<{ details: { changed?: string[] } }>;
+    expect(log.some((e) => e.details.changed?.[0] === 'SSO provider “wary” removed (1 signed-in session ended)')).toBe(true);
+  });
 });

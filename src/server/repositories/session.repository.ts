@@ -58,6 +58,13 @@ export class SessionRepository {
     await db.deleteFrom('sessions').where('id', '=', id).execute();
   }
 
+  /** Ends every session signed in through these identities; returns how many. */
+  async deleteByIdentities(identityIds: string[], db: Kysely<DB> = this.db): Promise<number> {
+    if (identityIds.length === 0) return 0;
+    const res = await db.deleteFrom('sessions').where('identity_id', 'in', identityIds).executeTakeFirst();
+    return Number(res.numDeletedRows);
+  }
+
   async deleteExpired(now: number): Promise<void> {
     await this.db.deleteFrom('sessions').where('expires_at', '<', now).execute();
   }

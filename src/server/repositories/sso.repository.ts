@@ -21,8 +21,12 @@ export class SsoRepository {
     await this.db.updateTable('sso_providers').set(patch).where('id', '=', id).execute();
   }
 
-  async deleteProvider(id: string): Promise<boolean> {
-    const res = await this.db.deleteFrom('sso_providers').where('id', '=', id).executeTakeFirst();
+  async identityIdsOfProvider(providerId: string, db: Kysely<DB> = this.db): Promise<string[]> {
+    return (await db.selectFrom('user_identities').select('id').where('provider_id', '=', providerId).execute()).map((r) => r.id);
+  }
+
+  async deleteProvider(id: string, db: Kysely<DB> = this.db): Promise<boolean> {
+    const res = await db.deleteFrom('sso_providers').where('id', '=', id).executeTakeFirst();
     return Number(res.numDeletedRows) > 0;
   }
 

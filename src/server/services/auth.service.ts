@@ -138,6 +138,11 @@ export class AuthService {
   }
 
   /** A guest session lasts as long as the longest access it holds (the lobby sets it on every pass). */
+  /** Signs out at once everyone signed in through these SSO identities (their provider was removed). */
+  endSessionsOfIdentities(identityIds: string[], trx?: Tx): Promise<number> {
+    return this.sessions.deleteByIdentities(identityIds, trx);
+  }
+
   async extendSession(sessionId: string, expiresAt: number, trx?: Tx): Promise<void> {
     await this.sessions.setExpiry(sessionId, expiresAt, trx);
   }

@@ -119,9 +119,16 @@ export class SsoService {
     return (await this.deps.repo.findProvider(id))!;
   }
 
-  async deleteProvider(id: string): Promise<void> {
-    if (!(await this.deps.repo.deleteProvider(id))) throw new AppError('not_found', { message: 'No such sign-in provider.' });
+  /** Removes a provider; everyone signed in through it is signed out at once. Answers how many sessions ended. */
+  async deleteProvider(id: string): Promise<{ sessionsEnded: number }> {
+    const ended = await this.deps.tx.run(async (trx) => {
+      // sessions first: removing the provider may clear their link to its identities
+      const ended = await this.deps.auth.endSessionsOfIdentities(await this.deps.repo.identityIdsOfProvider(id, trx), trx);
+      if (!(await this.deps.repo.deleteProvider(id, trx))) throw new AppError('not_found', { message: 'No such sign-in provider.' });
+      return ended;
+    });
     this.configs.delete(id);
+    return { sessionsEnded: ended };
   }
 
   private async provider(id: string): Promise<SsoProviderRow> {

@@ -37,8 +37,8 @@ export async function ssoProviderRoutes(app: FastifyInstance, opts: { services: 
 
   r.delete('/admin/sso-providers/:id', { schema: { tags: ['admin'], summary: 'Remove an SSO provider', params, response: { 200: okSchema } } }, async (request) => {
     const admin = requireAdmin(request);
-    await sso.deleteProvider(request.params.id);
-    await audit.record({ action: 'settings.changed', actor: { kind: 'user', id: admin.id, label: admin.email }, details: { changed: [`SSO provider “${request.params.id}” removed`] } });
+    const { sessionsEnded } = await sso.deleteProvider(request.params.id);
+    await audit.record({ action: 'settings.changed', actor: { kind: 'user', id: admin.id, label: admin.email }, details: { changed: [`SSO provider “${request.params.id}” removed (${sessionsEnded} signed-in ${sessionsEnded === 1 ? 'session' : 'sessions'} ended)`] } });
     return { ok: true as const };
   });
 }
