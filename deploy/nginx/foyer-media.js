@@ -6,6 +6,8 @@
 // The secret is Foyer's MEDIA_URL_SECRET, read from the environment of the nginx master process
 // (`env FOYER_MEDIA_URL_SECRET;` in nginx.conf's main context), never written into a config file.
 // Tested by test/integration/nginx-signed-media.test.ts against a real nginx.
+// njs (not Node): its built-in modules are loaded with require
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const crypto = require('crypto');
 
 const SIGNED = /^(\/api\/media\/[A-Za-z0-9-]{1,64}\/(stream|file|download)\/)(\d{1,12})\/([A-Za-z0-9_-]{43})\//;
