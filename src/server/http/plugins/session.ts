@@ -143,4 +143,13 @@ export function clearSessionCookie(reply: FastifyReply, names: CookieNames, secu
 
 export const requireUser = (request: FastifyRequest): User => requireAccount(request.auth);
 
+/** An account whose email is confirmed (uploads): anyone who finds the site may sign up, but stores nothing before confirming. */
+export const requireConfirmedUser = (request: FastifyRequest): User => {
+  const user = requireUser(request);
+  if (user.email_verified_at === null) {
+    throw new AppError('email_not_verified', { message: `Confirm your email address to upload: open the link we sent to ${user.email}, or send it again from your library.` });
+  }
+  return user;
+};
+
 export const requireAdmin = (request: FastifyRequest): User => requireAdminAccount(request.auth);

@@ -21,5 +21,6 @@ describe('upload error headings', () => {
 
   it('tells an account out of storage apart from a file over the size limit (both are 413)', () => {
     expect(uploadErrorTitle(answer(413, 'quota_exceeded'))).toBe('Not enough storage');
+    expect(uploadErrorTitle(answer(403, 'email_not_verified'))).toBe('Confirm your email first');
   });
 });

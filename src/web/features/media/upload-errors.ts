@@ -10,6 +10,8 @@ export function uploadErrorTitle(err: unknown): string {
   switch (err.code) {
     case 'payload_too_large':
       return 'This file is too large';
+    case 'email_not_verified':
+      return 'Confirm your email first';
     case 'quota_exceeded':
       return 'Not enough storage';
     case 'unsupported_media':

@@ -8,7 +8,7 @@ import { AppError } from '../../../errors.js';
 import type { Services } from '../../../runtime.js';
 import { eventCoverUrl } from '../../presenters/event.presenter.js';
 import { presentMedia } from '../../presenters/media.presenter.js';
-import { requireUser } from '../../plugins/session.js';
+import { requireConfirmedUser, requireUser } from '../../plugins/session.js';
 
 const uploadName = fileNameText();
 
@@ -43,7 +43,7 @@ export async function mediaRoutes(app: FastifyInstance, opts: { services: Servic
       },
     },
     async (request, reply) => {
-      const user = requireUser(request);
+      const user = requireConfirmedUser(request);
       if (!request.isMultipart()) throw new AppError('validation_failed', { message: 'Send the file as multipart/form-data in a field named "file".' });
       const part = await request.file({ limits: { fileSize: opts.uploadLimitBytes, files: 1 } });
       if (!part) throw new AppError('validation_failed', { message: 'Choose a file to upload.', details: { file: 'required' } });

@@ -5,7 +5,7 @@ import { singleLine } from '../../../../contracts/text.js';
 import type { UploadStore } from '../../../adapters/storage/upload-store.js';
 import type { MediaService } from '../../../services/media.service.js';
 import type { QuotaService } from '../../../services/quota.service.js';
-import { requireUser } from '../../plugins/session.js';
+import { requireConfirmedUser } from '../../plugins/session.js';
 import { TusHandler } from './tus-handler.js';
 
 export interface UploadRouteOpts {
@@ -28,7 +28,7 @@ export async function uploadsRoutes(app: FastifyInstance, opts: UploadRouteOpts)
   app.addContentTypeParser('application/offset+octet-stream', (_request, _payload, done) => done(null));
 
   const handler = async (request: FastifyRequest, reply: FastifyReply) => {
-    const user = requireUser(request);
+    const user = requireConfirmedUser(request);
     reply.hijack();
     // Keep the headers hooks already set (security headers, cookies) on the response tus writes.
     for (const [name, value] of Object.entries(reply.getHeaders())) if (value !== undefined) reply.raw.setHeader(name, value as string);
